@@ -1,0 +1,5 @@
+import sys
+
+from kafkatui.cli import main
+
+sys.exit(main())

@@ -1,0 +1,170 @@
+"""`kafkatui` entry point. Imports are lazy so `--help` and `--version` stay fast."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kafkatui import __version__
+from kafkatui.logs import default_log_path
+
+if TYPE_CHECKING:
+    from kafkatui.settings import Settings
+
+EXIT_OK = 0
+EXIT_FAIL = 1
+EXIT_USAGE = 2
+
+PRECEDENCE = "command line > environment > .env > --config file > defaults"
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    """Connection options, accepted before or after the subcommand."""
+    s = argparse.SUPPRESS
+    g = parser.add_argument_group("connection")
+    g.add_argument("-b", "--bootstrap-servers", metavar="HOST:PORT,...", default=s,
+                   help="brokers to start from (BOOTSTRAP_SERVERS)")
+    g.add_argument("-F", "--config", metavar="FILE", type=Path, default=s,
+                   help="Confluent-style client.properties (key=value) passed to librdkafka")
+    g.add_argument("-X", dest="x", metavar="KEY=VALUE", action="append", default=s,
+                   help="any librdkafka property; repeatable, highest precedence")
+    g.add_argument("--security-protocol", default=s,
+                   choices=["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"])
+    g.add_argument("--sasl-mechanism", default=s,
+                   choices=["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "OAUTHBEARER", "GSSAPI"])
+    g.add_argument("--sasl-username", metavar="USER", default=s)
+    g.add_argument("--timeout", metavar="SECONDS", default=s,
+                   help="connection/request timeout (default 10)")
+    g.add_argument("-t", "--topic", default=s, help="freezer topic (default freezer-temperatura)")
+    g.add_argument("--read-only", action="store_true", default=s,
+                   help="disable every write (produce, create/delete, offset reset)")
+    g.add_argument("--group", dest="groups", metavar="NAME", action="append", default=s,
+                   help="consumer group to follow even where listing groups is refused")
+    g.add_argument("--log-file", metavar="FILE", type=Path, default=s)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kafkatui",
+        description="A terminal dashboard for Apache Kafka: cluster, freezer temperatures, "
+        "topics, consumer-group lag, producer.",
+        epilog=(
+            f"Settings precedence: {PRECEDENCE}. Secrets (SASL_PASSWORD, SSL_KEY_PASSWORD) are "
+            f"never shown. librdkafka and kafkatui log to {default_log_path()} "
+            "(KAFKATUI_LOG_FILE to change), never to the terminal."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"kafkatui {__version__}")
+    parser.add_argument("--demo", action="store_true",
+                        help="embedded demo: librdkafka's mock cluster with simulated freezers "
+                        "(no broker, no Java)")
+    _common(parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    check = sub.add_parser("check", help="connect once and print the cluster (or why it failed)")
+    _common(check)
+    return parser
+
+
+def _cli_settings(ns: argparse.Namespace) -> dict[str, Any]:
+    keys = ("bootstrap_servers", "security_protocol", "sasl_mechanism", "sasl_username",
+            "timeout", "topic", "read_only", "groups", "log_file")
+    values = {k: getattr(ns, k) for k in keys if hasattr(ns, k)}
+    if "groups" in values:
+        values["groups"] = tuple(values["groups"])
+    return values
+
+
+def _fail(message: str, code: int = EXIT_USAGE) -> int:
+    print(f"kafkatui: error: {message}", file=sys.stderr)
+    return code
+
+
+def load(ns: argparse.Namespace) -> Settings:
+    from kafkatui.settings import load_settings
+
+    extra: dict[str, Any] = {"demo": True} if getattr(ns, "demo", False) else {}
+    return load_settings(
+        {**_cli_settings(ns), **extra},
+        config_file=getattr(ns, "config", None),
+        overrides=getattr(ns, "x", None),
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ns = build_parser().parse_args(argv)
+    from kafkatui.settings import SettingsError
+
+    settings: Settings | None = None
+    try:
+        settings = load(ns)
+        from kafkatui.logs import setup_logging
+
+        log_path = setup_logging(settings.log_file, settings.secret_values())
+        from kafkatui.kafka.clients import validate
+
+        validate(settings)
+        if ns.command == "check":
+            return _check(settings)
+        return _dashboard(settings, log_path)
+    except SettingsError as exc:
+        return _fail(str(exc))
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # last line of defence: one redacted line, details in the log
+        return _crash(exc, settings)
+
+
+def _crash(exc: BaseException, settings: Settings | None) -> int:
+    import logging
+    import traceback
+
+    from kafkatui.redact import redact
+
+    secrets = settings.secret_values() if settings is not None else []
+    logging.getLogger("kafkatui").error(
+        "unexpected error:\n%s", redact("".join(traceback.format_exception(exc)), secrets)
+    )
+    return _fail(redact(f"unexpected {type(exc).__name__}: {exc}", secrets), EXIT_FAIL)
+
+
+def _check(settings: Settings) -> int:
+    from kafkatui.kafka.check import format_report, run_check
+
+    result = run_check(settings)
+    if result.snapshot is None:
+        assert result.failure is not None
+        return _fail(f"{settings.bootstrap_servers}: {result.failure.describe()}", EXIT_FAIL)
+    print("\n".join(format_report(result.snapshot)))
+    return EXIT_OK
+
+
+def _dashboard(settings: Settings, log_path: Path | None) -> int:
+    demo = None
+    if settings.demo:
+        from kafkatui.kafka.demo import DemoCluster
+
+        demo = DemoCluster(topic=settings.topic).start()
+        settings = settings.model_copy(update={
+            "bootstrap_servers": demo.bootstrap, "security_protocol": "PLAINTEXT",
+            "sasl_username": None, "sasl_password": None, "ssl_enabled": False,
+            "ssl_ca_location": None, "ssl_certificate_location": None, "ssl_key_location": None,
+            "file_properties": {}, "overrides": {},
+        })
+    from kafkatui.kafka.worker import Worker
+    from kafkatui.tui.app import KafkaTuiApp
+
+    app = KafkaTuiApp(settings, worker_factory=Worker, log_path=log_path)
+    code = app.run()
+    app.stop_worker()
+    if demo is not None:
+        demo.stop()
+    if app.crash_line:
+        return EXIT_FAIL
+    return code or EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

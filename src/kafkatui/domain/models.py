@@ -1,0 +1,125 @@
+"""Immutable values that cross from the Kafka worker to the UI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Link(StrEnum):
+    """The connection state shown in the header."""
+
+    CONNECTING = "connecting"
+    CONNECTED = "connected"
+    UNREACHABLE = "unreachable"
+    AUTH_FAILED = "authentication failed"
+    TLS_FAILED = "TLS failure"
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionState:
+    link: Link
+    reason: str = ""
+    since: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.link is Link.CONNECTED
+
+    def describe(self) -> str:
+        return f"{self.link.value}: {self.reason}" if self.reason else self.link.value
+
+
+@dataclass(frozen=True, slots=True)
+class BrokerInfo:
+    id: int
+    host: str
+    port: int
+    rack: str | None = None
+    is_controller: bool = False
+    up: bool = True
+
+    @property
+    def address(self) -> str:
+        return f"{self.host}:{self.port}" if self.host else "-"
+
+
+@dataclass(frozen=True, slots=True)
+class PartitionInfo:
+    id: int
+    leader: int
+    replicas: tuple[int, ...]
+    isr: tuple[int, ...]
+    error: str | None = None
+
+    @property
+    def offline(self) -> bool:
+        return self.leader < 0
+
+    @property
+    def under_replicated(self) -> bool:
+        return len(self.isr) < len(self.replicas)
+
+    @property
+    def preferred_leader(self) -> bool:
+        return bool(self.replicas) and self.leader == self.replicas[0]
+
+    @property
+    def offline_replicas(self) -> tuple[int, ...]:
+        return tuple(r for r in self.replicas if r not in self.isr)
+
+
+@dataclass(frozen=True, slots=True)
+class TopicInfo:
+    name: str
+    partitions: tuple[PartitionInfo, ...]
+    internal: bool = False
+    error: str | None = None
+
+    @property
+    def replication_factor(self) -> int:
+        return max((len(p.replicas) for p in self.partitions), default=0)
+
+    @property
+    def under_replicated(self) -> int:
+        return sum(1 for p in self.partitions if p.under_replicated)
+
+    @property
+    def offline(self) -> int:
+        return sum(1 for p in self.partitions if p.offline)
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterSnapshot:
+    """What one metadata refresh saw."""
+
+    ts: float
+    bootstrap: str
+    cluster_id: str | None
+    controller_id: int | None
+    brokers: tuple[BrokerInfo, ...]
+    topics: tuple[TopicInfo, ...]
+    rtt_ms: float
+    is_mock: bool = False
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def brokers_up(self) -> int:
+        return sum(1 for b in self.brokers if b.up)
+
+    @property
+    def partition_count(self) -> int:
+        return sum(len(t.partitions) for t in self.topics)
+
+    @property
+    def user_topics(self) -> tuple[TopicInfo, ...]:
+        return tuple(t for t in self.topics if not t.internal)
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerError:
+    """An unexpected failure inside the worker, shown in the error panel (already redacted)."""
+
+    ts: float
+    where: str
+    message: str

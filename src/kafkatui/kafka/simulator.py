@@ -1,0 +1,98 @@
+"""The seed's freezer-sensor producer as a reusable loop (`kafkatui simulate` and the demo)."""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from confluent_kafka import KafkaError, Message, Producer
+
+from kafkatui.domain.sensors import SensorModel, encode
+
+log = logging.getLogger("kafkatui.simulator")
+
+
+@dataclass(slots=True)
+class SimStats:
+    sent: int = 0
+    delivered: int = 0
+    failed: int = 0
+    last_error: str = ""
+    errors: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class SimOptions:
+    topic: str = "freezer-temperatura"
+    sensors: int = 3
+    rate: float = 1.0  # readings per second per sensor
+    fmt: str = "plain"  # plain | json
+    anomalies: bool = True
+    count: int | None = None  # stop after this many messages (None = forever)
+    seed: int | None = None
+
+
+class Simulator:
+    """Sends one reading per sensor every 1/rate seconds until stopped (or `count` is reached)."""
+
+    def __init__(
+        self,
+        producer: Producer,
+        options: SimOptions,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.producer = producer
+        self.options = options
+        self.clock = clock
+        self.stats = SimStats()
+        self.model = SensorModel(
+            options.sensors, random.Random(options.seed), anomalies=options.anomalies, start=clock()
+        )
+
+    def _on_delivery(self, err: KafkaError | None, msg: Message) -> None:
+        if err is None:
+            self.stats.delivered += 1
+        else:
+            self.stats.failed += 1
+            self.stats.last_error = err.str()
+            self.stats.errors[err.name()] = self.stats.errors.get(err.name(), 0) + 1
+
+    def run(self, stop: threading.Event, on_tick: Callable[[SimStats], Any] | None = None) -> SimStats:
+        opts = self.options
+        period = 1.0 / opts.rate
+        next_at = time.monotonic()
+        while not stop.is_set():
+            now = self.clock()
+            for name in self.model.names:
+                value = self.model.read(name, now, dt=period)
+                if value is None:
+                    continue
+                if opts.count is not None and self.stats.sent >= opts.count:
+                    stop.set()
+                    break
+                self._produce(name, encode(name, value, opts.fmt, now))
+            self.producer.poll(0)
+            if on_tick is not None:
+                on_tick(self.stats)
+            next_at += period
+            delay = next_at - time.monotonic()
+            if delay < -1.0:
+                next_at = time.monotonic()  # fell behind: do not burst to catch up
+            stop.wait(max(0.0, delay))
+        return self.stats
+
+    def _produce(self, key: str, value: bytes) -> None:
+        while True:
+            try:
+                self.producer.produce(
+                    self.options.topic, key=key.encode(), value=value, on_delivery=self._on_delivery
+                )
+                self.stats.sent += 1
+                return
+            except BufferError:
+                self.producer.poll(0.1)  # local queue full: wait for deliveries, never drop

@@ -1,0 +1,172 @@
+"""The Textual app: header, panes switched by number keys, help, command palette."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, ClassVar, Protocol
+
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.widgets import Footer, TabbedContent, TabPane
+
+from kafkatui.domain.commands import Command, Refresh
+from kafkatui.domain.models import ClusterSnapshot, ConnectionState, WorkerError
+from kafkatui.redact import redact
+from kafkatui.settings import Settings
+from kafkatui.tui.messages import WorkerEvent
+from kafkatui.tui.panes.cluster import MOCK_NOTE, ClusterPane
+from kafkatui.tui.screens.help import HelpScreen
+from kafkatui.tui.widgets.header import ClusterHeader
+
+log = logging.getLogger("kafkatui.app")
+
+
+class WorkerHandle(Protocol):
+    """What the app needs from the Kafka worker (the real one lives in kafkatui.kafka)."""
+
+    def start(self) -> None: ...
+    def submit(self, command: Command) -> None: ...
+    def stop(self, timeout: float = 0.25) -> bool: ...
+
+
+WorkerFactory = Callable[[Settings, Callable[[object], None]], WorkerHandle]
+
+PANES: tuple[tuple[str, str], ...] = (("cluster", "Cluster"),)
+
+
+class KafkaTuiApp(App[int]):
+    """kafkatui's shell. Panes are thin: each has one `show(data)`."""
+
+    TITLE = "kafkatui"
+    BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
+        Binding("q", "quit", "Quit"),
+        Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("r", "refresh", "Refresh now"),
+        Binding("ctrl+p", "command_palette", "Command palette", show=False),
+        *[
+            Binding(str(i), f"pane('{pane_id}')", title, show=True)
+            for i, (pane_id, title) in enumerate(PANES, start=1)
+        ],
+    ]
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        worker_factory: WorkerFactory | None = None,
+        clock: Callable[[], float] = time.time,
+        log_path: Path | None = None,
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self.clock = clock
+        self.log_path = log_path
+        self._worker_factory = worker_factory
+        self.worker: WorkerHandle | None = None
+        self.errors: list[WorkerError] = []
+        self.crash_line: str | None = None
+
+    # -- layout -------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield ClusterHeader(
+            self.settings.bootstrap_servers,
+            self.clock,
+            read_only=self.settings.read_only,
+            demo=self.settings.demo,
+        )
+        with TabbedContent(initial="cluster", id="panes"):
+            with TabPane("1 Cluster", id="cluster"):
+                yield ClusterPane(self.clock)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.theme = "textual-dark"
+        self.set_interval(1.0, self._tick)
+        if self._worker_factory is not None:
+            self.worker = self._worker_factory(self.settings, self._post_from_worker)
+            self.worker.start()
+
+    def _post_from_worker(self, event: object) -> None:
+        """Called on the worker thread; post_message is thread-safe."""
+        self.post_message(WorkerEvent(event))
+
+    # -- events from the worker ----------------------------------------------------------
+
+    def on_worker_event(self, message: WorkerEvent) -> None:
+        self.apply(message.event)
+
+    def apply(self, event: object) -> None:
+        """Route one worker event to the widgets that show it (also used by tests)."""
+        header = self.query_one(ClusterHeader)
+        cluster = self.query_one(ClusterPane)
+        if isinstance(event, ClusterSnapshot):
+            header.show_snapshot(event)
+            cluster.show(event)
+        elif isinstance(event, ConnectionState):
+            header.show_state(event)
+            cluster.show_state(event)
+        elif isinstance(event, WorkerError):
+            self.errors.append(event)
+            self.notify(f"{event.where}: {event.message}", title="worker error", severity="error", timeout=8)
+
+    def _tick(self) -> None:
+        self.query_one(ClusterHeader).refresh_text()
+        self.query_one(ClusterPane).render_summary()
+
+    # -- actions ------------------------------------------------------------------------
+
+    def action_pane(self, pane_id: str) -> None:
+        self.query_one("#panes", TabbedContent).active = pane_id
+
+    def action_refresh(self) -> None:
+        if self.worker is not None:
+            self.worker.submit(Refresh())
+            self.notify("Refreshing metadata…", timeout=1.5)
+
+    def action_help(self) -> None:
+        sections: list[tuple[str, list[Binding]]] = [("everywhere", _bindings(self.BINDINGS))]
+        for pane in self.query(".pane-with-keys"):
+            sections.append((pane.id or "pane", _bindings(getattr(pane, "BINDINGS", []))))
+        extra = f"Log file: {self.log_path}" if self.log_path else ""
+        if self.settings.demo:
+            extra += "\n\n" + MOCK_NOTE
+        self.push_screen(HelpScreen(sections, extra))
+
+    async def action_quit(self) -> None:
+        self.stop_worker()
+        self.exit(0)
+
+    def stop_worker(self) -> None:
+        if self.worker is not None:
+            self.worker.stop(0.25)  # never wait on a broker call in flight
+            self.worker = None
+
+    # -- crashes: a redacted one-line report, never a traceback with locals ------------------
+
+    def _fatal_error(self) -> None:
+        exc = sys.exc_info()[1]
+        secrets = self.settings.secret_values()
+        report = redact("".join(traceback.format_exc()), secrets)
+        log.error("unexpected error in the UI:\n%s", report)
+        name = type(exc).__name__ if exc else "error"
+        self.crash_line = redact(f"kafkatui stopped on an unexpected {name}: {exc}", secrets)
+        where = f" (details in {self.log_path})" if self.log_path else ""
+        self._exit_renderables.append(Text(self.crash_line + where))
+        self.stop_worker()
+        self.bell()
+        self._close_messages_no_wait()
+
+
+def _bindings(items: list[Any]) -> list[Binding]:
+    result: list[Binding] = []
+    for item in items:
+        result.append(item if isinstance(item, Binding) else Binding(*item))
+    return result
