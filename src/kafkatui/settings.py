@@ -11,11 +11,12 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic.fields import FieldInfo
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic_settings import SettingsError as PydanticSettingsError
 
 from kafkatui.logs import default_log_path
 from kafkatui.redact import redact
@@ -157,13 +158,13 @@ class Settings(BaseSettings):
     timeout: float = Field(10.0, gt=0, le=300, validation_alias=_names("timeout"))
     refresh_interval: float = Field(5.0, ge=0.5, le=3600, validation_alias=_names("refresh_interval"))
     read_only: bool = Field(False, validation_alias=_names("read_only"))
-    groups: tuple[str, ...] = Field((), validation_alias=_names("groups"))
+    groups: Annotated[tuple[str, ...], NoDecode] = Field((), validation_alias=_names("groups"))
     log_file: Path = Field(default_factory=default_log_path, validation_alias=_names("log_file"))
     demo: bool = False
 
     # librdkafka properties not mapped to a field: from the file, and from -X (highest precedence).
-    file_properties: dict[str, str] = Field(default_factory=dict)
-    overrides: dict[str, str] = Field(default_factory=dict)
+    file_properties: dict[str, str] = Field(default_factory=dict, repr=False, exclude=True)
+    overrides: dict[str, str] = Field(default_factory=dict, repr=False, exclude=True)
 
     @field_validator("groups", mode="before")
     @classmethod
@@ -260,31 +261,43 @@ class Settings(BaseSettings):
 # The properties file read for the Settings being built (a source needs it at class level).
 _CURRENT_PROPERTIES: dict[str, dict[str, str]] = {}
 
-_ENV_NAMES: dict[str, str] = {
-    name: f"KAFKATUI_{name.upper()}"
-    for name in Settings.model_fields
-    if name not in {"file_properties", "overrides", "demo"}
+_PREFERRED = {
+    "bootstrap_servers": "BOOTSTRAP_SERVERS",
+    "sasl_username": "SASL_USERNAME",
+    "sasl_password": "SASL_PASSWORD",
+    "security_protocol": "SECURITY_PROTOCOL",
+    "sasl_mechanism": "SASL_MECHANISM",
+    "client_id": "CLIENT_ID",
+    "topic": "TOPIC_PRODUCER",
 }
-_ENV_NAMES.update(
-    bootstrap_servers="BOOTSTRAP_SERVERS",
-    sasl_username="SASL_USERNAME",
-    sasl_password="SASL_PASSWORD",
-    security_protocol="SECURITY_PROTOCOL",
-    sasl_mechanism="SASL_MECHANISM",
-    client_id="CLIENT_ID",
-    topic="TOPIC_PRODUCER",
-)
+
+
+def _field_of(name: str) -> str:
+    """The field behind an alias (pydantic reports the first alias choice)."""
+    for field, info in Settings.model_fields.items():
+        alias = info.validation_alias
+        choices = alias.choices if isinstance(alias, AliasChoices) else []
+        if name == field or name in choices:
+            return field
+    return name
 
 
 def setting_label(field: str) -> str:
-    """How a setting is named to the user."""
-    return _ENV_NAMES.get(field, field)
+    """How a setting is named to the user: the variable they set, else its usual name."""
+    info = Settings.model_fields.get(field)
+    alias = info.validation_alias if info else None
+    choices = [str(c) for c in alias.choices] if isinstance(alias, AliasChoices) else []
+    present = {k.upper() for k in os.environ}
+    for choice in choices:
+        if choice.upper() in present and choice.upper() != field.upper():
+            return choice.upper()
+    return _PREFERRED.get(field, f"KAFKATUI_{field.upper()}")
 
 
 def _explain(exc: ValidationError) -> str:
     err = exc.errors()[0]
     loc = [str(p) for p in err.get("loc", ())]
-    field = loc[0] if loc else "settings"
+    field = _field_of(loc[0]) if loc else "settings"
     if field in {"file_properties", "overrides"} and len(loc) > 1:
         label = f"property {loc[1]}"
     else:
@@ -317,5 +330,8 @@ def load_settings(
         return Settings(**init)
     except ValidationError as exc:
         raise SettingsError(redact(_explain(exc), secrets)) from None
+    except PydanticSettingsError as exc:  # a value the env source could not even decode
+        field = str(exc).split('"')[1] if '"' in str(exc) else "settings"
+        raise SettingsError(f"setting {setting_label(field)}: cannot be parsed") from None
     finally:
         _CURRENT_PROPERTIES.clear()

@@ -63,30 +63,31 @@ class ClusterHeader(Static):
 
     def render_text(self) -> Text:
         snap = self.snapshot
-        line1 = Text()
-        line1.append(" kafkatui ", "bold reverse")
-        if self.demo:
-            line1.append(" DEMO ", "bold black on cyan")
-        if self.read_only:
-            line1.append(" READ-ONLY ", "bold black on magenta")
-        line1.append(f"  {self.bootstrap}")
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(" kafkatui ", "bold reverse")
+        text.append(" ")
+        text.append(f" {self.state.link.value} ", STATE_STYLE[self.state.link])
         if snap is not None:
-            line1.append(f"  cluster {snap.cluster_id or '?'}")
             down = len(snap.brokers) - snap.brokers_up
-            line1.append("  brokers ")
-            line1.append(f"{snap.brokers_up}/{len(snap.brokers)}", "bold red" if down else "bold")
+            text.append("  brokers ")
+            text.append(f"{snap.brokers_up}/{len(snap.brokers)}", "bold red" if down else "bold")
             ctrl = "?" if snap.controller_id is None else str(snap.controller_id)
-            line1.append(f"  controller {ctrl}")
-        line1.append("  alerts ")
-        line1.append(f" {self.alerts} ", "bold white on red" if self.alerts else "bold")
-        line2 = Text()
-        line2.append(f" {self.state.link.value} ", STATE_STYLE[self.state.link])
+            text.append(f"  controller {ctrl}")
+        text.append("  alerts ")
+        text.append(f" {self.alerts} ", "bold white on red" if self.alerts else "bold")
+        if self.demo:
+            text.append("  ")
+            text.append(" DEMO ", "bold black on cyan")
+        if self.read_only:
+            text.append("  ")
+            text.append(" READ-ONLY ", "bold black on magenta")
+        text.append("\n")
         if self.state.reason:
-            line2.append(f"  {self.state.reason}")
-        if snap is not None and not self.state.ok:
-            line2.append(f"  (data {age_text(self.clock() - snap.ts)} old)", "italic")
-        line1.append("\n")
-        line1.append_text(line2)
-        line1.no_wrap = True
-        line1.overflow = "ellipsis"
-        return line1
+            text.append(self.state.reason, "bold red")
+            if snap is not None and not self.state.ok:
+                text.append(f"  (data {age_text(self.clock() - snap.ts)} old)", "italic")
+            text.append("  ")
+        text.append(self.bootstrap, "dim" if self.state.reason else "")
+        if snap is not None and snap.cluster_id:
+            text.append(f"  cluster {snap.cluster_id}", "dim" if self.state.reason else "")
+        return text

@@ -1,0 +1,159 @@
+"""Settings: sources, precedence, validation, secrets."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from kafkatui.settings import Settings, SettingsError, load_settings, read_properties
+
+SEED_ENV = """\
+BOOTSTRAP_SERVERS=pkc-12576z.us-west2.gcp.confluent.cloud:9092
+SASL_USERNAME=YOUR_API_KEY  # Substitua pela sua API Key
+SASL_PASSWORD=YOUR_API_SECRET  # Substitua pelo seu API Secret
+CLIENT_ID=python-producer
+TOPIC_PRODUCER=freezer-temperatura
+"""
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    for name in list(os.environ):
+        upper = name.upper()
+        if upper.startswith(("KAFKATUI_", "SASL_", "SSL_", "MSK_", "TOPIC", "TEMP_")) or upper in {
+            "BOOTSTRAP_SERVERS", "KAFKA_BOOTSTRAP_SERVERS", "CLIENT_ID", "SECURITY_PROTOCOL",
+            "STALE_AFTER",
+        }:
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_defaults() -> None:
+    s = load_settings()
+    assert s.bootstrap_servers == "localhost:9092"
+    assert s.topic == "freezer-temperatura"
+    assert s.librdkafka_config()["security.protocol"] == "PLAINTEXT"
+    assert s.secret_values() == []
+
+
+def test_seed_dotenv_works_unchanged(clean_env: Path) -> None:
+    (clean_env / ".env").write_text(SEED_ENV)
+    s = load_settings()
+    conf = s.librdkafka_config()
+    assert conf["bootstrap.servers"] == "pkc-12576z.us-west2.gcp.confluent.cloud:9092"
+    assert conf["sasl.username"] == "YOUR_API_KEY"  # the inline comment is not part of the value
+    assert conf["sasl.password"] == "YOUR_API_SECRET"
+    # a SASL user and no protocol: Confluent Cloud's SASL_SSL + PLAIN
+    assert conf["security.protocol"] == "SASL_SSL"
+    assert conf["sasl.mechanism"] == "PLAIN"
+    assert conf["client.id"] == "python-producer"
+    assert s.topic == "freezer-temperatura"
+
+
+def test_prefixed_names_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KAFKATUI_BOOTSTRAP_SERVERS", "k1:9092")
+    monkeypatch.setenv("KAFKATUI_TOPIC", "other")
+    monkeypatch.setenv("KAFKATUI_READ_ONLY", "true")
+    monkeypatch.setenv("KAFKATUI_GROUPS", "a, b")
+    s = load_settings()
+    assert (s.bootstrap_servers, s.topic, s.read_only, s.groups) == ("k1:9092", "other", True, ("a", "b"))
+
+
+def test_precedence_cli_env_dotenv_file_default(clean_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    props = clean_env / "client.properties"
+    props.write_text("bootstrap.servers=file:1\nclient.id=from-file\nlinger.ms=7\nacks=1\n")
+    (clean_env / ".env").write_text("BOOTSTRAP_SERVERS=dotenv:1\nCLIENT_ID=from-dotenv\n")
+    s = load_settings(config_file=props)
+    assert s.bootstrap_servers == "dotenv:1"  # .env beats the file
+    assert s.client_id == "from-dotenv"
+    assert s.librdkafka_config()["linger.ms"] == "7"  # file-only property survives
+    monkeypatch.setenv("BOOTSTRAP_SERVERS", "env:1")
+    assert load_settings(config_file=props).bootstrap_servers == "env:1"  # env beats .env
+    s = load_settings({"bootstrap_servers": "cli:1"}, config_file=props, overrides=["acks=all"])
+    assert s.bootstrap_servers == "cli:1"  # command line beats env
+    assert s.librdkafka_config()["acks"] == "all"  # -X beats the file
+    s = load_settings(config_file=props, overrides=["bootstrap.servers=x:2"])
+    assert s.bootstrap_servers == "x:2"  # -X is command line too
+
+
+def test_properties_format(tmp_path: Path) -> None:
+    f = tmp_path / "client.properties"
+    f.write_text("# Confluent Cloud\n\nbootstrap.servers = a:1\nsasl.jaas.config=x=y=z\n! bang comment\n")
+    assert read_properties(f) == {"bootstrap.servers": "a:1", "sasl.jaas.config": "x=y=z"}
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("bootstrap.servers\n", "line 1: expected key=value"),
+        ("a=1\n=2\n", "line 2: expected key=value"),
+    ],
+)
+def test_malformed_properties(tmp_path: Path, content: str, message: str) -> None:
+    f = tmp_path / "client.properties"
+    f.write_text(content)
+    with pytest.raises(SettingsError, match=message):
+        load_settings(config_file=f)
+
+
+def test_missing_properties_file(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError, match="no such file"):
+        load_settings(config_file=tmp_path / "nope.properties")
+
+
+@pytest.mark.parametrize(
+    ("env", "value", "message"),
+    [
+        ("KAFKATUI_TIMEOUT", "abc", "setting KAFKATUI_TIMEOUT: Input should be a valid number"),
+        ("KAFKATUI_TIMEOUT", "-1", "setting KAFKATUI_TIMEOUT: Input should be greater than 0"),
+        ("BOOTSTRAP_SERVERS", "nohostport", "setting BOOTSTRAP_SERVERS: 'nohostport' is not host:port"),
+        ("SECURITY_PROTOCOL", "TLS", "setting SECURITY_PROTOCOL: Input should be"),
+        ("MSK_SSL_CA_LOCATION", "/nonexistent/ca.pem", "file /nonexistent/ca.pem does not exist"),
+        ("KAFKATUI_READ_ONLY", "maybe", "setting KAFKATUI_READ_ONLY: Input should be a valid boolean"),
+    ],
+)
+def test_bad_values_are_one_line(monkeypatch: pytest.MonkeyPatch, env: str, value: str, message: str) -> None:
+    monkeypatch.setenv(env, value)
+    with pytest.raises(SettingsError) as info:
+        load_settings()
+    text = str(info.value)
+    assert message in text
+    assert "\n" not in text
+
+
+def test_msk_style_tls(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in ("ca", "cert", "key"):
+        (tmp_path / f"{name}.pem").write_text("x")
+    monkeypatch.setenv("MSK_SSL_ENABLED", "true")
+    monkeypatch.setenv("MSK_SSL_CA_LOCATION", str(tmp_path / "ca.pem"))
+    monkeypatch.setenv("MSK_SSL_CERT_LOCATION", str(tmp_path / "cert.pem"))
+    monkeypatch.setenv("MSK_SSL_KEY_LOCATION", str(tmp_path / "key.pem"))
+    conf = load_settings().librdkafka_config()
+    assert conf["security.protocol"] == "SSL"
+    assert conf["ssl.ca.location"] == str(tmp_path / "ca.pem")
+    assert conf["ssl.certificate.location"] == str(tmp_path / "cert.pem")
+    assert conf["ssl.key.location"] == str(tmp_path / "key.pem")
+
+
+def test_secrets_are_secretstr_and_masked(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    f = tmp_path / "c.properties"
+    f.write_text("ssl.key.password=FILE-SECRET-1\n")
+    monkeypatch.setenv("SASL_USERNAME", "u")
+    monkeypatch.setenv("SASL_PASSWORD", "ENV-SECRET-2")
+    s = load_settings(config_file=f, overrides=["sasl.oauthbearer.client.secret=X-SECRET-3"])
+    shown = repr(s) + str(s) + str(s.describe()) + s.model_dump_json()
+    for secret in ("FILE-SECRET-1", "ENV-SECRET-2", "X-SECRET-3"):
+        assert secret not in shown
+        assert secret in s.secret_values()
+    assert isinstance(s, Settings)
+
+
+def test_bad_value_never_echoes_a_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SASL_PASSWORD", "CANARY-PW")
+    monkeypatch.setenv("KAFKATUI_TIMEOUT", "CANARY-PW")
+    with pytest.raises(SettingsError) as info:
+        load_settings()
+    assert "CANARY-PW" not in str(info.value)

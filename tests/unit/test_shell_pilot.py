@@ -1,0 +1,92 @@
+"""Pilot tests of the shell: keys, help, state routing, quitting stops the worker."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import canned
+from textual.widgets import DataTable, TabbedContent
+
+from kafkatui.domain.commands import Command, Refresh
+from kafkatui.domain.models import WorkerError
+from kafkatui.settings import Settings
+from kafkatui.tui.app import KafkaTuiApp
+from kafkatui.tui.screens.help import HelpScreen
+from kafkatui.tui.widgets.header import ClusterHeader
+
+
+class FakeWorker:
+    def __init__(self, settings: Settings, emit: Callable[[object], None]) -> None:
+        self.emit = emit
+        self.commands: list[Command] = []
+        self.started = False
+        self.stopped = False
+
+    def start(self) -> None:
+        self.started = True
+        self.emit(canned.CONNECTED)
+        self.emit(canned.cluster())
+
+    def submit(self, command: Command) -> None:
+        self.commands.append(command)
+
+    def stop(self, timeout: float = 0.25) -> bool:
+        self.stopped = True
+        return True
+
+
+async def test_worker_events_reach_header_and_cluster_pane() -> None:
+    fakes: list[FakeWorker] = []
+
+    def factory(settings: Settings, emit: Callable[[object], None]) -> FakeWorker:
+        fakes.append(FakeWorker(settings, emit))
+        return fakes[-1]
+
+    app = KafkaTuiApp(canned.settings(), worker_factory=factory, clock=canned.clock)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        assert fakes and fakes[0].started
+        table = app.query_one("#brokers", DataTable)
+        assert table.row_count == 3
+        assert [table.get_row(k)[0] for k in ("1", "2", "3")] == ["1", "2", "3"]
+        header = app.query_one(ClusterHeader).render_text().plain
+        assert "connected" in header and "brokers 3/3" in header and "controller 1" in header
+        # a broker goes down: the row stays, flagged DOWN, header counts 2/3
+        app.apply(canned.cluster(broker_down=2))
+        await pilot.pause()
+        assert str(table.get_row("2")[4]) == "DOWN"
+        assert "brokers 2/3" in app.query_one(ClusterHeader).render_text().plain
+        app.apply(canned.UNREACHABLE)
+        await pilot.pause()
+        header = app.query_one(ClusterHeader).render_text().plain
+        assert "unreachable" in header and "Connection refused" in header and "data 2 s old" in header
+        await pilot.press("r")
+        assert fakes[0].commands == [Refresh()]
+        await pilot.press("q")
+    assert fakes[0].stopped
+
+
+async def test_help_lists_every_key() -> None:
+    app = KafkaTuiApp(canned.settings(), clock=canned.clock)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        listed = {(s, b.key) for s, bindings in app.screen.sections for b in bindings}
+        for binding in app.BINDINGS:
+            key = binding.key if hasattr(binding, "key") else binding[0]
+            assert ("everywhere", key) in listed
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)
+        await pilot.press("1")
+        assert app.query_one("#panes", TabbedContent).active == "cluster"
+
+
+async def test_worker_error_is_shown_not_fatal() -> None:
+    app = KafkaTuiApp(canned.settings(), clock=canned.clock)
+    async with app.run_test(size=(120, 30)) as pilot:
+        app.apply(WorkerError(canned.NOW, "worker loop", "RuntimeError: boom"))
+        await pilot.pause()
+        assert app.errors and app.is_running
+        assert any("boom" in n.message for n in app._notifications)
