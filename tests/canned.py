@@ -70,3 +70,32 @@ UNREACHABLE = ConnectionState(
     "127.0.0.1:19092/bootstrap: Connect to ipv4#127.0.0.1:19092 failed: Connection refused",
     NOW,
 )
+
+
+def freezer_view():  # type: ignore[no-untyped-def]
+    """A board fed with five minutes of synthetic readings: one sensor too warm, one stale."""
+    import math
+
+    from kafkatui.domain.alerts import Thresholds
+    from kafkatui.domain.freezer import FreezerBoard
+    from kafkatui.domain.readings import parse
+
+    board = FreezerBoard("freezer-temperatura", Thresholds(-5.0, 5.0), stale_after=30.0)
+    board.source = "reading freezer-temperatura from the end (live), 3 partitions"
+    offset = 0
+    for step in range(300):
+        ts = NOW - 300 + step
+        for i in range(4):
+            if i == 3 and step > 240:
+                continue  # sensor3 went silent a minute ago
+            value = -2.0 + i * 0.8 + 1.5 * math.sin((step + 20 * i) / 25.0)
+            if i == 1 and step > 260:
+                value += 8.0  # door left open
+            key = f"sensor{i}".encode()
+            board.add(parse(key, f"{value:.2f}".encode(), ts, i % 3, offset), ts)
+            offset += 1
+        board.tick(ts)
+    board.add(parse(b"sensor9", b"abc", NOW - 5, 0, offset), NOW - 5)
+    board.add(parse(b"sensor9", b"", NOW - 4, 0, offset + 1), NOW - 4)
+    board.tick(NOW)
+    return board.view(NOW)

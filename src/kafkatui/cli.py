@@ -58,6 +58,10 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument("--version", action="version", version=f"kafkatui {__version__}")
+    parser.add_argument("--since", metavar="DURATION", default=None,
+                        help="open the freezer chart with history: 90s, 10m, 2h (default: live)")
+    parser.add_argument("--alert-log", metavar="FILE", type=Path, default=None,
+                        help="append alert raise/clear events to FILE (.csv for CSV, else JSONL)")
     parser.add_argument("--demo", action="store_true",
                         help="embedded demo: librdkafka's mock cluster with simulated freezers "
                         "(no broker, no Java)")
@@ -108,7 +112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         validate(settings)
         if ns.command == "check":
             return _check(settings)
-        return _dashboard(settings, log_path)
+        return _dashboard(settings, log_path, _since(ns), getattr(ns, "alert_log", None))
     except SettingsError as exc:
         return _fail(str(exc))
     except KeyboardInterrupt:
@@ -141,7 +145,21 @@ def _check(settings: Settings) -> int:
     return EXIT_OK
 
 
-def _dashboard(settings: Settings, log_path: Path | None) -> int:
+def _since(ns: argparse.Namespace) -> float | None:
+    if not getattr(ns, "since", None):
+        return None
+    from kafkatui.domain.freezer import parse_duration
+    from kafkatui.settings import SettingsError
+
+    try:
+        return parse_duration(ns.since)
+    except ValueError as exc:
+        raise SettingsError(f"--since: {exc}") from None
+
+
+def _dashboard(
+    settings: Settings, log_path: Path | None, since: float | None, alert_log: Path | None
+) -> int:
     demo = None
     if settings.demo:
         from kafkatui.kafka.demo import DemoCluster
@@ -156,7 +174,14 @@ def _dashboard(settings: Settings, log_path: Path | None) -> int:
     from kafkatui.kafka.worker import Worker
     from kafkatui.tui.app import KafkaTuiApp
 
-    app = KafkaTuiApp(settings, worker_factory=Worker, log_path=log_path)
+    from kafkatui.kafka.services import DashboardOptions, dashboard_services
+
+    services = dashboard_services(DashboardOptions(since=since, alert_log=alert_log))
+
+    def worker(s: Settings, emit: Any) -> Worker:
+        return Worker(s, emit, extra_services=services)
+
+    app = KafkaTuiApp(settings, worker_factory=worker, log_path=log_path)
     code = app.run()
     app.stop_worker()
     if demo is not None:

@@ -46,3 +46,16 @@ def test_help_screen(snap_compare: Any) -> None:
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=open_help)
+
+
+def test_freezer_pane(snap_compare: Any) -> None:
+    app = make_app()
+
+    async def feed(pilot: Any) -> None:
+        app.apply(canned.CONNECTED)
+        app.apply(canned.cluster())
+        await pilot.press("2")
+        app.apply(canned.freezer_view())
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(120, 40), run_before=feed)

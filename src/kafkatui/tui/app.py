@@ -15,12 +15,16 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, TabbedContent, TabPane
 
+from kafkatui.domain.alerts import Thresholds
 from kafkatui.domain.commands import Command, Refresh
+from kafkatui.domain.freezer import FreezerView
 from kafkatui.domain.models import ClusterSnapshot, ConnectionState, WorkerError
 from kafkatui.redact import redact
 from kafkatui.settings import Settings
 from kafkatui.tui.messages import WorkerEvent
+from kafkatui.tui.panes.base import PaneMixin, SendCommand
 from kafkatui.tui.panes.cluster import MOCK_NOTE, ClusterPane
+from kafkatui.tui.panes.freezer import FreezerPane
 from kafkatui.tui.screens.help import HelpScreen
 from kafkatui.tui.widgets.header import ClusterHeader
 
@@ -37,7 +41,7 @@ class WorkerHandle(Protocol):
 
 WorkerFactory = Callable[[Settings, Callable[[object], None]], WorkerHandle]
 
-PANES: tuple[tuple[str, str], ...] = (("cluster", "Cluster"),)
+PANES: tuple[tuple[str, str], ...] = (("cluster", "Cluster"), ("freezer", "Freezer"))
 
 
 class KafkaTuiApp(App[int]):
@@ -85,6 +89,10 @@ class KafkaTuiApp(App[int]):
         with TabbedContent(initial="cluster", id="panes"):
             with TabPane("1 Cluster", id="cluster"):
                 yield ClusterPane(self.clock)
+            with TabPane("2 Freezer", id="freezer"):
+                yield FreezerPane(
+                    self.clock, Thresholds(self.settings.temp_min, self.settings.temp_max)
+                )
         yield Footer()
 
     def on_mount(self) -> None:
@@ -106,20 +114,33 @@ class KafkaTuiApp(App[int]):
     def apply(self, event: object) -> None:
         """Route one worker event to the widgets that show it (also used by tests)."""
         header = self.query_one(ClusterHeader)
-        cluster = self.query_one(ClusterPane)
         if isinstance(event, ClusterSnapshot):
             header.show_snapshot(event)
-            cluster.show(event)
         elif isinstance(event, ConnectionState):
             header.show_state(event)
-            cluster.show_state(event)
+        elif isinstance(event, FreezerView):
+            header.show_alerts(event.alert_count)
         elif isinstance(event, WorkerError):
             self.errors.append(event)
             self.notify(f"{event.where}: {event.message}", title="worker error", severity="error", timeout=8)
+        for pane in self.panes():
+            if isinstance(event, pane.EVENTS):
+                pane.apply(event)
+
+    def panes(self) -> list[PaneMixin]:
+        return [w for w in self.query(".pane") if isinstance(w, PaneMixin)]
+
+    def on_send_command(self, message: SendCommand) -> None:
+        self.send(message.command)
+
+    def send(self, command: Command) -> None:
+        if self.worker is not None:
+            self.worker.submit(command)
 
     def _tick(self) -> None:
         self.query_one(ClusterHeader).refresh_text()
-        self.query_one(ClusterPane).render_summary()
+        for pane in self.panes():
+            pane.tick()
 
     # -- actions ------------------------------------------------------------------------
 
@@ -133,7 +154,7 @@ class KafkaTuiApp(App[int]):
 
     def action_help(self) -> None:
         sections: list[tuple[str, list[Binding]]] = [("everywhere", _bindings(self.BINDINGS))]
-        for pane in self.query(".pane-with-keys"):
+        for pane in self.query(".pane"):
             sections.append((pane.id or "pane", _bindings(getattr(pane, "BINDINGS", []))))
         extra = f"Log file: {self.log_path}" if self.log_path else ""
         if self.settings.demo:

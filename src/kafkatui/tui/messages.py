@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from textual.message import Message
 
+from kafkatui.domain.freezer import FreezerView
 from kafkatui.domain.models import ClusterSnapshot
+
+REPLACEABLE = (ClusterSnapshot, FreezerView)
 
 
 class WorkerEvent(Message):
@@ -18,6 +21,6 @@ class WorkerEvent(Message):
         # a newer cluster snapshot makes an older queued one worthless
         return (
             isinstance(message, WorkerEvent)
-            and isinstance(self.event, ClusterSnapshot)
-            and isinstance(message.event, ClusterSnapshot)
+            and isinstance(self.event, REPLACEABLE)
+            and type(message.event) is type(self.event)
         )

@@ -11,6 +11,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from kafkatui.domain.models import ClusterSnapshot, ConnectionState
+from kafkatui.tui.panes.base import PaneMixin
 from kafkatui.tui.widgets.header import age_text
 from kafkatui.tui.widgets.keyed_table import sync_rows
 
@@ -23,7 +24,9 @@ MOCK_NOTE = (
 )
 
 
-class ClusterPane(Vertical):
+class ClusterPane(PaneMixin, Vertical):
+    EVENTS = (ClusterSnapshot, ConnectionState)
+
     DEFAULT_CSS = """
     ClusterPane #cluster-summary { height: auto; padding: 0 1; }
     ClusterPane #cluster-note { height: auto; padding: 0 1; color: $warning; }
@@ -31,7 +34,7 @@ class ClusterPane(Vertical):
     """
 
     def __init__(self, clock: Callable[[], float]) -> None:
-        super().__init__(id="cluster-pane")
+        super().__init__(id="cluster-pane", classes="pane")
         self.clock = clock
         self.snapshot: ClusterSnapshot | None = None
         self.state: ConnectionState | None = None
@@ -67,6 +70,15 @@ class ClusterPane(Vertical):
             )
         sync_rows(self.query_one("#brokers", DataTable), COLUMNS, rows)
         self.query_one("#cluster-note", Static).update(MOCK_NOTE if snapshot.is_mock else "")
+        self.render_summary()
+
+    def apply(self, event: object) -> None:
+        if isinstance(event, ClusterSnapshot):
+            self.show(event)
+        elif isinstance(event, ConnectionState):
+            self.show_state(event)
+
+    def tick(self) -> None:
         self.render_summary()
 
     def show_state(self, state: ConnectionState) -> None:

@@ -19,6 +19,6 @@ def sync_rows(table: DataTable[Any], columns: Sequence[str], rows: Mapping[str, 
             old = table.get_row(key)
             for column, new, was in zip(columns, cells, old, strict=True):
                 if new != was:
-                    table.update_cell(key, column, new)
+                    table.update_cell(key, column, new, update_width=True)
         else:
             table.add_row(*cells, key=key)

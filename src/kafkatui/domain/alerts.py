@@ -1,0 +1,338 @@
+"""Threshold, hysteresis and staleness alerts: readings and time in, events out.
+
+Per sensor and per direction (too warm / too cold):
+
+- raise after `min_count` consecutive readings beyond the limit (``> tmax`` or ``< tmin``)
+  *and* at least `min_duration` seconds between the first of them and the current one;
+  one reading back inside the limits restarts the count, so a noisy sensor hovering at
+  the edge never raises;
+- clear only when a reading is back inside by the hysteresis margin
+  (``<= tmax - hysteresis`` or ``>= tmin + hysteresis``), so it does not flap either.
+
+Staleness: a sensor that has sent something, then nothing for `stale_after` seconds,
+raises STALE on `tick(now)`; its next reading clears it. The staleness clock is the
+arrival time passed to `observe(reading, now)` (defaulting to the reading's timestamp),
+so replaying old records does not make every sensor stale at once.
+
+The engine is owned by one thread (the worker); events are immutable and can be sent on.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from kafkatui.domain.readings import Reading, parse_number, utc_iso
+
+__all__ = [
+    "AlertEngine",
+    "AlertEvent",
+    "AlertKind",
+    "SensorStatus",
+    "Thresholds",
+    "parse_thresholds",
+]
+
+
+class AlertKind(StrEnum):
+    TOO_WARM = "too_warm"
+    TOO_COLD = "too_cold"
+    STALE = "stale"
+
+
+class SensorStatus(StrEnum):
+    OK = "ok"
+    TOO_WARM = "too_warm"
+    TOO_COLD = "too_cold"
+    STALE = "stale"
+    UNKNOWN = "unknown"  # no reading seen yet
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    tmin: float
+    tmax: float
+    hysteresis: float = 0.5
+    min_count: int = 2
+    min_duration: float = 0.0
+
+    def __post_init__(self) -> None:
+        numbers = (self.tmin, self.tmax, self.hysteresis, self.min_duration)
+        if not all(math.isfinite(n) for n in numbers):
+            raise ValueError("thresholds must be finite numbers")
+        if self.tmin >= self.tmax:
+            raise ValueError("min must be lower than max")
+        if self.hysteresis < 0:
+            raise ValueError("hysteresis must not be negative")
+        if self.hysteresis >= self.tmax - self.tmin:
+            raise ValueError("hysteresis must be smaller than the gap between min and max")
+        if self.min_count < 1:
+            raise ValueError("the reading count must be at least 1")
+        if self.min_duration < 0:
+            raise ValueError("the duration must not be negative")
+
+
+def parse_thresholds(
+    tmin_text: str,
+    tmax_text: str,
+    hysteresis_text: str | None = None,
+    *,
+    min_count: int = 2,
+    min_duration: float = 0.0,
+) -> Thresholds:
+    """Thresholds from form fields; a ValueError carries one sentence for the form.
+
+    Numbers may use a comma decimal (``-18,5``). An empty hysteresis keeps the default.
+    """
+    tmin = _number("min", tmin_text)
+    tmax = _number("max", tmax_text)
+    if hysteresis_text is None or not hysteresis_text.strip():
+        hysteresis = 0.5
+    else:
+        hysteresis = _number("hysteresis", hysteresis_text)
+    return Thresholds(tmin, tmax, hysteresis, min_count, min_duration)
+
+
+def _number(name: str, text: str) -> float:
+    if not text.strip():
+        raise ValueError(f"{name} is required")
+    value = parse_number(text)
+    if isinstance(value, float):
+        return value
+    raise ValueError(f"'{text.strip()}' is not a number")
+
+
+@dataclass(frozen=True, slots=True)
+class AlertEvent:
+    """One alert raised (`raised=True`) or cleared (`raised=False`).
+
+    For TOO_WARM/TOO_COLD, `value` is the reading in °C and `threshold` the limit crossed
+    (tmax or tmin). For STALE, `value` is the seconds since the last reading (None on
+    clear) and `threshold` is `stale_after` in seconds. `partition`/`offset` point at the
+    record that caused the event; None for events made by the clock.
+    """
+
+    kind: AlertKind
+    sensor: str
+    raised: bool
+    value: float | None
+    threshold: float | None
+    ts: float
+    partition: int | None = None
+    offset: int | None = None
+
+    def to_json_dict(self) -> dict[str, object]:
+        """A flat dict for one line of the JSONL alert log."""
+        return {
+            "time": utc_iso(self.ts),
+            "ts": self.ts,
+            "sensor": self.sensor,
+            "kind": self.kind.value,
+            "event": "raised" if self.raised else "cleared",
+            "value": self.value,
+            "threshold": self.threshold,
+            "partition": self.partition,
+            "offset": self.offset,
+        }
+
+    def describe(self) -> str:
+        """One short sentence for the alert list and notifications."""
+        s = self.sensor
+        if self.kind is AlertKind.STALE:
+            if not self.raised:
+                return f"{s} is reporting again"
+            return f"{s} silent for {_num(self.value)} s (limit {_num(self.threshold)} s)"
+        if self.kind is AlertKind.TOO_WARM:
+            if self.raised:
+                return f"{s} too warm: {_num(self.value)} °C > max {_num(self.threshold)} °C"
+            return f"{s} back below max: {_num(self.value)} °C (max {_num(self.threshold)} °C)"
+        if self.raised:
+            return f"{s} too cold: {_num(self.value)} °C < min {_num(self.threshold)} °C"
+        return f"{s} back above min: {_num(self.value)} °C (min {_num(self.threshold)} °C)"
+
+
+def _num(value: float | None) -> str:
+    return "?" if value is None else f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+@dataclass(slots=True)
+class _Streak:
+    """Consecutive out-of-range readings in one direction."""
+
+    count: int
+    first_ts: float
+
+
+@dataclass(slots=True)
+class _SensorState:
+    last_seen: float  # arrival time of the last reading (staleness clock)
+    last_value: float
+    streaks: dict[AlertKind, _Streak] = field(default_factory=dict)
+    active: dict[AlertKind, AlertEvent] = field(default_factory=dict)
+
+
+class AlertEngine:
+    def __init__(
+        self,
+        defaults: Thresholds,
+        overrides: Mapping[str, Thresholds] | None = None,
+        stale_after: float | None = 30.0,
+    ) -> None:
+        self._defaults = defaults
+        self._overrides: dict[str, Thresholds] = dict(overrides or {})
+        self._stale_after = _check_stale_after(stale_after)
+        self._sensors: dict[str, _SensorState] = {}
+
+    @property
+    def defaults(self) -> Thresholds:
+        return self._defaults
+
+    @property
+    def stale_after(self) -> float | None:
+        return self._stale_after
+
+    def overrides(self) -> dict[str, Thresholds]:
+        return dict(self._overrides)
+
+    def thresholds_for(self, sensor: str) -> Thresholds:
+        return self._overrides.get(sensor, self._defaults)
+
+    def sensors(self) -> list[str]:
+        return sorted(self._sensors)
+
+    def observe(self, reading: Reading, now: float | None = None) -> list[AlertEvent]:
+        """Feed one reading; `now` is its arrival time (defaults to `reading.ts`)."""
+        arrived = reading.ts if now is None else now
+        state = self._sensors.get(reading.sensor)
+        if state is None:
+            state = _SensorState(arrived, reading.celsius)
+            self._sensors[reading.sensor] = state
+        events: list[AlertEvent] = []
+
+        def emit(kind: AlertKind, raised: bool, value: float | None, limit: float | None) -> None:
+            when = arrived if kind is AlertKind.STALE else reading.ts
+            event = AlertEvent(
+                kind, reading.sensor, raised, value, limit, when, reading.partition, reading.offset
+            )
+            if raised:
+                state.active[kind] = event
+            else:
+                del state.active[kind]
+            events.append(event)
+
+        if AlertKind.STALE in state.active:
+            emit(AlertKind.STALE, False, None, self._stale_after)
+        state.last_seen = max(state.last_seen, arrived)
+        state.last_value = reading.celsius
+        limits = self.thresholds_for(reading.sensor)
+        value = reading.celsius
+        for kind, beyond, limit in (
+            (AlertKind.TOO_WARM, value > limits.tmax, limits.tmax),
+            (AlertKind.TOO_COLD, value < limits.tmin, limits.tmin),
+        ):
+            if beyond:
+                streak = state.streaks.setdefault(kind, _Streak(0, reading.ts))
+                streak.count += 1
+                long_enough = reading.ts - streak.first_ts >= limits.min_duration
+                if kind not in state.active and streak.count >= limits.min_count and long_enough:
+                    emit(kind, True, value, limit)
+            else:
+                state.streaks.pop(kind, None)
+                if kind in state.active and _cleared(kind, value, limits):
+                    emit(kind, False, value, limit)
+        return events
+
+    def tick(self, now: float) -> list[AlertEvent]:
+        """Raise STALE for every known sensor silent for `stale_after` seconds."""
+        if self._stale_after is None:
+            return []
+        events: list[AlertEvent] = []
+        for sensor in sorted(self._sensors):
+            state = self._sensors[sensor]
+            age = now - state.last_seen
+            if AlertKind.STALE not in state.active and age >= self._stale_after:
+                event = AlertEvent(AlertKind.STALE, sensor, True, age, self._stale_after, now)
+                state.active[AlertKind.STALE] = event
+                events.append(event)
+        return events
+
+    def active(self) -> list[AlertEvent]:
+        """The raise events of every alert currently up, by sensor then kind."""
+        order = list(AlertKind)
+        return [
+            state.active[kind]
+            for sensor, state in sorted(self._sensors.items())
+            for kind in sorted(state.active, key=order.index)
+        ]
+
+    def status(self, sensor: str, now: float) -> SensorStatus:
+        """The sensor's state for its card.
+
+        A temperature alert outranks STALE: it is the last thing we know about the
+        freezer (`active()` lists both). STALE also shows before `tick` has run.
+        """
+        state = self._sensors.get(sensor)
+        if state is None:
+            return SensorStatus.UNKNOWN
+        if AlertKind.TOO_WARM in state.active:
+            return SensorStatus.TOO_WARM
+        if AlertKind.TOO_COLD in state.active:
+            return SensorStatus.TOO_COLD
+        stale = self._stale_after is not None and now - state.last_seen >= self._stale_after
+        if AlertKind.STALE in state.active or stale:
+            return SensorStatus.STALE
+        return SensorStatus.OK
+
+    def set_thresholds(
+        self, thresholds: Thresholds, sensor: str | None = None, *, now: float
+    ) -> list[AlertEvent]:
+        """Change the defaults (`sensor=None`) or one sensor's override, live.
+
+        Streaks restart under the new limits. An active alert that the last reading no
+        longer justifies (by the hysteresis rule) is cleared at `now`; new alerts wait for
+        the next readings, as always.
+        """
+        if sensor is None:
+            self._defaults = thresholds
+        else:
+            self._overrides[sensor] = thresholds
+        return self._recheck(None if sensor is None else [sensor], now)
+
+    def clear_override(self, sensor: str, *, now: float) -> list[AlertEvent]:
+        """Drop a sensor's override so it follows the defaults again."""
+        if self._overrides.pop(sensor, None) is None:
+            return []
+        return self._recheck([sensor], now)
+
+    def set_stale_after(self, stale_after: float | None) -> None:
+        self._stale_after = _check_stale_after(stale_after)
+
+    def _recheck(self, sensors: list[str] | None, now: float) -> list[AlertEvent]:
+        events: list[AlertEvent] = []
+        names = sorted(self._sensors) if sensors is None else sensors
+        for sensor in names:
+            state = self._sensors.get(sensor)
+            if state is None:
+                continue
+            state.streaks.clear()
+            limits = self.thresholds_for(sensor)
+            for kind in (AlertKind.TOO_WARM, AlertKind.TOO_COLD):
+                if kind in state.active and _cleared(kind, state.last_value, limits):
+                    del state.active[kind]
+                    limit = limits.tmax if kind is AlertKind.TOO_WARM else limits.tmin
+                    events.append(AlertEvent(kind, sensor, False, state.last_value, limit, now))
+        return events
+
+
+def _cleared(kind: AlertKind, value: float, limits: Thresholds) -> bool:
+    if kind is AlertKind.TOO_WARM:
+        return value <= limits.tmax - limits.hysteresis
+    return value >= limits.tmin + limits.hysteresis
+
+
+def _check_stale_after(stale_after: float | None) -> float | None:
+    if stale_after is not None and not (math.isfinite(stale_after) and stale_after > 0):
+        raise ValueError("the silence limit must be a positive number of seconds")
+    return stale_after

@@ -1,0 +1,176 @@
+"""Bounded time series for charts and sparklines, and the downsampling that feeds them."""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_left, bisect_right
+from collections import OrderedDict, deque
+from collections.abc import Iterator, Sequence
+
+__all__ = ["BLOCKS", "SensorSeries", "Stats", "TimeSeries", "downsample", "sparkline"]
+
+Point = tuple[float, float]  # (ts in epoch seconds, value)
+
+BLOCKS = "▁▂▃▄▅▆▇█"
+
+
+Stats = tuple[float, float, float, int]  # (min, avg, max, count)
+
+
+def _ts(point: Point) -> float:
+    return point[0]
+
+
+class TimeSeries:
+    """The newest `maxlen` points, kept in time order."""
+
+    def __init__(self, maxlen: int) -> None:
+        if maxlen < 1:
+            raise ValueError("maxlen must be at least 1")
+        self._points: deque[Point] = deque(maxlen=maxlen)
+
+    @property
+    def maxlen(self) -> int:
+        assert self._points.maxlen is not None
+        return self._points.maxlen
+
+    def __len__(self) -> int:
+        return len(self._points)
+
+    def __iter__(self) -> Iterator[Point]:
+        return iter(self._points)
+
+    def append(self, ts: float, value: float) -> None:
+        """Add a point. A late point is put in its place; when full, the oldest goes."""
+        if not (math.isfinite(ts) and math.isfinite(value)):
+            raise ValueError("time series points must be finite numbers")
+        points = self._points
+        if not points or ts >= points[-1][0]:
+            points.append((ts, value))
+            return
+        if len(points) == self.maxlen:
+            if ts < points[0][0]:
+                return  # older than everything kept: it would be dropped at once
+            points.popleft()
+        points.insert(bisect_left(points, ts, key=_ts), (ts, value))
+
+    def last(self) -> Point | None:
+        return self._points[-1] if self._points else None
+
+    def window(self, since: float) -> list[Point]:
+        """Points with ``ts >= since``, oldest first."""
+        start = bisect_left(self._points, since, key=_ts)
+        return [self._points[i] for i in range(start, len(self._points))]
+
+    def stats(self, since: float) -> Stats | None:
+        """(min, avg, max, count) of the points since `since`; None when there are none."""
+        values = [v for _, v in self.window(since)]
+        if not values:
+            return None
+        return (min(values), math.fsum(values) / len(values), max(values), len(values))
+
+    def rate(self, now: float, span: float) -> float:
+        """Points per second with ``now - span < ts <= now``."""
+        if span <= 0:
+            raise ValueError("span must be positive")
+        start = bisect_right(self._points, now - span, key=_ts)
+        end = bisect_right(self._points, now, key=_ts)
+        return max(0, end - start) / span
+
+
+class SensorSeries:
+    """sensor -> TimeSeries, for at most `max_sensors` sensors.
+
+    A new sensor beyond the cap evicts the one updated least recently (`evicted` counts
+    them), so a topic keyed by random ids cannot eat the memory.
+    """
+
+    def __init__(self, maxlen: int, max_sensors: int = 64) -> None:
+        if max_sensors < 1:
+            raise ValueError("max_sensors must be at least 1")
+        TimeSeries(maxlen)  # validates maxlen
+        self._maxlen = maxlen
+        self._max_sensors = max_sensors
+        self._series: OrderedDict[str, TimeSeries] = OrderedDict()
+        self.evicted = 0
+
+    def append(self, sensor: str, ts: float, value: float) -> None:
+        series = self._series.get(sensor)
+        if series is None:
+            if len(self._series) >= self._max_sensors:
+                self._series.popitem(last=False)
+                self.evicted += 1
+            series = self._series[sensor] = TimeSeries(self._maxlen)
+        else:
+            self._series.move_to_end(sensor)
+        series.append(ts, value)
+
+    def get(self, sensor: str) -> TimeSeries | None:
+        return self._series.get(sensor)
+
+    def sensors(self) -> list[str]:
+        return sorted(self._series)
+
+    def __contains__(self, sensor: object) -> bool:
+        return sensor in self._series
+
+    def __len__(self) -> int:
+        return len(self._series)
+
+
+def downsample(points: Sequence[Point], max_points: int) -> list[Point]:
+    """At most `max_points` points, keeping each bucket's min and max so spikes survive.
+
+    Points are split into ``max_points // 2`` buckets of consecutive points; each bucket
+    contributes its lowest and highest point, in time order (one point if they coincide).
+    """
+    if max_points < 2:
+        raise ValueError("max_points must be at least 2")
+    points = list(points)  # slicing below: a deque would not do
+    if len(points) <= max_points:
+        return points
+    buckets = max_points // 2
+    out: list[Point] = []
+    for b in range(buckets):
+        chunk = points[b * len(points) // buckets : (b + 1) * len(points) // buckets]
+        lo = min(range(len(chunk)), key=lambda i: chunk[i][1])
+        hi = max(range(len(chunk)), key=lambda i: chunk[i][1])
+        out.extend(chunk[i] for i in sorted({lo, hi}))
+    return out
+
+
+def sparkline(
+    values: Sequence[float],
+    width: int,
+    *,
+    lo: float | None = None,
+    hi: float | None = None,
+) -> str:
+    """Values as block characters, at most `width` of them ('' when there is nothing).
+
+    Longer input is cut into `width` buckets; each shows its value furthest from the
+    overall mean, so a spike stays visible. The scale runs from `lo` to `hi` (default:
+    the data's own min and max; values outside are clamped); a flat series is all ``▁``.
+    """
+    finite = [v for v in values if math.isfinite(v)]
+    if width <= 0 or not finite:
+        return ""
+    if len(finite) > width:
+        mean = math.fsum(finite) / len(finite)
+        finite = [
+            max(
+                finite[b * len(finite) // width : (b + 1) * len(finite) // width],
+                key=lambda v: abs(v - mean),
+            )
+            for b in range(width)
+        ]
+    bottom = min(finite) if lo is None else lo
+    top = max(finite) if hi is None else hi
+    if top <= bottom:
+        return BLOCKS[0] * len(finite)
+    top_index = len(BLOCKS) - 1
+    chars = []
+    for v in finite:
+        level = int((min(max(v, bottom), top) - bottom) / (top - bottom) * top_index + 0.5)
+        chars.append(BLOCKS[level])
+    return "".join(chars)

@@ -1,0 +1,204 @@
+"""The freezer feed: reads the sensor topic by assignment (never joins a group, never commits)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+import uuid
+from pathlib import Path
+from typing import Any
+
+from confluent_kafka import OFFSET_BEGINNING, OFFSET_END, Consumer, KafkaError, TopicPartition
+
+from kafkatui.domain.alerts import AlertEvent, Thresholds
+from kafkatui.domain.commands import Rewind, SetThresholds, SetWindow
+from kafkatui.domain.freezer import FreezerBoard
+from kafkatui.domain.readings import ParseRules, parse
+from kafkatui.kafka import clients
+from kafkatui.kafka.context import Context
+
+log = logging.getLogger("kafkatui.freezer")
+
+VIEW_EVERY = 0.33  # seconds between views sent to the UI (about 3 Hz)
+BATCH = 5000
+
+
+class AlertLog:
+    """Raise/clear events appended to a JSONL (default) or CSV file."""
+
+    FIELDS = ("ts", "kind", "sensor", "raised", "value", "threshold", "partition", "offset")
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.csv = path.suffix.lower() == ".csv"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        new = not path.exists() or path.stat().st_size == 0
+        self.file = path.open("a", encoding="utf-8", newline="")
+        if self.csv and new:
+            self.file.write(",".join(self.FIELDS) + "\r\n")
+            self.file.flush()
+
+    def write(self, event: AlertEvent) -> None:
+        row = event.to_json_dict()
+        if self.csv:
+            buf = io.StringIO()
+            csv.writer(buf).writerow([row.get(k, "") for k in self.FIELDS])
+            self.file.write(buf.getvalue())
+        else:
+            self.file.write(json.dumps(row) + "\n")
+        self.file.flush()
+
+    def close(self) -> None:
+        self.file.close()
+
+
+class FreezerFeed:
+    """Consumes the freezer topic into a FreezerBoard and emits views and alert events."""
+
+    def __init__(
+        self,
+        ctx: Context,
+        since: float | None = None,
+        alert_log: Path | None = None,
+        rules: ParseRules | None = None,
+    ) -> None:
+        s = ctx.settings
+        self.topic = s.topic
+        self.rules = rules or ParseRules()
+        self.since = since
+        conf: dict[str, Any] = clients.base_config(s)
+        conf.update(
+            {
+                # required by librdkafka, but we only assign(): no join, no commit, no group
+                "group.id": f"kafkatui-viewer-{uuid.uuid4().hex[:12]}",
+                "enable.auto.commit": False,
+                "enable.auto.offset.store": False,
+                "auto.offset.reset": "latest",
+                "enable.partition.eof": False,
+            }
+        )
+        self.consumer = Consumer(conf)
+        self.board = FreezerBoard(
+            self.topic, Thresholds(s.temp_min, s.temp_max), stale_after=s.stale_after
+        )
+        self.assigned: set[int] = set()
+        self.next_view = 0.0
+        self.next_tick = 0.0
+        self.alert_log = AlertLog(alert_log) if alert_log else None
+        self.board.source = f"waiting for metadata of {self.topic}"
+
+    # -- Service ------------------------------------------------------------------------
+
+    def handle(self, ctx: Context, command: object) -> bool:
+        now = ctx.clock()
+        if isinstance(command, SetThresholds):
+            limits = Thresholds(command.tmin, command.tmax, command.hysteresis)
+            self._publish(ctx, self.board.set_thresholds(limits, now))
+            self.next_view = 0.0
+            return True
+        if isinstance(command, SetWindow):
+            self.board.set_window(command.seconds)
+            self.next_view = 0.0
+            return True
+        if isinstance(command, Rewind):
+            self._rewind(ctx, command.seconds)
+            return True
+        return False
+
+    def poll(self, ctx: Context, now: float) -> None:
+        self._sync_assignment(ctx)
+        events: list[AlertEvent] = []
+        if self.assigned:
+            for msg in self.consumer.consume(num_messages=BATCH, timeout=0):
+                err = msg.error()
+                if err is not None:
+                    if err.code() != KafkaError._PARTITION_EOF:
+                        log.warning("freezer consumer: %s", err.str())
+                    continue
+                _, ts_ms = msg.timestamp()
+                ts = ts_ms / 1000.0 if ts_ms and ts_ms > 0 else now
+                item = parse(msg.key(), msg.value(), ts, msg.partition(), msg.offset(), self.rules)
+                events += self.board.add(item, now)
+        if now >= self.next_tick:
+            events += self.board.tick(now)
+            self.next_tick = now + 1.0
+        self._publish(ctx, events)
+        if now >= self.next_view:
+            ctx.emit(self.board.view(now))
+            self.next_view = now + VIEW_EVERY
+
+    def close(self, ctx: Context) -> None:
+        try:
+            self.consumer.close()
+        finally:
+            if self.alert_log:
+                self.alert_log.close()
+
+    # -- details ------------------------------------------------------------------------
+
+    def _publish(self, ctx: Context, events: list[AlertEvent]) -> None:
+        for event in events:
+            if self.alert_log:
+                self.alert_log.write(event)
+            ctx.emit(event)
+
+    def _partitions(self, ctx: Context) -> list[int] | None:
+        if ctx.snapshot is None:
+            return None
+        topic = next((t for t in ctx.snapshot.topics if t.name == self.topic), None)
+        if topic is None:
+            self.board.source = f"topic {self.topic} does not exist on this cluster (yet)"
+            return None
+        return [p.id for p in topic.partitions]
+
+    def _sync_assignment(self, ctx: Context) -> None:
+        partitions = self._partitions(ctx)
+        if partitions is None:
+            return
+        new = [p for p in partitions if p not in self.assigned]
+        if not new:
+            return
+        first = not self.assigned
+        if first and self.since is not None:
+            tps = self._offsets_since(ctx, new, self.since)
+            where = f"from {self.since:g} s ago"
+        else:
+            # at start: the end (live); partitions added later: their beginning
+            start = OFFSET_END if first else OFFSET_BEGINNING
+            tps = [TopicPartition(self.topic, p, start) for p in new]
+            where = "from the end (live)" if first else ""
+        self.consumer.incremental_assign(tps)
+        self.assigned.update(new)
+        if where:
+            self.board.source = f"reading {self.topic} {where}, {len(self.assigned)} partitions"
+        else:
+            self.board.source = f"reading {self.topic}, {len(self.assigned)} partitions"
+
+    def _offsets_since(self, ctx: Context, partitions: list[int], seconds: float) -> list[TopicPartition]:
+        ts_ms = int((ctx.clock() - seconds) * 1000)
+        query = [TopicPartition(self.topic, p, ts_ms) for p in partitions]
+        try:
+            found = self.consumer.offsets_for_times(query, timeout=min(ctx.settings.timeout, 5.0))
+        except Exception as exc:
+            log.warning("offsets_for_times failed: %s", exc)
+            return [TopicPartition(self.topic, p, OFFSET_BEGINNING) for p in partitions]
+        # -1: no record at or after the time -> start at the end
+        return [
+            TopicPartition(self.topic, tp.partition, tp.offset if tp.offset >= 0 else OFFSET_END)
+            for tp in found
+        ]
+
+    def _rewind(self, ctx: Context, seconds: float) -> None:
+        if self.assigned:
+            self.consumer.incremental_unassign(
+                [TopicPartition(self.topic, p) for p in sorted(self.assigned)]
+            )
+        old = self.board
+        self.board = FreezerBoard(
+            self.topic, old.engine.defaults, stale_after=ctx.settings.stale_after, window=old.window
+        )
+        self.assigned.clear()
+        self.since = seconds
+        self.next_view = 0.0

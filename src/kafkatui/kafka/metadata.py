@@ -1,0 +1,129 @@
+"""Cluster metadata: connection state, brokers (up/down, racks), topics and partitions."""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import Future
+from typing import Any
+
+from confluent_kafka import KafkaError, KafkaException
+
+from kafkatui.domain.commands import Refresh
+from kafkatui.domain.models import BrokerInfo, ConnectionState, Link
+from kafkatui.kafka import clients
+from kafkatui.kafka.context import Context
+
+log = logging.getLogger("kafkatui.metadata")
+
+SLICE = 0.5  # longest single blocking metadata call, in seconds
+MAX_BACKOFF = 5.0
+
+
+class MetadataService:
+    """Refreshes metadata every `refresh_interval`; turns failures into a connection state."""
+
+    def __init__(self, now: float) -> None:
+        self.known: dict[int, BrokerInfo] = {}
+        self.state = ConnectionState(Link.CONNECTING, "", now)
+        self.pending_error: ConnectionState | None = None
+        self.failing_since: float | None = None
+        self.next_refresh = 0.0
+        self.backoff = 1.0
+        self.racks: Future[Any] | None = None
+        self.rack_probe_done = False
+
+    def on_error(self, ctx: Context, err: KafkaError) -> None:
+        """librdkafka error callback (served by admin.poll on the worker thread)."""
+        state = clients.classify(err.code(), err.str(), ctx.clock())
+        log.warning("client error %s: %s", err.name(), err.str())
+        if state.link in (Link.AUTH_FAILED, Link.TLS_FAILED) or err.code() in (
+            KafkaError._ALL_BROKERS_DOWN,
+            KafkaError._TRANSPORT,
+            KafkaError._RESOLVE,
+        ):
+            current = self.pending_error
+            # keep the more specific reason (auth/TLS beat a plain disconnect)
+            if current is None or current.link is Link.UNREACHABLE or state.link is not Link.UNREACHABLE:
+                self.pending_error = state
+
+    def set_state(self, ctx: Context, state: ConnectionState) -> None:
+        if (state.link, state.reason) != (self.state.link, self.state.reason):
+            self.state = state
+            ctx.connected = state.ok
+            ctx.emit(state)
+
+    def handle(self, ctx: Context, command: object) -> bool:
+        if isinstance(command, Refresh):
+            self.next_refresh = 0.0
+            return True
+        return False
+
+    def poll(self, ctx: Context, now: float) -> None:
+        ctx.admin.poll(0)
+        self._collect_racks()
+        if now >= self.next_refresh:
+            self._refresh(ctx, now)
+
+    def close(self, ctx: Context) -> None:
+        return None
+
+    def _refresh(self, ctx: Context, now: float) -> None:
+        try:
+            snapshot = clients.fetch_snapshot(ctx.admin, ctx.settings, self.known, SLICE, ctx.clock)
+        except KafkaException as exc:
+            ctx.admin.poll(0)
+            self._failed(ctx, now, exc)
+            return
+        self.failing_since = None
+        self.pending_error = None
+        self.backoff = 1.0
+        self.next_refresh = now + ctx.settings.refresh_interval
+        ctx.snapshot = snapshot
+        self.set_state(ctx, ConnectionState(Link.CONNECTED, "", now))
+        ctx.emit(snapshot)
+        self._probe_racks(ctx)
+
+    def _failed(self, ctx: Context, now: float, exc: KafkaException) -> None:
+        err = exc.args[0] if exc.args and isinstance(exc.args[0], KafkaError) else None
+        if self.failing_since is None:
+            self.failing_since = now
+        pending = self.pending_error
+        waited = now - self.failing_since
+        timeout = ctx.settings.timeout
+        if pending is not None and (pending.link is not Link.UNREACHABLE or waited >= 1.0):
+            self.set_state(ctx, ConnectionState(pending.link, pending.reason, now))
+        elif waited >= timeout:
+            reason = err.str() if err is not None else str(exc)
+            self.set_state(ctx, clients.classify(err.code() if err else -1, reason, now))
+        if self.state.link is Link.CONNECTING or waited < timeout:
+            self.next_refresh = now  # keep trying in SLICE steps until the timeout
+        else:
+            self.next_refresh = now + self.backoff
+            self.backoff = min(self.backoff * 2, MAX_BACKOFF)
+
+    def _probe_racks(self, ctx: Context) -> None:
+        """DescribeCluster gives racks; probe it once, without blocking (the mock refuses it)."""
+        if self.rack_probe_done or self.racks is not None:
+            return
+        try:
+            self.racks = ctx.admin.describe_cluster(request_timeout=ctx.settings.timeout)
+        except Exception:
+            self.rack_probe_done = True
+
+    def _collect_racks(self) -> None:
+        if self.racks is None or not self.racks.done():
+            return
+        future, self.racks = self.racks, None
+        self.rack_probe_done = True
+        try:
+            result = future.result()
+        except Exception as exc:
+            log.info("DescribeCluster unavailable: %s", exc)
+            return
+        for node in result.nodes:
+            old = self.known.get(node.id)
+            if old is not None:
+                self.known[node.id] = BrokerInfo(
+                    old.id, old.host, old.port, node.rack or None, old.is_controller, old.up
+                )
+        self.next_refresh = 0.0  # show the racks now

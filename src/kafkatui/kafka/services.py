@@ -1,0 +1,23 @@
+"""The services the dashboard's worker runs besides metadata (one line per pane's data)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from kafkatui.kafka.context import Context, Service
+from kafkatui.kafka.freezer import FreezerFeed
+from kafkatui.kafka.worker import ServiceFactory
+
+
+@dataclass(frozen=True, slots=True)
+class DashboardOptions:
+    since: float | None = None
+    alert_log: Path | None = None
+
+
+def dashboard_services(options: DashboardOptions) -> tuple[ServiceFactory, ...]:
+    def freezer(ctx: Context) -> Service:
+        return FreezerFeed(ctx, since=options.since, alert_log=options.alert_log)
+
+    return (freezer,)

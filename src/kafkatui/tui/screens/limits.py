@@ -1,0 +1,71 @@
+"""`e` on the Freezer pane: edit min/max/hysteresis; bad input gets an inline message."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+from kafkatui.domain.alerts import Thresholds, parse_thresholds
+
+
+class LimitsScreen(ModalScreen[Thresholds | None]):
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    DEFAULT_CSS = """
+    LimitsScreen { align: center middle; }
+    LimitsScreen > Vertical { width: 64; height: auto; border: round $accent; background: $surface; padding: 1 2; }
+    LimitsScreen Horizontal { height: 3; }
+    LimitsScreen Label { width: 14; padding: 1 0 0 0; }
+    LimitsScreen Input { width: 1fr; }
+    LimitsScreen #limits-message { height: auto; padding: 1 0 0 0; }
+    """
+
+    def __init__(self, current: Thresholds) -> None:
+        super().__init__()
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static("[b]Freezer limits[/b] (all sensors). Enter applies, escape cancels.")
+            for key, label, value in (
+                ("tmin", "min °C", self.current.tmin),
+                ("tmax", "max °C", self.current.tmax),
+                ("hysteresis", "hysteresis °C", self.current.hysteresis),
+            ):
+                with Horizontal():
+                    yield Label(label)
+                    yield Input(f"{value:g}", id=key)
+            yield Static("", id="limits-message")
+            with Horizontal():
+                yield Button("Apply", id="apply", variant="primary")
+                yield Button("Cancel", id="cancel")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "apply":
+            self.apply()
+        else:
+            self.dismiss(None)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.apply()
+
+    def apply(self) -> None:
+        try:
+            limits = parse_thresholds(
+                self.query_one("#tmin", Input).value,
+                self.query_one("#tmax", Input).value,
+                self.query_one("#hysteresis", Input).value,
+                min_count=self.current.min_count,
+                min_duration=self.current.min_duration,
+            )
+        except ValueError as exc:
+            self.query_one("#limits-message", Static).update(
+                f"[b red]{exc}[/]: still {self.current.tmin:g} .. {self.current.tmax:g} °C"
+            )
+            return
+        self.dismiss(limits)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

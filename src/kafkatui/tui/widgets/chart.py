@@ -1,0 +1,79 @@
+"""A plotext line chart drawn into a Textual widget.
+
+plotext 5.3.2 is used directly (not textual-plotext) so we control the figure fully and can pin
+the exact version: its output is ANSI text that Rich turns into a renderable. plotext keeps
+global state, so charts are built only on the UI thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import plotext as plt
+from rich.text import Text
+from textual.widget import Widget
+
+Point = tuple[float, float]
+LINE_COLORS = ("cyan", "green", "yellow", "magenta", "orange", "white")
+
+
+def build_chart(
+    lines: Sequence[tuple[str, Sequence[Point]]],
+    now: float,
+    window: float,
+    tmin: float,
+    tmax: float,
+    width: int,
+    height: int,
+) -> str:
+    """The chart as ANSI text: one line per sensor, thresholds as horizontal lines."""
+    plt.clear_figure()
+    plt.plotsize(max(width, 20), max(height, 6))
+    plt.theme("clear")
+    lows = [tmin]
+    highs = [tmax]
+    for index, (name, points) in enumerate(lines):
+        if not points:
+            continue
+        xs = [ts - now for ts, _ in points]
+        ys = [v for _, v in points]
+        lows.append(min(ys))
+        highs.append(max(ys))
+        plt.plot(xs, ys, label=name, marker="braille", color=LINE_COLORS[index % len(LINE_COLORS)])
+    plt.hline(tmax, "red")
+    plt.hline(tmin, "blue")
+    span = max(highs) - min(lows)
+    pad = max(1.0, span * 0.1)
+    plt.ylim(min(lows) - pad, max(highs) + pad)
+    plt.xlim(-window, 0)
+    plt.xlabel(f"seconds ago (window {window:g} s)   red: max {tmax:g} °C   blue: min {tmin:g} °C")
+    plt.ylabel("°C")
+    return str(plt.build())
+
+
+class TemperatureChart(Widget):
+    """Holds the latest chart data; re-draws at its current size."""
+
+    DEFAULT_CSS = "TemperatureChart { height: 1fr; min-height: 8; }"
+
+    def __init__(self, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.data: tuple[Sequence[tuple[str, Sequence[Point]]], float, float, float, float] | None = None
+
+    def show(
+        self,
+        lines: Sequence[tuple[str, Sequence[Point]]],
+        now: float,
+        window: float,
+        tmin: float,
+        tmax: float,
+    ) -> None:
+        self.data = (lines, now, window, tmin, tmax)
+        self.refresh()
+
+    def render(self) -> Text:
+        if self.data is None:
+            return Text("No readings yet.", style="italic")
+        lines, now, window, tmin, tmax = self.data
+        text = build_chart(lines, now, window, tmin, tmax, self.size.width, self.size.height)
+        return Text.from_ansi(text, no_wrap=True)
