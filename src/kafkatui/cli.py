@@ -171,10 +171,9 @@ def _dashboard(
             "ssl_ca_location": None, "ssl_certificate_location": None, "ssl_key_location": None,
             "file_properties": {}, "overrides": {},
         })
+    from kafkatui.kafka.services import DashboardOptions, dashboard_services
     from kafkatui.kafka.worker import Worker
     from kafkatui.tui.app import KafkaTuiApp
-
-    from kafkatui.kafka.services import DashboardOptions, dashboard_services
 
     services = dashboard_services(DashboardOptions(since=since, alert_log=alert_log))
 

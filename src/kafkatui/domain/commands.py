@@ -5,20 +5,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+class Command:
+    """Base of every command; panes define their own subclasses next to their domain code."""
+
+    __slots__ = ()
+
+
 @dataclass(frozen=True, slots=True)
-class Refresh:
+class Refresh(Command):
     """Fetch cluster metadata now instead of waiting for the next interval."""
 
 
 @dataclass(frozen=True, slots=True)
-class Stop:
+class Stop(Command):
     """Close the clients and end the worker thread."""
 
 
 
 
 @dataclass(frozen=True, slots=True)
-class SetThresholds:
+class SetThresholds(Command):
     """New default freezer limits (already validated by the form)."""
 
     tmin: float
@@ -27,17 +33,15 @@ class SetThresholds:
 
 
 @dataclass(frozen=True, slots=True)
-class SetWindow:
+class SetWindow(Command):
     """The freezer chart's sliding window, in seconds."""
 
     seconds: float
 
 
 @dataclass(frozen=True, slots=True)
-class Rewind:
+class Rewind(Command):
     """Re-read the freezer topic from `seconds` ago (offsets-for-times)."""
 
     seconds: float
 
-
-Command = Refresh | Stop | SetThresholds | SetWindow | Rewind

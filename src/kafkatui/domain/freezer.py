@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 from collections import deque
 from dataclasses import dataclass
+from typing import ClassVar
 
 from kafkatui.domain.alerts import AlertEngine, AlertEvent, SensorStatus, Thresholds
-from kafkatui.domain.readings import Reading, Rejection, RejectCounter, RejectSummary
+from kafkatui.domain.readings import Reading, RejectCounter, Rejection, RejectSummary
 from kafkatui.domain.series import Point, SensorSeries, downsample
 
 CHART_LINES = 6  # more sensors than this: the chart shows the top-N by deviation
@@ -35,6 +36,8 @@ class SensorRow:
 
 @dataclass(frozen=True, slots=True)
 class FreezerView:
+
+    COALESCE: ClassVar[bool] = True
     ts: float
     topic: str
     window: float

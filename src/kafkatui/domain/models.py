@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import ClassVar
 
 
 class Link(StrEnum):
@@ -92,6 +93,8 @@ class TopicInfo:
 @dataclass(frozen=True, slots=True)
 class ClusterSnapshot:
     """What one metadata refresh saw."""
+
+    COALESCE: ClassVar[bool] = True
 
     ts: float
     bootstrap: str

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from textual.message import Message
 
-from kafkatui.domain.freezer import FreezerView
-from kafkatui.domain.models import ClusterSnapshot
-
-REPLACEABLE = (ClusterSnapshot, FreezerView)
-
 
 class WorkerEvent(Message):
-    """One immutable event from the Kafka worker (posted from its thread)."""
+    """One immutable event from the Kafka worker (posted from its thread).
+
+    Event types with a true `COALESCE` class attribute (whole-state views such as
+    ClusterSnapshot) replace an older queued event of the same type, so a slow frame never
+    builds a backlog.
+    """
 
     def __init__(self, event: object) -> None:
         super().__init__()
@@ -21,6 +21,6 @@ class WorkerEvent(Message):
         # a newer cluster snapshot makes an older queued one worthless
         return (
             isinstance(message, WorkerEvent)
-            and isinstance(self.event, REPLACEABLE)
+            and getattr(type(self.event), "COALESCE", False)
             and type(message.event) is type(self.event)
         )
