@@ -25,24 +25,47 @@ def _common(parser: argparse.ArgumentParser) -> None:
     """Connection options, accepted before or after the subcommand."""
     s = argparse.SUPPRESS
     g = parser.add_argument_group("connection")
-    g.add_argument("-b", "--bootstrap-servers", metavar="HOST:PORT,...", default=s,
-                   help="brokers to start from (BOOTSTRAP_SERVERS)")
-    g.add_argument("-F", "--config", metavar="FILE", type=Path, default=s,
-                   help="Confluent-style client.properties (key=value) passed to librdkafka")
-    g.add_argument("-X", dest="x", metavar="KEY=VALUE", action="append", default=s,
-                   help="any librdkafka property; repeatable, highest precedence")
-    g.add_argument("--security-protocol", default=s,
-                   choices=["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"])
-    g.add_argument("--sasl-mechanism", default=s,
-                   choices=["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "OAUTHBEARER", "GSSAPI"])
+    g.add_argument(
+        "-b",
+        "--bootstrap-servers",
+        metavar="HOST:PORT,...",
+        default=s,
+        help="brokers to start from (BOOTSTRAP_SERVERS)",
+    )
+    g.add_argument(
+        "-F",
+        "--config",
+        metavar="FILE",
+        type=Path,
+        default=s,
+        help="Confluent-style client.properties (key=value) passed to librdkafka",
+    )
+    g.add_argument(
+        "-X",
+        dest="x",
+        metavar="KEY=VALUE",
+        action="append",
+        default=s,
+        help="any librdkafka property; repeatable, highest precedence",
+    )
+    g.add_argument("--security-protocol", default=s, choices=["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"])
+    g.add_argument(
+        "--sasl-mechanism", default=s, choices=["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "OAUTHBEARER", "GSSAPI"]
+    )
     g.add_argument("--sasl-username", metavar="USER", default=s)
-    g.add_argument("--timeout", metavar="SECONDS", default=s,
-                   help="connection/request timeout (default 10)")
+    g.add_argument("--timeout", metavar="SECONDS", default=s, help="connection/request timeout (default 10)")
     g.add_argument("-t", "--topic", default=s, help="freezer topic (default freezer-temperatura)")
-    g.add_argument("--read-only", action="store_true", default=s,
-                   help="disable every write (produce, create/delete, offset reset)")
-    g.add_argument("--group", dest="groups", metavar="NAME", action="append", default=s,
-                   help="consumer group to follow even where listing groups is refused")
+    g.add_argument(
+        "--read-only", action="store_true", default=s, help="disable every write (produce, create/delete, offset reset)"
+    )
+    g.add_argument(
+        "--group",
+        dest="groups",
+        metavar="NAME",
+        action="append",
+        default=s,
+        help="consumer group to follow even where listing groups is refused",
+    )
     g.add_argument("--log-file", metavar="FILE", type=Path, default=s)
 
 
@@ -58,23 +81,64 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument("--version", action="version", version=f"kafkatui {__version__}")
-    parser.add_argument("--since", metavar="DURATION", default=None,
-                        help="open the freezer chart with history: 90s, 10m, 2h (default: live)")
-    parser.add_argument("--alert-log", metavar="FILE", type=Path, default=None,
-                        help="append alert raise/clear events to FILE (.csv for CSV, else JSONL)")
-    parser.add_argument("--demo", action="store_true",
-                        help="embedded demo: librdkafka's mock cluster with simulated freezers "
-                        "(no broker, no Java)")
+    parser.add_argument(
+        "--since",
+        metavar="DURATION",
+        default=None,
+        help="open the freezer chart with history: 90s, 10m, 2h (default: live)",
+    )
+    parser.add_argument(
+        "--alert-log",
+        metavar="FILE",
+        type=Path,
+        default=None,
+        help="append alert raise/clear events to FILE (.csv for CSV, else JSONL)",
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="embedded demo: librdkafka's mock cluster with simulated freezers (no broker, no Java)",
+    )
     _common(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     check = sub.add_parser("check", help="connect once and print the cluster (or why it failed)")
     _common(check)
+    sim = sub.add_parser("simulate", help="the seed's freezer-sensor producer: keys sensor0..N-1")
+    _common(sim)
+    sim.add_argument("--sensors", type=int, default=3, help="number of sensors (default 3)")
+    sim.add_argument("--rate", type=float, default=1.0, help="readings per second per sensor")
+    sim.add_argument(
+        "--format",
+        dest="fmt",
+        choices=["plain", "json"],
+        default="plain",
+        help="plain: -3.21 as the seed sends; json: {sensor, temperature, ts}",
+    )
+    sim.add_argument(
+        "--anomalies",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="door-open spikes, compressor drift, a sensor going silent",
+    )
+    sim.add_argument("--acks", choices=["0", "1", "all"], default="all")
+    sim.add_argument("--idempotence", action=argparse.BooleanOptionalAction, default=True)
+    sim.add_argument("--count", type=int, default=None, help="stop after this many messages")
+    sim.add_argument("--seed", type=int, default=None, help="random seed (repeatable runs)")
     return parser
 
 
 def _cli_settings(ns: argparse.Namespace) -> dict[str, Any]:
-    keys = ("bootstrap_servers", "security_protocol", "sasl_mechanism", "sasl_username",
-            "timeout", "topic", "read_only", "groups", "log_file")
+    keys = (
+        "bootstrap_servers",
+        "security_protocol",
+        "sasl_mechanism",
+        "sasl_username",
+        "timeout",
+        "topic",
+        "read_only",
+        "groups",
+        "log_file",
+    )
     values = {k: getattr(ns, k) for k in keys if hasattr(ns, k)}
     if "groups" in values:
         values["groups"] = tuple(values["groups"])
@@ -112,6 +176,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         validate(settings)
         if ns.command == "check":
             return _check(settings)
+        if ns.command == "simulate":
+            return _simulate(settings, ns)
         return _dashboard(settings, log_path, _since(ns), getattr(ns, "alert_log", None))
     except SettingsError as exc:
         return _fail(str(exc))
@@ -145,6 +211,33 @@ def _check(settings: Settings) -> int:
     return EXIT_OK
 
 
+def _simulate(settings: Settings, ns: argparse.Namespace) -> int:
+    from kafkatui.kafka.simulator import SimOptions, run_cli
+    from kafkatui.settings import SettingsError
+
+    if ns.sensors < 1:
+        raise SettingsError("--sensors: must be at least 1")
+    if not 0 < ns.rate <= 10_000:
+        raise SettingsError("--rate: must be above 0 and at most 10000")
+    if ns.count is not None and ns.count < 1:
+        raise SettingsError("--count: must be at least 1")
+    if ns.idempotence and ns.acks != "all":
+        raise SettingsError(
+            "--idempotence needs --acks all (librdkafka refuses it otherwise); "
+            "add --no-idempotence to use acks " + ns.acks
+        )
+    options = SimOptions(
+        topic=settings.topic,
+        sensors=ns.sensors,
+        rate=ns.rate,
+        fmt=ns.fmt,
+        anomalies=ns.anomalies,
+        count=ns.count,
+        seed=ns.seed,
+    )
+    return run_cli(settings, options, acks=ns.acks, idempotence=ns.idempotence)
+
+
 def _since(ns: argparse.Namespace) -> float | None:
     if not getattr(ns, "since", None):
         return None
@@ -157,20 +250,26 @@ def _since(ns: argparse.Namespace) -> float | None:
         raise SettingsError(f"--since: {exc}") from None
 
 
-def _dashboard(
-    settings: Settings, log_path: Path | None, since: float | None, alert_log: Path | None
-) -> int:
+def _dashboard(settings: Settings, log_path: Path | None, since: float | None, alert_log: Path | None) -> int:
     demo = None
     if settings.demo:
         from kafkatui.kafka.demo import DemoCluster
 
         demo = DemoCluster(topic=settings.topic).start()
-        settings = settings.model_copy(update={
-            "bootstrap_servers": demo.bootstrap, "security_protocol": "PLAINTEXT",
-            "sasl_username": None, "sasl_password": None, "ssl_enabled": False,
-            "ssl_ca_location": None, "ssl_certificate_location": None, "ssl_key_location": None,
-            "file_properties": {}, "overrides": {},
-        })
+        settings = settings.model_copy(
+            update={
+                "bootstrap_servers": demo.bootstrap,
+                "security_protocol": "PLAINTEXT",
+                "sasl_username": None,
+                "sasl_password": None,
+                "ssl_enabled": False,
+                "ssl_ca_location": None,
+                "ssl_certificate_location": None,
+                "ssl_key_location": None,
+                "file_properties": {},
+                "overrides": {},
+            }
+        )
     from kafkatui.kafka.services import DashboardOptions, dashboard_services
     from kafkatui.kafka.worker import Worker
     from kafkatui.tui.app import KafkaTuiApp

@@ -138,15 +138,30 @@ class Settings(BaseSettings):
         hide_input_in_errors=True,
     )
 
-    bootstrap_servers: str = Field("localhost:9092", validation_alias=_names("bootstrap_servers", "BOOTSTRAP_SERVERS", "KAFKA_BOOTSTRAP_SERVERS"))
-    security_protocol: SecurityProtocol | None = Field(None, validation_alias=_names("security_protocol", "SECURITY_PROTOCOL"))
-    sasl_mechanism: SaslMechanism | None = Field(None, validation_alias=_names("sasl_mechanism", "SASL_MECHANISM", "SASL_MECHANISMS"))
+    bootstrap_servers: str = Field(
+        "localhost:9092", validation_alias=_names("bootstrap_servers", "BOOTSTRAP_SERVERS", "KAFKA_BOOTSTRAP_SERVERS")
+    )
+    security_protocol: SecurityProtocol | None = Field(
+        None, validation_alias=_names("security_protocol", "SECURITY_PROTOCOL")
+    )
+    sasl_mechanism: SaslMechanism | None = Field(
+        None, validation_alias=_names("sasl_mechanism", "SASL_MECHANISM", "SASL_MECHANISMS")
+    )
     sasl_username: str | None = Field(None, validation_alias=_names("sasl_username", "SASL_USERNAME"))
     sasl_password: SecretStr | None = Field(None, validation_alias=_names("sasl_password", "SASL_PASSWORD"))
     ssl_enabled: bool = Field(False, validation_alias=_names("ssl_enabled", "MSK_SSL_ENABLED", "SSL_ENABLED"))
-    ssl_ca_location: Path | None = Field(None, validation_alias=_names("ssl_ca_location", "SSL_CA_LOCATION", "MSK_SSL_CA_LOCATION"))
-    ssl_certificate_location: Path | None = Field(None, validation_alias=_names("ssl_certificate_location", "SSL_CERTIFICATE_LOCATION", "SSL_CERT_LOCATION", "MSK_SSL_CERT_LOCATION"))
-    ssl_key_location: Path | None = Field(None, validation_alias=_names("ssl_key_location", "SSL_KEY_LOCATION", "MSK_SSL_KEY_LOCATION"))
+    ssl_ca_location: Path | None = Field(
+        None, validation_alias=_names("ssl_ca_location", "SSL_CA_LOCATION", "MSK_SSL_CA_LOCATION")
+    )
+    ssl_certificate_location: Path | None = Field(
+        None,
+        validation_alias=_names(
+            "ssl_certificate_location", "SSL_CERTIFICATE_LOCATION", "SSL_CERT_LOCATION", "MSK_SSL_CERT_LOCATION"
+        ),
+    )
+    ssl_key_location: Path | None = Field(
+        None, validation_alias=_names("ssl_key_location", "SSL_KEY_LOCATION", "MSK_SSL_KEY_LOCATION")
+    )
     ssl_key_password: SecretStr | None = Field(None, validation_alias=_names("ssl_key_password", "SSL_KEY_PASSWORD"))
     client_id: str = Field("kafkatui", validation_alias=_names("client_id", "CLIENT_ID"))
 

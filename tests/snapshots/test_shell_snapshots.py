@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import canned
-
 from kafkatui.tui.app import KafkaTuiApp
 
 SIZE = (120, 30)

@@ -22,7 +22,11 @@ def run(args: list[str], tmp_path: Path, env: dict[str, str] | None = None, time
     full_env.update(env or {})
     return subprocess.run(
         [sys.executable, "-m", "kafkatui", *args],
-        capture_output=True, text=True, timeout=timeout, cwd=tmp_path, env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=tmp_path,
+        env=full_env,
     )
 
 
@@ -61,7 +65,11 @@ def test_version(tmp_path: Path) -> None:
         (["check", "-X", "no.such.prop=1"], {}, "property no.such.prop: unknown librdkafka property"),
         (["check", "--timeout", "abc"], {}, "setting KAFKATUI_TIMEOUT: Input should be a valid number"),
         (["check"], {"KAFKATUI_TIMEOUT": "0"}, "setting KAFKATUI_TIMEOUT: Input should be greater than 0"),
-        (["check", "-X", "acks=maybe"], {}, 'librdkafka config: Invalid value for configuration property "request.required.acks"'),
+        (
+            ["check", "-X", "acks=maybe"],
+            {},
+            'librdkafka config: Invalid value for configuration property "request.required.acks"',
+        ),
         (["check", "-b", "nohost"], {}, "setting BOOTSTRAP_SERVERS: 'nohost' is not host:port"),
         (["check", "-X", "linger.ms"], {}, "-X linger.ms: expected -X key=value"),
         (["check", "-F", "missing.properties"], {}, "config file missing.properties: no such file"),

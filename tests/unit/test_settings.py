@@ -23,7 +23,10 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     for name in list(os.environ):
         upper = name.upper()
         if upper.startswith(("KAFKATUI_", "SASL_", "SSL_", "MSK_", "TOPIC", "TEMP_")) or upper in {
-            "BOOTSTRAP_SERVERS", "KAFKA_BOOTSTRAP_SERVERS", "CLIENT_ID", "SECURITY_PROTOCOL",
+            "BOOTSTRAP_SERVERS",
+            "KAFKA_BOOTSTRAP_SERVERS",
+            "CLIENT_ID",
+            "SECURITY_PROTOCOL",
             "STALE_AFTER",
         }:
             monkeypatch.delenv(name)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import canned
 from textual.widgets import DataTable, TabbedContent
 
+import canned
 from kafkatui.domain.commands import Command, Refresh
 from kafkatui.domain.models import WorkerError
 from kafkatui.settings import Settings

@@ -21,8 +21,6 @@ class Stop(Command):
     """Close the clients and end the worker thread."""
 
 
-
-
 @dataclass(frozen=True, slots=True)
 class SetThresholds(Command):
     """New default freezer limits (already validated by the form)."""
@@ -44,4 +42,3 @@ class Rewind(Command):
     """Re-read the freezer topic from `seconds` ago (offsets-for-times)."""
 
     seconds: float
-

@@ -36,7 +36,6 @@ class SensorRow:
 
 @dataclass(frozen=True, slots=True)
 class FreezerView:
-
     COALESCE: ClassVar[bool] = True
     ts: float
     topic: str

@@ -42,8 +42,7 @@ class SensorModel:
         self.rng = rng
         self.anomalies = anomalies
         self.sensors = [
-            _Sensor(f"sensor{i}", mean, mean)
-            for i, mean in enumerate(rng.uniform(-3.0, 1.0) for _ in range(sensors))
+            _Sensor(f"sensor{i}", mean, mean) for i, mean in enumerate(rng.uniform(-3.0, 1.0) for _ in range(sensors))
         ]
         if anomalies:
             # a newcomer should see an alert soon: one scheduled door opening

@@ -63,12 +63,18 @@ def _with_racks(admin: AdminClient, snap: ClusterSnapshot, settings: Settings) -
         return snap
     racks = {n.id: n.rack for n in desc.nodes}
     brokers = tuple(
-        BrokerInfo(b.id, b.host, b.port, racks.get(b.id) or None, b.is_controller, b.up)
-        for b in snap.brokers
+        BrokerInfo(b.id, b.host, b.port, racks.get(b.id) or None, b.is_controller, b.up) for b in snap.brokers
     )
     return ClusterSnapshot(
-        snap.ts, snap.bootstrap, snap.cluster_id, snap.controller_id, brokers, snap.topics,
-        snap.rtt_ms, snap.is_mock, snap.notes,
+        snap.ts,
+        snap.bootstrap,
+        snap.cluster_id,
+        snap.controller_id,
+        brokers,
+        snap.topics,
+        snap.rtt_ms,
+        snap.is_mock,
+        snap.notes,
     )
 
 

@@ -109,10 +109,7 @@ def snapshot_from_metadata(
     session (and replica ids) so a broker that went away shows as down instead of vanishing.
     """
     controller = md.controller_id if md.controller_id in md.brokers else None
-    live = {
-        b.id: BrokerInfo(b.id, b.host, b.port, None, b.id == controller, True)
-        for b in md.brokers.values()
-    }
+    live = {b.id: BrokerInfo(b.id, b.host, b.port, None, b.id == controller, True) for b in md.brokers.values()}
     topics: list[TopicInfo] = []
     replica_ids: set[int] = set()
     for name in sorted(md.topics):
@@ -138,9 +135,7 @@ def snapshot_from_metadata(
         known_brokers[bid] = BrokerInfo(info.id, info.host, info.port, rack, info.is_controller, True)
     for bid in replica_ids - set(known_brokers):
         known_brokers[bid] = BrokerInfo(bid, "", 0, None, False, False)
-    brokers = tuple(
-        known_brokers[bid] if bid in live else _down(known_brokers[bid]) for bid in sorted(known_brokers)
-    )
+    brokers = tuple(known_brokers[bid] if bid in live else _down(known_brokers[bid]) for bid in sorted(known_brokers))
     cluster_id = md.cluster_id
     return ClusterSnapshot(
         ts=now,

@@ -7,6 +7,7 @@ no failover and memory-only data. The app connects to it over loopback like to a
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -37,13 +38,9 @@ class DemoCluster:
             }
         )
         md = self._owner.list_topics(timeout=5)
-        self.bootstrap = ",".join(
-            f"{b.host}:{b.port}" for b in sorted(md.brokers.values(), key=lambda b: b.id)
-        )
+        self.bootstrap = ",".join(f"{b.host}:{b.port}" for b in sorted(md.brokers.values(), key=lambda b: b.id))
         self.cluster_id = md.cluster_id
-        self.simulator = Simulator(
-            self._owner, SimOptions(topic=topic, sensors=sensors, rate=rate, anomalies=True)
-        )
+        self.simulator = Simulator(self._owner, SimOptions(topic=topic, sensors=sensors, rate=rate, anomalies=True))
         self._threads = [
             threading.Thread(target=self._produce, name="demo-sensors", daemon=True),
             threading.Thread(target=self._consume, name="demo-consumer", daemon=True),
@@ -84,10 +81,8 @@ class DemoCluster:
                 batch = 1 if phase < 40.0 else 50
                 msgs = consumer.consume(num_messages=batch, timeout=0.5)
                 if msgs:
-                    try:
+                    with contextlib.suppress(KafkaException):
                         consumer.commit(asynchronous=True)
-                    except KafkaException:
-                        pass
                 self._stop.wait(0.4 if phase < 40.0 else 0.05)
         except Exception:
             log.exception("demo consumer stopped")

@@ -28,7 +28,7 @@ BATCH = 5000
 class AlertLog:
     """Raise/clear events appended to a JSONL (default) or CSV file."""
 
-    FIELDS = ("ts", "kind", "sensor", "raised", "value", "threshold", "partition", "offset")
+    FIELDS = ("time", "ts", "sensor", "kind", "event", "value", "threshold", "partition", "offset")
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -80,9 +80,7 @@ class FreezerFeed:
             }
         )
         self.consumer = Consumer(conf)
-        self.board = FreezerBoard(
-            self.topic, Thresholds(s.temp_min, s.temp_max), stale_after=s.stale_after
-        )
+        self.board = FreezerBoard(self.topic, Thresholds(s.temp_min, s.temp_max), stale_after=s.stale_after)
         self.assigned: set[int] = set()
         self.next_view = 0.0
         self.next_tick = 0.0
@@ -119,7 +117,7 @@ class FreezerFeed:
                     continue
                 _, ts_ms = msg.timestamp()
                 ts = ts_ms / 1000.0 if ts_ms and ts_ms > 0 else now
-                item = parse(msg.key(), msg.value(), ts, msg.partition(), msg.offset(), self.rules)
+                item = parse(msg.key(), msg.value(), ts, msg.partition() or 0, msg.offset() or 0, self.rules)
                 events += self.board.add(item, now)
         if now >= self.next_tick:
             events += self.board.tick(now)
@@ -185,16 +183,11 @@ class FreezerFeed:
             log.warning("offsets_for_times failed: %s", exc)
             return [TopicPartition(self.topic, p, OFFSET_BEGINNING) for p in partitions]
         # -1: no record at or after the time -> start at the end
-        return [
-            TopicPartition(self.topic, tp.partition, tp.offset if tp.offset >= 0 else OFFSET_END)
-            for tp in found
-        ]
+        return [TopicPartition(self.topic, tp.partition, tp.offset if tp.offset >= 0 else OFFSET_END) for tp in found]
 
     def _rewind(self, ctx: Context, seconds: float) -> None:
         if self.assigned:
-            self.consumer.incremental_unassign(
-                [TopicPartition(self.topic, p) for p in sorted(self.assigned)]
-            )
+            self.consumer.incremental_unassign([TopicPartition(self.topic, p) for p in sorted(self.assigned)])
         old = self.board
         self.board = FreezerBoard(
             self.topic, old.engine.defaults, stale_after=ctx.settings.stale_after, window=old.window

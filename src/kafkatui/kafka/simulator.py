@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import random
 import threading
@@ -89,10 +90,50 @@ class Simulator:
     def _produce(self, key: str, value: bytes) -> None:
         while True:
             try:
-                self.producer.produce(
-                    self.options.topic, key=key.encode(), value=value, on_delivery=self._on_delivery
-                )
+                self.producer.produce(self.options.topic, key=key.encode(), value=value, on_delivery=self._on_delivery)
                 self.stats.sent += 1
                 return
             except BufferError:
                 self.producer.poll(0.1)  # local queue full: wait for deliveries, never drop
+
+
+def run_cli(settings: Any, options: SimOptions, *, acks: str, idempotence: bool) -> int:
+    """`kafkatui simulate`: produce until ctrl+c or --count; a line per second on stderr."""
+    import sys
+
+    from kafkatui.kafka.clients import base_config
+
+    conf = base_config(settings)
+    conf.update({"acks": acks, "enable.idempotence": idempotence, "linger.ms": 5})
+    producer = Producer(conf)
+    sim = Simulator(producer, options)
+    stop = threading.Event()
+    last = [0.0]
+
+    def progress(stats: SimStats) -> None:
+        now = time.monotonic()
+        if now - last[0] >= 1.0:
+            last[0] = now
+            print(
+                f"sent {stats.sent} delivered {stats.delivered} failed {stats.failed}"
+                + (f" (last error: {stats.last_error})" if stats.last_error else ""),
+                file=sys.stderr,
+            )
+
+    print(
+        f"simulating {options.sensors} sensors at {options.rate:g}/s each -> {options.topic} "
+        f"(acks={acks}, idempotence={'on' if idempotence else 'off'}, format={options.fmt}); "
+        "ctrl+c stops",
+        file=sys.stderr,
+    )
+    with contextlib.suppress(KeyboardInterrupt):
+        sim.run(stop, progress)
+    remaining = producer.flush(settings.timeout)
+    stats = sim.stats
+    print(
+        f"done: sent {stats.sent}, delivered {stats.delivered}, failed {stats.failed}, undelivered {remaining}",
+        file=sys.stderr,
+    )
+    if stats.errors:
+        print("errors: " + ", ".join(f"{k} x{v}" for k, v in stats.errors.items()), file=sys.stderr)
+    return 0 if stats.failed == 0 and remaining == 0 else 1

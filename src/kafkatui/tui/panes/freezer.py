@@ -41,7 +41,7 @@ class FreezerPane(PaneMixin, Vertical):
     """Shows FreezerView snapshots; edits thresholds through the worker."""
 
     EVENTS = (FreezerView, AlertEvent)
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
         Binding("left_square_bracket", "window(-1)", "Shorter window", key_display="["),
         Binding("right_square_bracket", "window(1)", "Longer window", key_display="]"),
         Binding("h", "rewind", "Load history for the window"),
@@ -95,9 +95,7 @@ class FreezerPane(PaneMixin, Vertical):
             self.thresholds = view.thresholds
             self.query_one("#limits", Static).update(self._limits_text())
         now = view.ts
-        self.query_one(TemperatureChart).show(
-            view.chart, now, view.window, view.thresholds.tmin, view.thresholds.tmax
-        )
+        self.query_one(TemperatureChart).show(view.chart, now, view.window, view.thresholds.tmin, view.thresholds.tmax)
         rows = {}
         for r in view.rows:
             rows[r.sensor] = (

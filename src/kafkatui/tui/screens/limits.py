@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -12,7 +14,7 @@ from kafkatui.domain.alerts import Thresholds, parse_thresholds
 
 
 class LimitsScreen(ModalScreen[Thresholds | None]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [Binding("escape", "cancel", "Cancel")]
     DEFAULT_CSS = """
     LimitsScreen { align: center middle; }
     LimitsScreen > Vertical { width: 64; height: auto; border: round $accent; background: $surface; padding: 1 2; }

@@ -30,7 +30,10 @@ class ClusterHeader(Static):
     """Two lines: who we talk to, and how that is going."""
 
     DEFAULT_CSS = """
-    ClusterHeader { dock: top; height: 2; background: $panel; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }
+    ClusterHeader {
+        dock: top; height: 2; background: $panel; padding: 0 1;
+        text-wrap: nowrap; text-overflow: ellipsis;
+    }
     """
 
     def __init__(self, bootstrap: str, clock: Callable[[], float], read_only: bool, demo: bool) -> None:
