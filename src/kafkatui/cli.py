@@ -268,25 +268,46 @@ def _dashboard(settings: Settings, log_path: Path | None, since: float | None, a
                 "ssl_key_location": None,
                 "file_properties": {},
                 "overrides": {},
+                "groups": settings.groups or ("freezer-alarm-service",),  # the demo's consumer group
             }
         )
     from kafkatui.kafka.services import DashboardOptions, dashboard_services
-    from kafkatui.kafka.worker import Worker
-    from kafkatui.tui.app import KafkaTuiApp
+    from kafkatui.kafka.worker import Relay, Worker
 
+    # Start the worker (and so the connection) before the UI toolkit is imported; its events
+    # wait in the relay until the app attaches.
+    relay = Relay()
     services = dashboard_services(DashboardOptions(since=since, alert_log=alert_log))
+    early = Worker(settings, relay, extra_services=services)
+    early.start()
 
     def worker(s: Settings, emit: Any) -> Worker:
-        return Worker(s, emit, extra_services=services)
+        relay.attach(emit)
+        return early
+
+    from kafkatui.tui.app import KafkaTuiApp
 
     app = KafkaTuiApp(settings, worker_factory=worker, log_path=log_path)
     code = app.run()
     app.stop_worker()
     if demo is not None:
         demo.stop()
-    if app.crash_line:
-        return EXIT_FAIL
-    return code or EXIT_OK
+    return _leave(EXIT_FAIL if app.crash_line else (code or EXIT_OK))
+
+
+def _leave(code: int) -> int:
+    """Exit now that the terminal is restored: flush the logs, then skip interpreter teardown.
+
+    The worker thread may still sit in a broker call and librdkafka's client destructors can
+    block on an unreachable broker; neither is worth a single millisecond of the user's quit.
+    """
+    import logging
+    import os
+
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 if __name__ == "__main__":

@@ -34,8 +34,13 @@ class MetadataService:
 
     def on_error(self, ctx: Context, err: KafkaError) -> None:
         """librdkafka error callback (served by admin.poll on the worker thread)."""
-        state = clients.classify(err.code(), err.str(), ctx.clock())
         log.warning("client error %s: %s", err.name(), err.str())
+        if err.code() == KafkaError._ALL_BROKERS_DOWN:
+            # librdkafka's text ("1/1 brokers are down") adds nothing to a transport error
+            if self.pending_error is None:
+                self.pending_error = ConnectionState(Link.UNREACHABLE, "no broker could be reached", ctx.clock())
+            return
+        state = clients.classify(err.code(), err.str(), ctx.clock())
         if state.link in (Link.AUTH_FAILED, Link.TLS_FAILED) or err.code() in (
             KafkaError._ALL_BROKERS_DOWN,
             KafkaError._TRANSPORT,

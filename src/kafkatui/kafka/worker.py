@@ -31,6 +31,31 @@ Emit = Callable[[object], None]
 ServiceFactory = Callable[[Context], Service]
 
 
+class Relay:
+    """An emit function that buffers events until the UI attaches (so the worker can start,
+    and connect, while the UI toolkit is still being imported)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._buffer: list[object] = []
+        self._target: Emit | None = None
+
+    def __call__(self, event: object) -> None:
+        with self._lock:
+            if self._target is None:
+                self._buffer.append(event)
+                return
+            target = self._target
+        target(event)
+
+    def attach(self, target: Emit) -> None:
+        with self._lock:
+            buffered, self._buffer = self._buffer, []
+            self._target = target
+        for event in buffered:
+            target(event)
+
+
 class Worker:
     """Owns the AdminClient and every service's clients; runs them on one thread."""
 
@@ -54,12 +79,14 @@ class Worker:
     # -- UI side ------------------------------------------------------------------------
 
     def start(self) -> None:
-        self._thread.start()
+        """Start the thread (once; a second call is a no-op)."""
+        if self._thread.ident is None:
+            self._thread.start()
 
     def submit(self, command: Command) -> None:
         self.inbox.put(command)
 
-    def stop(self, timeout: float = 0.25) -> bool:
+    def stop(self, timeout: float = 0.1) -> bool:
         """Ask the thread to end; wait at most `timeout`. True when it ended."""
         self._stop.set()
         self.inbox.put(Stop())
