@@ -1,0 +1,255 @@
+"""The message viewer's consumer: reads by assignment, never joins a group, never commits.
+
+Where to start is resolved without blocking: END/BEGINNING are logical offsets; OFFSET, LAST N
+and TIMESTAMP ask the AdminClient's ListOffsets (futures) for the watermarks or the offset at a
+time, then assign. `consume(timeout=0)` drains what librdkafka has fetched; only the newest
+rows that can be shown are turned into `Record`s, so tailing a fast topic stays cheap.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from concurrent.futures import Future
+from typing import Any
+
+from confluent_kafka import OFFSET_BEGINNING, OFFSET_END, Consumer, KafkaError, KafkaException, TopicPartition
+from confluent_kafka.admin import OffsetSpec  # type: ignore[attr-defined]
+
+from kafkatui.domain.topics import (
+    MAX_VALUE,
+    MessageBuffer,
+    MessagesView,
+    Record,
+    StartMode,
+    ViewMessages,
+)
+from kafkatui.kafka import clients
+from kafkatui.kafka.context import Context
+
+log = logging.getLogger("kafkatui.viewer")
+
+BATCH = 10_000  # most records taken from librdkafka's queue per poll
+VIEW_EVERY = 0.25  # seconds between views sent to the UI
+BUFFER_ROWS = 1000
+
+
+def viewer_config(ctx: Context) -> dict[str, Any]:
+    conf: dict[str, Any] = clients.base_config(ctx.settings)
+    conf.update(
+        {
+            # librdkafka wants a group.id, but we only assign(): no join, no commit, no group
+            "group.id": f"kafkatui-viewer-{uuid.uuid4().hex[:12]}",
+            "enable.auto.commit": False,
+            "enable.auto.offset.store": False,
+            "auto.offset.reset": "latest",
+            "enable.partition.eof": False,
+        }
+    )
+    return conf
+
+
+def to_record(msg: Any) -> Record:
+    value = msg.value()
+    size = len(value) if value is not None else 0
+    if value is not None and size > MAX_VALUE:
+        value = value[:MAX_VALUE]
+    headers = msg.headers()
+    _, ts = msg.timestamp()
+    return Record(
+        partition=msg.partition(),
+        offset=msg.offset(),
+        timestamp_ms=ts if ts is not None else -1,
+        key=msg.key(),
+        value=value,
+        headers=tuple(headers) if headers else (),
+        value_size=size,
+    )
+
+
+def _error_text(exc: BaseException) -> tuple[str, str]:
+    err = exc.args[0] if exc.args and isinstance(exc.args[0], KafkaError) else None
+    if err is None:
+        return type(exc).__name__, str(exc)
+    return err.name(), err.str()
+
+
+class MessageViewer:
+    """One open viewer: a consumer on `topic` (or one partition), a bounded buffer of rows."""
+
+    def __init__(self, ctx: Context, command: ViewMessages, rows: int = BUFFER_ROWS) -> None:
+        self.topic = command.topic
+        self.partition = command.partition
+        self.start = command.start
+        self.buffer = MessageBuffer(size=rows)
+        self.buffer.set_filter(command.filter)
+        self.consumer = Consumer(viewer_config(ctx))
+        self.state = "starting"
+        self.error = False
+        self.assigned = False
+        self.resolving: dict[str, dict[TopicPartition, Future[Any]]] = {}
+        self.resolve_deadline = 0.0
+        self.next_view = 0.0
+        self.changed = True
+        self.rate = 0.0
+        self._rate_mark = (time.monotonic(), 0)
+        self._begin(ctx)
+
+    # -- start position -----------------------------------------------------------------
+
+    def _partitions(self, ctx: Context) -> list[int] | None:
+        snap = ctx.snapshot
+        topic = next((t for t in snap.topics if t.name == self.topic), None) if snap else None
+        if topic is None:
+            self._fail(f"topic '{self.topic}' is not in the cluster's metadata")
+            return None
+        ids = [p.id for p in topic.partitions]
+        if self.partition is not None:
+            if self.partition not in ids:
+                self._fail(f"topic '{self.topic}' has no partition {self.partition}")
+                return None
+            return [self.partition]
+        return ids
+
+    def _begin(self, ctx: Context) -> None:
+        parts = self._partitions(ctx)
+        if parts is None:
+            return
+        mode = self.start.mode
+        if mode in (StartMode.END, StartMode.BEGINNING):
+            logical = OFFSET_END if mode is StartMode.END else OFFSET_BEGINNING
+            self._assign([TopicPartition(self.topic, p, logical) for p in parts])
+            return
+        specs: dict[str, Any] = {
+            "low": OffsetSpec.earliest(),  # type: ignore[no-untyped-call]
+            "high": OffsetSpec.latest(),  # type: ignore[no-untyped-call]
+        }
+        if mode is StartMode.TIMESTAMP:
+            specs["at"] = OffsetSpec.for_timestamp(self.start.value)
+        timeout = ctx.settings.timeout
+        try:
+            for name, spec in specs.items():
+                self.resolving[name] = ctx.admin.list_offsets(
+                    {TopicPartition(self.topic, p): spec for p in parts},
+                    request_timeout=timeout,
+                )
+        except (KafkaException, ValueError, TypeError) as exc:
+            self._fail(f"cannot look up offsets: {_error_text(exc)[1]}")
+            return
+        self.resolve_deadline = time.monotonic() + timeout + 2.0
+        self.state = f"looking up where {self.start.describe()} is…"
+
+    def _collect_start(self) -> None:
+        futures = [f for batch in self.resolving.values() for f in batch.values()]
+        if not all(f.done() for f in futures):
+            if time.monotonic() > self.resolve_deadline:
+                self.resolving = {}
+                self._fail("the cluster did not answer the offset lookup in time")
+            return
+        found: dict[str, dict[int, int]] = {}
+        for name, batch in self.resolving.items():
+            found[name] = {}
+            for tp, future in batch.items():
+                try:
+                    found[name][tp.partition] = future.result().offset
+                except KafkaException as exc:
+                    code, text = _error_text(exc)
+                    self.resolving = {}
+                    self._fail(f"cannot look up offsets of partition {tp.partition}: {text} ({code})")
+                    return
+        self.resolving = {}
+        tps = []
+        for p, low in sorted(found["low"].items()):
+            high = found["high"][p]
+            if self.start.mode is StartMode.OFFSET:
+                offset = min(max(self.start.value, low), high)
+            elif self.start.mode is StartMode.LAST:
+                offset = max(low, high - self.start.value)
+            else:  # TIMESTAMP: -1 means no record at or after that time -> the end
+                at = found["at"][p]
+                offset = at if at >= 0 else high
+            tps.append(TopicPartition(self.topic, p, offset))
+        self._assign(tps)
+
+    def _assign(self, tps: list[TopicPartition]) -> None:
+        self.consumer.assign(tps)
+        self.assigned = True
+        self.state = "reading"
+        self.changed = True
+
+    def _fail(self, sentence: str) -> None:
+        self.state = sentence
+        self.error = True
+        self.changed = True
+
+    # -- running ------------------------------------------------------------------------
+
+    def set_filter(self, text: str) -> None:
+        self.buffer.set_filter(text)
+        self.changed = True
+        self.next_view = 0.0
+
+    def poll(self, ctx: Context, now: float) -> None:
+        if self.resolving:
+            self._collect_start()
+        if self.assigned:
+            self._drain()
+        if now >= self.next_view and self.changed:
+            self._update_rate()
+            ctx.emit(self.view(now))
+            self.changed = False
+            self.next_view = now + VIEW_EVERY
+
+    def _drain(self) -> None:
+        msgs = self.consumer.consume(num_messages=BATCH, timeout=0)
+        if not msgs:
+            return
+        good = []
+        for msg in msgs:
+            err = msg.error()
+            if err is None:
+                good.append(msg)
+            elif err.code() != KafkaError._PARTITION_EOF:
+                self.state = f"{err.str()} ({err.name()})"
+                self.error = err.fatal() or err.code() in (
+                    KafkaError.TOPIC_AUTHORIZATION_FAILED,
+                    KafkaError.UNKNOWN_TOPIC_OR_PART,
+                )
+        if good:
+            if self.state != "reading" and not self.error:
+                self.state = "reading"
+            if self.buffer.filter:
+                self.buffer.add([to_record(m) for m in good])
+            else:  # only the rows that can still be shown are worth converting
+                self.buffer.add([to_record(m) for m in good[-self.buffer.size :]], consumed=len(good))
+        self.changed = True
+
+    def _update_rate(self) -> None:
+        t0, n0 = self._rate_mark
+        t1, n1 = time.monotonic(), self.buffer.consumed
+        if t1 - t0 >= 1.0:
+            current = (n1 - n0) / (t1 - t0)
+            self.rate = current if self.rate == 0 else 0.5 * self.rate + 0.5 * current
+            self._rate_mark = (t1, n1)
+
+    def view(self, now: float) -> MessagesView:
+        return MessagesView(
+            ts=now,
+            topic=self.topic,
+            partition=self.partition,
+            start=self.start,
+            records=tuple(self.buffer.shown),
+            consumed=self.buffer.consumed,
+            matched=self.buffer.matched,
+            rate=self.rate,
+            filter=self.buffer.filter,
+            state=self.state,
+            error=self.error,
+        )
+
+    def close(self) -> None:
+        try:
+            self.consumer.close()
+        except Exception:  # closing must never fail the worker
+            log.debug("viewer close failed", exc_info=True)

@@ -1,0 +1,493 @@
+"""Pane 3: topics (filter, sort, internal toggle), partition detail, configs, actions, viewer.
+
+Thin: the worker sends `TopicsView` (rows already computed); the pane filters and sorts them,
+keeps the cursor on the same topic across refreshes (keyed rows), and renders only while shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.timer import Timer
+from textual.widgets import DataTable, Input, Static
+
+from kafkatui.domain.commands import Refresh
+from kafkatui.domain.partitioner import DEFAULT as DEFAULT_PARTITIONER
+from kafkatui.domain.partitioner import PARTITIONERS
+from kafkatui.domain.topics import (
+    COLUMN_KEYS,
+    COLUMNS,
+    LEGEND,
+    ActionResult,
+    AddPartitions,
+    CreateTopic,
+    DeleteTopic,
+    Flag,
+    MessagesView,
+    PartitionRow,
+    SelectTopic,
+    TopicConfigs,
+    TopicRow,
+    TopicsActive,
+    TopicsView,
+    filter_rows,
+    human_count,
+    ids,
+    partition_rows,
+    row_cells,
+    sort_rows,
+)
+from kafkatui.tui.panes.base import PaneMixin, SendCommand
+from kafkatui.tui.screens.topic_table import VirtualTable
+from kafkatui.tui.widgets.header import age_text
+from kafkatui.tui.widgets.keyed_table import sync_rows
+
+PARTITION_COLUMNS = ("PART", "LEADER", "REPLICAS", "ISR", "OFFLINE", "LOW", "HIGH", "MESSAGES", "STATE")
+CONFIG_COLUMNS = ("CONFIG", "VALUE", "SOURCE")
+
+FLAG_STYLE = {
+    Flag.OFFLINE: "bold white on red",
+    Flag.UNDER_REPLICATED: "bold red",
+    Flag.NOT_PREFERRED: "yellow",
+}
+FLAG_ORDER = (Flag.OFFLINE, Flag.UNDER_REPLICATED, Flag.NOT_PREFERRED)
+WRITE_ACTIONS = {"create": "create", "delete": "delete", "add_partitions": "partitions"}
+
+
+def row_style(flags: frozenset[Flag]) -> str:
+    for flag in FLAG_ORDER:
+        if flag in flags:
+            return FLAG_STYLE[flag]
+    return ""
+
+
+def partition_cells(row: PartitionRow) -> tuple[Text, ...]:
+    style = row_style(row.flags)
+    state = ", ".join(f.value for f in FLAG_ORDER if f in row.flags) or "ok"
+    mark = row.mark
+    values = (
+        str(row.partition),
+        "none" if row.leader < 0 else str(row.leader),
+        ids(row.replicas),
+        ids(row.isr),
+        ids(row.offline_replicas),
+        str(mark.low) if mark else "…",
+        str(mark.high) if mark else "…",
+        human_count(row.messages),
+        state,
+    )
+    return tuple(Text(v, style) for v in values)
+
+
+def legend_text() -> Text:
+    text = Text()
+    for flag, meaning in LEGEND:
+        text.append(f" {flag.value} ", FLAG_STYLE[flag])
+        text.append(f" {meaning}   ")
+    return text
+
+
+class TopicsPane(PaneMixin, Vertical):
+    """Shows TopicsView; create/delete/add partitions and the viewer go through the worker."""
+
+    EVENTS = (TopicsView, ActionResult, MessagesView)
+    BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
+        Binding("slash", "focus_filter", "Filter", key_display="/"),
+        Binding("i", "toggle_internal", "Internal topics"),
+        Binding("s", "sort_next", "Sort by next column"),
+        Binding("S", "sort_reverse", "Reverse sort", key_display="S"),
+        Binding("c", "create", "Create topic"),
+        Binding("d", "delete", "Delete topic"),
+        Binding("plus", "add_partitions", "Add partitions", key_display="+"),
+        Binding("m", "messages", "Messages"),
+        Binding("M", "messages_partition", "Messages of partition", key_display="M"),
+        Binding("k", "key_partition", "Key → partition"),
+    ]
+
+    DEFAULT_CSS = """
+    TopicsPane #topics-bar { height: 1; }
+    TopicsPane #topics-filter { width: 32; height: 1; border: none; padding: 0 1; }
+    TopicsPane #topics-status { width: 1fr; height: 1; padding: 0 1; color: $text-muted; }
+    TopicsPane #topic-list { height: 1fr; }
+    TopicsPane #topic-title { height: 1; padding: 0 1; background: $panel; }
+    TopicsPane #topic-detail { height: 11; }
+    TopicsPane #partitions { width: 1fr; }
+    TopicsPane #configs { width: 52; border-left: solid $panel-lighten-2; }
+    TopicsPane #topic-legend { height: auto; padding: 0 1; }
+    TopicsPane #topics-notes { height: auto; max-height: 3; padding: 0 1; color: $warning; }
+    """
+
+    def __init__(
+        self,
+        clock: Callable[[], float],
+        *,
+        read_only: bool = False,
+        partitioner: str = DEFAULT_PARTITIONER,
+    ) -> None:
+        super().__init__(id="topics-pane", classes="pane")
+        self.clock = clock
+        self.read_only = read_only
+        self.partitioner = partitioner if partitioner in PARTITIONERS else DEFAULT_PARTITIONER
+        self.view: TopicsView | None = None
+        self.shown = False
+        self.show_internal = False
+        self.sort_column = "name"
+        self.descending = False
+        self.selected: str | None = None
+        self._order: list[str] = []
+        self._list_state: tuple[Any, ...] | None = None
+        self._detail_topic: str | None = None
+        self._configs_shown: TopicConfigs | None = None
+        self._select_timer: Timer | None = None
+        self._sent_selection: str | None = None
+        self.viewer: Any = None  # the open TopicMessagesScreen, if any
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="topics-bar"):
+            yield Input(placeholder="filter topics  (/)", id="topics-filter")
+            yield Static("Waiting for the cluster's metadata…", id="topics-status")
+        yield VirtualTable(COLUMNS, max_widths={"name": 60}, id="topic-list")
+        yield Static("", id="topic-title")
+        with Horizontal(id="topic-detail"):
+            parts: DataTable[Any] = DataTable(id="partitions", cursor_type="row")
+            for name in PARTITION_COLUMNS:
+                parts.add_column(name, key=name)
+            yield parts
+            configs: DataTable[Any] = DataTable(id="configs", cursor_type="row")
+            for name in CONFIG_COLUMNS:
+                configs.add_column(name, key=name)
+            yield configs
+        yield Static(legend_text(), id="topic-legend")
+        yield Static("", id="topics-notes")
+
+    # -- shown / hidden -----------------------------------------------------------------
+
+    def on_show(self) -> None:
+        self.shown = True
+        self.post_message(SendCommand(TopicsActive(True)))
+        focused = self.screen.focused
+        if focused is None or self not in focused.ancestors:
+            self.query_one("#topic-list", VirtualTable).focus()
+        if self.view is not None:
+            self.render_view()
+
+    def on_hide(self) -> None:
+        self.shown = False
+        self.post_message(SendCommand(TopicsActive(False)))
+
+    # -- data in ------------------------------------------------------------------------
+
+    def apply(self, event: object) -> None:
+        if isinstance(event, TopicsView):
+            self.show(event)
+        elif isinstance(event, ActionResult):
+            self.announce(event)
+        elif isinstance(event, MessagesView) and self.viewer is not None:
+            self.viewer.show(event)
+
+    def show(self, view: TopicsView) -> None:
+        self.view = view
+        if self.shown:
+            self.render_view()
+
+    def tick(self) -> None:
+        if self.shown and self.view is not None:
+            self.render_status()
+
+    def visible_rows(self) -> list[TopicRow]:
+        if self.view is None:
+            return []
+        rows = filter_rows(self.view.rows, self.query_one("#topics-filter", Input).value, self.show_internal)
+        return sort_rows(rows, self.sort_column, self.descending)
+
+    def render_view(self) -> None:
+        self.render_list()
+        self.render_detail()
+        self.render_status()
+
+    def render_list(self) -> None:
+        table = self.query_one("#topic-list", VirtualTable)
+        state = (
+            self.view.rows if self.view else None,
+            self.query_one("#topics-filter", Input).value,
+            self.show_internal,
+            self.sort_column,
+            self.descending,
+        )
+        if state == self._list_state:
+            return  # a view that changed only configs or notes: the list is as it was
+        self._list_state = state
+        rows = self.visible_rows()
+        self._order = [r.name for r in rows]
+        table.set_rows([(r.name, row_cells(r)) for r in rows])
+        if table.cursor_key != self.selected:
+            self._select(table.cursor_key)
+
+    @staticmethod
+    def _cursor_key(table: DataTable[Any]) -> str | None:
+        if table.row_count == 0:
+            return None
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+    def _select(self, name: str | None) -> None:
+        self.selected = name
+        self.render_detail()
+        if self._select_timer is not None:
+            self._select_timer.stop()
+        self._select_timer = self.set_timer(0.3, self._send_selection)
+
+    def _send_selection(self) -> None:
+        if self.selected != self._sent_selection:
+            self._sent_selection = self.selected
+            self.post_message(SendCommand(SelectTopic(self.selected)))
+
+    @on(VirtualTable.Highlighted, "#topic-list")
+    def _highlighted(self, event: VirtualTable.Highlighted) -> None:
+        if event.key != self.selected:
+            self._select(event.key)
+
+    @on(VirtualTable.Selected, "#topic-list")
+    def _row_selected(self, event: VirtualTable.Selected) -> None:
+        self.query_one("#partitions", DataTable).focus()
+
+    @on(VirtualTable.HeaderClicked, "#topic-list")
+    def _header(self, event: VirtualTable.HeaderClicked) -> None:
+        column = event.column
+        if column == self.sort_column:
+            self.descending = not self.descending
+        else:
+            self.sort_column, self.descending = column, column != "name"
+        self.render_view()
+
+    @on(Input.Changed, "#topics-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        if self.view is not None:
+            self.render_list()
+            self.render_status()
+
+    @on(Input.Submitted, "#topics-filter")
+    def _filter_done(self, event: Input.Submitted) -> None:
+        self.query_one("#topic-list", VirtualTable).focus()
+
+    # -- detail -------------------------------------------------------------------------
+
+    def render_detail(self) -> None:
+        view = self.view
+        title = self.query_one("#topic-title", Static)
+        parts = self.query_one("#partitions", DataTable)
+        configs = self.query_one("#configs", DataTable)
+        topic = view.topics.get(self.selected) if view and self.selected else None
+        if topic is None:
+            if self._detail_topic is not None:
+                parts.clear()
+                configs.clear()
+                self._detail_topic = None
+                self._configs_shown = None
+            title.update("No topic selected." if view else "")
+            return
+        if topic.name != self._detail_topic:
+            parts.clear()
+            configs.clear()
+            self._configs_shown = None
+            self._detail_topic = topic.name
+        assert view is not None
+        rows = partition_rows(topic, view.marks.get(topic.name))
+        sync_rows(parts, PARTITION_COLUMNS, {str(r.partition): partition_cells(r) for r in rows})
+        title.update(self._title(topic.name, rows))
+        self._render_configs(configs, topic.name, view)
+
+    def _title(self, name: str, rows: tuple[PartitionRow, ...]) -> Text:
+        text = Text()
+        text.append(name, "bold")
+        rf = max((len(r.replicas) for r in rows), default=0)
+        text.append(f"  {len(rows)} partitions, replication factor {rf}")
+        for flag in FLAG_ORDER:
+            n = sum(1 for r in rows if flag in r.flags)
+            if n:
+                text.append("  ")
+                text.append(f" {n} {flag.value} ", FLAG_STYLE[flag])
+        return text
+
+    def _render_configs(self, table: DataTable[Any], name: str, view: TopicsView) -> None:
+        sel = view.selected if view.selected is not None and view.selected.topic == name else None
+        if sel is self._configs_shown and table.row_count:
+            return
+        self._configs_shown = sel
+        why = view.unavailable.get("configs")
+        if sel is None or sel.error or why:
+            message = why or (sel.error if sel is not None else None) or "asking the broker…"
+            sync_rows(table, CONFIG_COLUMNS, {"-": (Text("configs", "dim"), Text(message, "yellow"), "")})
+            return
+        entries = sorted(sel.entries, key=lambda e: (e.is_default, e.name))
+        rows: dict[str, tuple[Any, ...]] = {}
+        for e in entries:
+            style = "" if e.is_default else "bold"
+            marker = "  " if e.is_default else "● "
+            value = "(sensitive)" if e.sensitive else (e.value if e.value is not None else "-")
+            source = Text(e.source, "" if e.is_default else "cyan")
+            rows[e.name] = (Text(marker + e.name, style), Text(value, style), source)
+        if "-" in {k.value for k in table.rows}:
+            table.clear()
+        sync_rows(table, CONFIG_COLUMNS, rows)
+
+    # -- status -------------------------------------------------------------------------
+
+    def render_status(self) -> None:
+        view = self.view
+        if view is None:
+            return
+        shown = len(self._order)
+        internal = sum(1 for r in view.rows if r.internal)
+        label = dict(COLUMNS)[self.sort_column]
+        text = Text()
+        text.append(f"{shown} of {len(view.rows)} topics", "bold")
+        text.append(f" · {internal} internal {'shown' if self.show_internal else 'hidden'} (i)")
+        text.append(f" · sort {label} {'↓' if self.descending else '↑'} (s/S)")
+        if view.marks_ts is not None:
+            text.append(f" · counts {age_text(max(0.0, self.clock() - view.marks_ts))} old")
+        else:
+            text.append(" · counting messages…")
+        self.query_one("#topics-status", Static).update(text)
+        notes = list(view.notes)
+        for action in ("create", "configs"):
+            if action in view.unavailable and not view.read_only:
+                notes.append(f"{action}: {view.unavailable[action]}")
+        if view.read_only:
+            notes.append("read-only mode: create, delete and add partitions are disabled")
+        self.query_one("#topics-notes", Static).update("\n".join(notes))
+
+    # -- actions ------------------------------------------------------------------------
+
+    def _why_not(self, action: str) -> str | None:
+        if self.read_only or (self.view is not None and self.view.read_only):
+            return "read-only mode"
+        if self.view is not None:
+            return self.view.unavailable.get(WRITE_ACTIONS.get(action, action))
+        return None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in WRITE_ACTIONS and self._why_not(action):
+            return None  # shown, but disabled
+        return True
+
+    def _refuse(self, action: str) -> bool:
+        why = self._why_not(action)
+        if why:
+            self.app.notify(f"Not available: {why}.", severity="warning", timeout=5)
+            return True
+        return False
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#topics-filter", Input).focus()
+
+    def action_toggle_internal(self) -> None:
+        self.show_internal = not self.show_internal
+        self.render_view()
+
+    def action_sort_next(self) -> None:
+        index = (COLUMN_KEYS.index(self.sort_column) + 1) % len(COLUMN_KEYS)
+        self.sort_column = COLUMN_KEYS[index]
+        self.descending = self.sort_column != "name"
+        self.render_view()
+
+    def action_sort_reverse(self) -> None:
+        self.descending = not self.descending
+        self.render_view()
+
+    def _topic(self) -> Any:
+        if self.view is None or self.selected is None:
+            self.app.notify("Select a topic first.", severity="warning", timeout=3)
+            return None
+        return self.view.topics.get(self.selected)
+
+    def action_create(self) -> None:
+        if self._refuse("create"):
+            return
+        from kafkatui.tui.screens.topic_create import CreateTopicScreen
+
+        existing = tuple(self.view.topics) if self.view else ()
+        brokers = self.view.brokers_up if self.view else 1
+
+        def done(command: CreateTopic | None) -> None:
+            if command is not None:
+                self.post_message(SendCommand(command))
+                self.app.notify(f"Creating '{command.name}'…", timeout=2)
+
+        self.app.push_screen(CreateTopicScreen(existing, brokers), done)
+
+    def action_delete(self) -> None:
+        if self._refuse("delete"):
+            return
+        topic = self._topic()
+        if topic is None:
+            return
+        from kafkatui.tui.screens.topic_confirm import DeleteTopicScreen
+
+        def done(command: DeleteTopic | None) -> None:
+            if command is not None:
+                self.post_message(SendCommand(command))
+                self.app.notify(f"Deleting '{command.name}'…", timeout=2)
+
+        self.app.push_screen(DeleteTopicScreen(topic.name), done)
+
+    def action_add_partitions(self) -> None:
+        if self._refuse("add_partitions"):
+            return
+        topic = self._topic()
+        if topic is None:
+            return
+        from kafkatui.tui.screens.topic_confirm import AddPartitionsScreen
+
+        def done(command: AddPartitions | None) -> None:
+            if command is not None:
+                self.post_message(SendCommand(command))
+                self.app.notify(f"Growing '{command.name}' to {command.total} partitions…", timeout=2)
+
+        self.app.push_screen(AddPartitionsScreen(topic.name, len(topic.partitions)), done)
+
+    def _open_viewer(self, partition: int | None) -> None:
+        topic = self._topic()
+        if topic is None:
+            return
+        from kafkatui.tui.screens.topic_messages import TopicMessagesScreen
+
+        screen = TopicMessagesScreen(topic.name, partition, [p.id for p in topic.partitions], self.clock)
+        self.viewer = screen
+
+        def closed(_: None) -> None:
+            self.viewer = None
+
+        self.app.push_screen(screen, closed)
+
+    def action_messages(self) -> None:
+        self._open_viewer(None)
+
+    def action_messages_partition(self) -> None:
+        parts = self.query_one("#partitions", DataTable)
+        key = self._cursor_key(parts)
+        self._open_viewer(int(key) if key is not None else None)
+
+    def action_key_partition(self) -> None:
+        topic = self._topic()
+        if topic is None:
+            return
+        from kafkatui.tui.screens.topic_key import KeyPartitionScreen
+
+        self.app.push_screen(KeyPartitionScreen(topic.name, len(topic.partitions), self.partitioner))
+
+    def announce(self, result: ActionResult) -> None:
+        self.app.notify(
+            result.message,
+            title=f"{result.action} {result.topic}",
+            severity="information" if result.ok else "error",
+            timeout=6 if result.ok else 12,
+        )
+        if result.ok:
+            self.post_message(SendCommand(Refresh()))
+
