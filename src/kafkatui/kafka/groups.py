@@ -1,0 +1,418 @@
+"""Consumer groups service: lag refresh every `refresh_interval`, offset reset preview and apply.
+
+Nothing here blocks: every AdminClient call returns futures, and each piece of work is a
+generator that yields the futures it waits for; `poll` resumes it once one of them is done
+(librdkafka completes admin futures on its own background thread).
+
+One refresh = ListGroups (unless refused) -> one DescribeGroups for every group -> OffsetFetch
+per group (one group per request, at most MAX_IN_FLIGHT at once) -> one batched ListOffsets
+(latest) for every partition needed -> a GroupsView. A refresh due while one is still running
+is skipped (and counted), never queued.
+
+Restricted clusters (ACL-limited keys, the demo's mock cluster) refuse ListGroups and/or
+DescribeGroups. Groups named with --group / KAFKATUI_GROUPS are then still shown: their
+committed offsets come from OffsetFetch with explicit partitions (every partition of every
+topic in the metadata), and the view says which columns are unavailable and why.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Generator, Iterable
+from concurrent.futures import Future
+from dataclasses import dataclass, replace
+from typing import Any
+
+from confluent_kafka import ConsumerGroupTopicPartitions, IsolationLevel, KafkaError, TopicPartition
+from confluent_kafka.admin import OffsetSpec  # type: ignore[attr-defined]
+
+from kafkatui.domain.groups import (
+    READ_ONLY_REFUSAL,
+    STATE_NAMES,
+    TP,
+    ApplyReset,
+    GroupFacts,
+    GroupTracker,
+    Member,
+    PreviewReset,
+    ResetPreview,
+    ResetResult,
+    ResetTarget,
+    active_refusal,
+    needed_partitions,
+    plan_reset,
+    select_partitions,
+)
+from kafkatui.kafka.context import Context
+
+log = logging.getLogger("kafkatui.groups")
+
+MAX_IN_FLIGHT = 8  # concurrent OffsetFetch requests (one group each)
+MEMBER_COLUMNS = ("STATE", "PROTOCOL", "MEMBERS", "CONSUMER-ID", "HOST", "CLIENT-ID")
+
+Waiting = list["Future[Any]"]
+Job = Generator[Waiting, None, None]
+
+
+def explain(exc: BaseException | KafkaError) -> str:
+    """One human line for a refused or failed admin request."""
+    err = exc if isinstance(exc, KafkaError) else (exc.args[0] if exc.args else None)
+    if not isinstance(err, KafkaError):
+        return f"{type(exc).__name__}: {exc}"
+    code = err.code()
+    if code == KafkaError._UNSUPPORTED_FEATURE:
+        return "not supported by this cluster"
+    if code in (
+        KafkaError.GROUP_AUTHORIZATION_FAILED,
+        KafkaError.CLUSTER_AUTHORIZATION_FAILED,
+        KafkaError.TOPIC_AUTHORIZATION_FAILED,
+    ):
+        return f"not authorized ({err.name()}): the credentials lack the ACL for it"
+    if code == KafkaError._TIMED_OUT:
+        return "timed out"
+    return err.str()
+
+
+def wait_all(futures: Iterable[Future[Any]]) -> Generator[Waiting, None, None]:
+    pending = [f for f in futures if not f.done()]
+    while pending:
+        yield pending
+        pending = [f for f in pending if not f.done()]
+
+
+def _outcome(future: Future[Any]) -> tuple[Any, str | None]:
+    try:
+        return future.result(), None
+    except Exception as exc:
+        return None, explain(exc)
+
+
+def state_name(state: Any) -> str | None:
+    if state is None:
+        return None
+    name = getattr(state, "name", str(state))
+    return STATE_NAMES.get(name, name.title())
+
+
+def protocol_name(kind: Any) -> str | None:
+    name = getattr(kind, "name", None)
+    return None if name in (None, "UNKNOWN") else str(name).lower()
+
+
+def members_of(description: Any) -> tuple[Member, ...]:
+    return tuple(
+        Member(
+            m.member_id,
+            m.host,
+            m.client_id,
+            tuple(sorted((tp.topic, tp.partition) for tp in m.assignment.topic_partitions)),
+        )
+        for m in description.members
+    )
+
+
+@dataclass
+class _Running:
+    job: Job
+    deadline: float
+    what: str
+    on_timeout: Callable[[], None]
+    waiting: Waiting | None = None
+
+
+class GroupsService:
+    """Consumer-group lag for the Groups pane, and offset resets."""
+
+    def __init__(self, ctx: Context, *, max_in_flight: int = MAX_IN_FLIGHT) -> None:
+        self.tracker = GroupTracker()
+        self.max_in_flight = max_in_flight
+        self.refresh: _Running | None = None
+        self.reset: _Running | None = None
+        self.next_refresh = 0.0
+        self.skipped = 0
+
+    # -- Service ------------------------------------------------------------------------
+
+    def handle(self, ctx: Context, command: object) -> bool:
+        if isinstance(command, PreviewReset | ApplyReset):
+            if self.reset is not None:
+                answer: object
+                if isinstance(command, PreviewReset):
+                    answer = ResetPreview(command.group, command.spec, (), "another reset is running")
+                else:
+                    answer = ResetResult(command.group, False, "another reset is running")
+                ctx.emit(answer)
+                return True
+            late = f"no answer from the cluster within {3 * ctx.settings.timeout:g} s"
+            if isinstance(command, PreviewReset):
+                job = self._preview(ctx, command)
+                group, spec = command.group, command.spec
+
+                def timed_out() -> None:
+                    ctx.emit(ResetPreview(group, spec, (), late))
+            else:
+                job = self._apply(ctx, command)
+                group = command.group
+
+                def timed_out() -> None:
+                    ctx.emit(ResetResult(group, False, f"{late}: check the offsets before retrying"))
+
+            deadline = ctx.clock() + 3 * ctx.settings.timeout
+            self.reset = _Running(job, deadline, f"offset reset of {group}", timed_out)
+            return True
+        return False
+
+    def poll(self, ctx: Context, now: float) -> None:
+        if now >= self.next_refresh and ctx.connected:
+            self.next_refresh = now + ctx.settings.refresh_interval
+            if self.refresh is not None:
+                self.skipped += 1  # never two refreshes at once: a busy tick is skipped
+            else:
+                limit = 2 * ctx.settings.timeout + 1
+
+                def timed_out() -> None:
+                    ctx.report("groups refresh", TimeoutError(f"no answer within {limit:g} s"))
+
+                self.refresh = _Running(self._refresh(ctx), now + limit, "groups refresh", timed_out)
+        if self.refresh is not None and self._advance(ctx, self.refresh, now):
+            self.refresh = None
+        if self.reset is not None and self._advance(ctx, self.reset, now):
+            self.reset = None
+
+    def close(self, ctx: Context) -> None:
+        for running in (self.refresh, self.reset):
+            if running is not None:
+                running.job.close()
+
+    @property
+    def busy(self) -> bool:
+        return self.refresh is not None
+
+    # -- the job runner -----------------------------------------------------------------
+
+    def _advance(self, ctx: Context, running: _Running, now: float) -> bool:
+        """Resume the job while something it waits for is done; True when it has finished."""
+        while not running.waiting or any(f.done() for f in running.waiting):
+            try:
+                running.waiting = running.job.send(None)
+            except StopIteration:
+                return True
+            except Exception as exc:
+                ctx.report(running.what, exc)
+                return True
+        if now <= running.deadline:
+            return False
+        running.job.close()
+        log.warning("%s timed out", running.what)
+        running.on_timeout()
+        return True
+
+    # -- refresh ------------------------------------------------------------------------
+
+    def _refresh(self, ctx: Context) -> Job:
+        started = time.perf_counter()
+        s = ctx.settings
+        timeout = s.timeout
+        followed = tuple(dict.fromkeys(s.groups))
+        notes: list[str] = []
+
+        listing = ctx.admin.list_consumer_groups(request_timeout=timeout)
+        yield from wait_all([listing])
+        result, refused = _outcome(listing)
+        listed: list[str] = []
+        if result is not None:
+            listed = [g.group_id for g in result.valid]
+            if result.errors:
+                if not result.valid:
+                    refused = explain(result.errors[0])
+                else:
+                    notes.append(f"Some brokers did not list their groups: {explain(result.errors[0])}.")
+        if refused:
+            named = (
+                "showing the groups named with --group / KAFKATUI_GROUPS"
+                if followed
+                else "name groups to follow with --group NAME or KAFKATUI_GROUPS=a,b"
+            )
+            notes.append(f"Listing groups refused ({refused}): {named}.")
+        ids = sorted(set(listed) | set(followed))
+
+        facts = yield from self._collect(ctx, ids)
+        described_refused = [f for f in facts if f.members is None and f.describe_error]
+        unavailable: tuple[str, ...] = ()
+        if described_refused:
+            why = described_refused[0].describe_error
+            names = ", ".join(f.group_id for f in described_refused[:3])
+            unavailable = MEMBER_COLUMNS
+            notes.append(
+                f"{why} (for {names}): state, protocol, members, "
+                "consumer id, host and client id are unavailable (n/a); committed offsets and lag "
+                "come from OffsetFetch with explicit partitions."
+            )
+
+        log_ends, failed = yield from self._end_offsets(ctx, needed_partitions(facts))
+        if failed:
+            tp, why = next(iter(failed.items()))
+            notes.append(f"End offsets unknown for {len(failed)} partition(s), e.g. {tp[0]}[{tp[1]}]: {why}.")
+        view = self.tracker.update(
+            ctx.clock(),
+            facts,
+            log_ends,
+            followed=followed,
+            notes=notes,
+            unavailable=unavailable,
+            refresh_ms=(time.perf_counter() - started) * 1000.0,
+            skipped_ticks=self.skipped,
+            interval=s.refresh_interval,
+        )
+        ctx.emit(view)
+
+    def _collect(self, ctx: Context, ids: list[str]) -> Generator[Waiting, None, list[GroupFacts]]:
+        """Describe every group (one request), then fetch offsets with a concurrency bound."""
+        if not ids:
+            return []
+        timeout = ctx.settings.timeout
+        described = ctx.admin.describe_consumer_groups(ids, request_timeout=timeout)
+        yield from wait_all(described.values())
+        base: dict[str, GroupFacts] = {}
+        for gid in ids:
+            desc, error = _outcome(described[gid])
+            if desc is None:
+                base[gid] = GroupFacts(gid, describe_error=f"DescribeGroups: {error}")
+            else:
+                base[gid] = GroupFacts(
+                    gid, state_name(desc.state), protocol_name(getattr(desc, "type", None)), members_of(desc)
+                )
+        queue = list(ids)
+        inflight: dict[str, Future[Any]] = {}
+        out: dict[str, GroupFacts] = {}
+        while queue or inflight:
+            while queue and len(inflight) < self.max_in_flight:
+                gid = queue.pop(0)
+                request, problem = self._offset_request(ctx, base[gid])
+                if request is None:
+                    out[gid] = replace(base[gid], offsets_error=problem)
+                    continue
+                inflight[gid] = ctx.admin.list_consumer_group_offsets([request], request_timeout=timeout)[gid]
+            done = [gid for gid, f in inflight.items() if f.done()]
+            if not done:
+                yield list(inflight.values())
+                continue
+            for gid in done:
+                answer, error = _outcome(inflight.pop(gid))
+                committed: dict[TP, int] = {}
+                if answer is not None:
+                    for tp in answer.topic_partitions:
+                        if tp.error is None and tp.offset >= 0:
+                            committed[(tp.topic, tp.partition)] = tp.offset
+                out[gid] = replace(base[gid], committed=committed, offsets_error=error)
+        return [out[gid] for gid in ids]
+
+    def _offset_request(
+        self, ctx: Context, facts: GroupFacts
+    ) -> tuple[ConsumerGroupTopicPartitions | None, str | None]:
+        if facts.members is not None:
+            return ConsumerGroupTopicPartitions(facts.group_id), None  # every committed partition
+        # restricted: some clusters answer "all partitions" with nothing; name them instead
+        snapshot = ctx.snapshot
+        if snapshot is None:
+            return None, "waiting for cluster metadata"
+        tps = [TopicPartition(t.name, p.id) for t in snapshot.user_topics for p in t.partitions]
+        if not tps:
+            return None, "no topics in the metadata"
+        return ConsumerGroupTopicPartitions(facts.group_id, tps), None
+
+    def _end_offsets(
+        self, ctx: Context, partitions: Iterable[TP], spec: Callable[[], Any] = OffsetSpec.latest
+    ) -> Generator[Waiting, None, tuple[dict[TP, int], dict[TP, str]]]:
+        """One batched ListOffsets; (offsets, failures with the reason)."""
+        wanted = sorted(set(partitions))
+        if not wanted:
+            return {}, {}
+        futures = ctx.admin.list_offsets(
+            {TopicPartition(t, p): spec() for t, p in wanted},
+            isolation_level=IsolationLevel.READ_UNCOMMITTED,  # as ConsumerGroupCommand
+            request_timeout=ctx.settings.timeout,
+        )
+        yield from wait_all(futures.values())
+        offsets: dict[TP, int] = {}
+        failed: dict[TP, str] = {}
+        for tp, future in futures.items():
+            info, error = _outcome(future)
+            if info is None:
+                failed[(tp.topic, tp.partition)] = error or "failed"
+            else:
+                offsets[(tp.topic, tp.partition)] = info.offset
+        return offsets, failed
+
+    # -- offset reset -------------------------------------------------------------------
+
+    def _preview(self, ctx: Context, cmd: PreviewReset) -> Job:
+        def answer(lines: tuple[Any, ...] = (), refused: str | None = None) -> None:
+            ctx.emit(ResetPreview(cmd.group, cmd.spec, lines, refused))
+
+        if ctx.settings.read_only:
+            answer(refused=READ_ONLY_REFUSAL)
+            return
+        (facts,) = yield from self._collect(ctx, [cmd.group])
+        if facts.offsets_error:
+            answer(refused=f"cannot read the group's committed offsets: {facts.offsets_error}")
+            return
+        topics = {t.name: [p.id for p in t.partitions] for t in (ctx.snapshot.topics if ctx.snapshot else ())}
+        try:
+            partitions = select_partitions(cmd.partitions, facts.committed, topics)
+        except ValueError as exc:
+            answer(refused=str(exc))
+            return
+        if not partitions:
+            answer(refused=f"group {cmd.group} has no committed offsets: name the topics to reset")
+            return
+        earliest, _ = yield from self._end_offsets(ctx, partitions, OffsetSpec.earliest)
+        latest, _ = yield from self._end_offsets(ctx, partitions, OffsetSpec.latest)
+        by_time = None
+        if cmd.spec.target is ResetTarget.DATETIME:
+            assert cmd.spec.value is not None
+            ms = cmd.spec.value
+            by_time, _ = yield from self._end_offsets(ctx, partitions, lambda: OffsetSpec.for_timestamp(ms))
+        lines = plan_reset(cmd.spec, partitions, facts.committed, earliest, latest, by_time)
+        answer(tuple(lines), active_refusal(facts))
+
+    def _apply(self, ctx: Context, cmd: ApplyReset) -> Job:
+        def answer(ok: bool, message: str) -> None:
+            ctx.emit(ResetResult(cmd.group, ok, message, cmd.offsets if ok else ()))
+
+        if ctx.settings.read_only:  # the UI disables the key; the worker refuses too
+            answer(False, READ_ONLY_REFUSAL)
+            return
+        if not cmd.offsets:
+            answer(False, "nothing to reset")
+            return
+        described = ctx.admin.describe_consumer_groups([cmd.group], request_timeout=ctx.settings.timeout)
+        yield from wait_all(described.values())
+        desc, error = _outcome(described[cmd.group])
+        facts = (
+            GroupFacts(cmd.group, describe_error=error)
+            if desc is None
+            else GroupFacts(cmd.group, state_name(desc.state), members=members_of(desc))
+        )
+        refusal = active_refusal(facts)
+        if refusal:
+            answer(False, refusal)
+            return
+        request = ConsumerGroupTopicPartitions(
+            cmd.group, [TopicPartition(t, p, o) for t, p, o in cmd.offsets]
+        )
+        future = ctx.admin.alter_consumer_group_offsets([request], request_timeout=ctx.settings.timeout)[cmd.group]
+        yield from wait_all([future])
+        result, error = _outcome(future)
+        if result is None:
+            answer(False, f"Kafka refused the reset: {error}")
+            return
+        bad = [tp for tp in result.topic_partitions if tp.error is not None]
+        if bad:
+            answer(False, f"Kafka refused {bad[0].topic}[{bad[0].partition}]: {explain(bad[0].error)}")
+            return
+        n = len(cmd.offsets)
+        answer(True, f"Offsets of {n} partition{'s' * (n != 1)} of {cmd.group} reset.")
+        self.next_refresh = 0.0  # show the new offsets now
+

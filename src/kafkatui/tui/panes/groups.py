@@ -1,0 +1,338 @@
+"""Pane 4: consumer groups — lag list with trend, rate, time to drain and status; per-partition
+detail with exactly the columns of `kafka-consumer-groups --describe`; offset reset."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import DataTable, Input, Static
+
+from kafkatui.domain.groups import (
+    READ_ONLY_REFUSAL,
+    SORT_KEYS,
+    DescribeRow,
+    GroupRow,
+    GroupsView,
+    ResetPreview,
+    ResetResult,
+    filter_groups,
+    sort_groups,
+)
+from kafkatui.domain.lag import GroupStatus, PartitionStatus
+from kafkatui.domain.series import sparkline
+from kafkatui.tui.panes.base import PaneMixin
+from kafkatui.tui.screens.group_help import GroupRulesScreen
+from kafkatui.tui.screens.group_reset import GroupResetScreen
+from kafkatui.tui.widgets.header import age_text
+from kafkatui.tui.widgets.keyed_table import sync_rows
+
+GROUP_COLUMNS = ("GROUP", "STATE", "PROTOCOL", "MEMBERS", "TOPICS", "LAG", "TREND", "RATE/s", "DRAIN", "STATUS")
+TOOL_COLUMNS = (
+    "GROUP", "TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG",
+    "CONSUMER-ID", "HOST", "CLIENT-ID",
+)  # fmt: skip
+DETAIL_COLUMNS = (*TOOL_COLUMNS, "TREND", "LAG TIME", "STATUS")
+SPARK_WIDTH = 12
+
+STATUS_STYLE = {
+    "OK": "bold green",
+    "WARN": "bold yellow",
+    "ERR": "bold white on red",
+    "STALL": "bold red",
+    "STOP": "bold red",
+    "REWIND": "bold magenta",
+}
+TREND_STYLE = {"OK": "green", "WARN": "yellow", "REWIND": "magenta"}  # the rest: red
+
+
+def trend_text(values: tuple[int, ...], status: GroupStatus | PartitionStatus) -> Text:
+    return Text(sparkline(values, SPARK_WIDTH), TREND_STYLE.get(status.value, "red"))
+
+
+def status_text(status: GroupStatus | PartitionStatus) -> Text:
+    return Text(status.value, STATUS_STYLE.get(status.value, ""))
+
+
+def duration_text(seconds: float | None) -> str:
+    if seconds is None:
+        return "-"
+    if seconds < 1:
+        return "0 s"
+    return age_text(seconds)
+
+
+def _num(value: int | None) -> str:
+    return "-" if value is None else str(value)
+
+
+def group_cells(g: GroupRow) -> tuple[object, ...]:
+    na = Text("n/a", "dim")
+    topics = ", ".join(g.topics) if len(g.topics) <= 2 else f"{g.topics[0]} +{len(g.topics) - 1}"
+    not_draining = g.total_lag and g.consume_rate is not None and g.drain_seconds is None
+    drain = "∞" if not_draining else duration_text(g.drain_seconds)
+    if g.error:
+        status: object = Text(f"{g.status.value} !", STATUS_STYLE[g.status.value])
+    else:
+        status = status_text(g.status)
+    return (
+        g.group_id,
+        g.state if g.state is not None else na,
+        g.protocol if g.protocol is not None else na,
+        str(g.members) if g.members is not None else na,
+        topics or "-",
+        _num(g.total_lag),
+        trend_text(g.lag_history, g.status),
+        "-" if g.consume_rate is None else f"{g.consume_rate:.1f}",
+        drain,
+        status,
+    )
+
+
+def detail_cells(r: DescribeRow) -> tuple[object, ...]:
+    tool: list[object] = list(r.tool_cells())
+    if not r.members_known:
+        tool[6:9] = [Text("n/a", "dim")] * 3
+    return (*tool, trend_text(r.lag_history, r.status), duration_text(r.lag_seconds), status_text(r.status))
+
+
+def detail_key(r: DescribeRow) -> str:
+    return f"{r.topic}\x00{r.partition}"
+
+
+class GroupsPane(PaneMixin, Vertical):
+    """Shows GroupsView refreshes; asks the worker for offset reset previews and resets."""
+
+    EVENTS = (GroupsView, ResetPreview, ResetResult)
+    BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
+        Binding("slash", "filter", "Filter groups", key_display="/"),
+        Binding("s", "sort", "Sort by next column"),
+        Binding("S", "reverse", "Reverse the sort"),
+        Binding("x", "reset", "Reset offsets (inactive group)"),
+        Binding("i", "rules", "Status rules"),
+        Binding("escape", "clear_filter", "Clear the filter", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    GroupsPane #groups-summary { height: 1; padding: 0 1; color: $text-muted; }
+    GroupsPane #groups-notes { height: auto; padding: 0 1; color: $warning; }
+    GroupsPane #groups-filter { display: none; height: 3; }
+    GroupsPane #groups-filter.shown { display: block; }
+    GroupsPane #groups-list { height: 2fr; }
+    GroupsPane #group-title { height: auto; padding: 0 1; background: $panel; }
+    GroupsPane #group-detail { height: 3fr; }
+    """
+
+    def __init__(self, clock: Callable[[], float], *, read_only: bool = False) -> None:
+        super().__init__(id="groups-pane", classes="pane")
+        self.clock = clock
+        self.read_only = read_only
+        self.view: GroupsView | None = None
+        self.selected: str | None = None
+        self.sort_key = SORT_KEYS[0]
+        self.reverse = False
+        self.filter_text = ""
+
+    def compose(self) -> ComposeResult:
+        yield Static("Waiting for the first consumer-group refresh…", id="groups-summary")
+        yield Static("", id="groups-notes")
+        yield Input(placeholder="filter: group, topic, state or status words", id="groups-filter")
+        groups: DataTable[object] = DataTable(id="groups-list", cursor_type="row", zebra_stripes=True)
+        for name in GROUP_COLUMNS:
+            groups.add_column(name, key=name)
+        yield groups
+        yield Static("", id="group-title")
+        detail: DataTable[object] = DataTable(id="group-detail", cursor_type="row", zebra_stripes=True)
+        for name in DETAIL_COLUMNS:
+            detail.add_column(name, key=name)
+        yield detail
+
+    # -- data in ------------------------------------------------------------------------
+
+    def apply(self, event: object) -> None:
+        if isinstance(event, GroupsView):
+            self.show(event)
+        elif isinstance(event, ResetPreview | ResetResult):
+            screen = self.app.screen
+            if isinstance(screen, GroupResetScreen) and screen.group == event.group:
+                screen.show(event)
+            if isinstance(event, ResetResult):
+                self.app.notify(
+                    event.message,
+                    title="offset reset" if event.ok else "offset reset refused",
+                    severity="information" if event.ok else "error",
+                    timeout=8,
+                )
+
+    def show(self, view: GroupsView) -> None:
+        self.view = view
+        self._render_list()
+        self._render_detail()
+        self._render_summary()
+        notes = list(view.notes)
+        self.query_one("#groups-notes", Static).update("\n".join(notes))
+
+    def visible_groups(self) -> list[GroupRow]:
+        if self.view is None:
+            return []
+        rows = filter_groups(self.view.groups, self.filter_text)
+        return sort_groups(rows, self.sort_key, self.reverse)
+
+    def _render_list(self) -> None:
+        table = self.query_one("#groups-list", DataTable)
+        groups = self.visible_groups()
+        sync_rows(table, GROUP_COLUMNS, {g.group_id: group_cells(g) for g in groups})
+        order = {g.group_id: i for i, g in enumerate(groups)}
+        current = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+        if current != [g.group_id for g in groups]:
+            table.sort("GROUP", key=lambda gid: order[str(gid)])
+        if self.selected in order:
+            if table.cursor_row != order[self.selected]:
+                table.move_cursor(row=order[self.selected], animate=False)
+        elif groups:
+            self.selected = groups[0].group_id
+            table.move_cursor(row=0, animate=False)
+        else:
+            self.selected = None
+
+    def _render_detail(self) -> None:
+        table = self.query_one("#group-detail", DataTable)
+        title = self.query_one("#group-title", Static)
+        view = self.view
+        group = view.group(self.selected) if view is not None and self.selected else None
+        if view is None or group is None:
+            sync_rows(table, DETAIL_COLUMNS, {})
+            title.update("No group selected." if view is not None and view.groups else "No consumer groups.")
+            return
+        rows = view.rows_of(group.group_id)
+        wanted = {detail_key(r): detail_cells(r) for r in rows}
+        if [k.value for k in table.rows] != list(wanted):
+            table.clear()  # another group, or rows came or went: rebuild in the tool's order
+        sync_rows(table, DETAIL_COLUMNS, wanted)
+        title.update(self._title(group, len(rows)))
+
+    def _title(self, g: GroupRow, n_rows: int) -> Text:
+        text = Text()
+        text.append(f"Group {g.group_id}", "bold")
+        facts = [g.state or "state n/a", g.protocol or "protocol n/a"]
+        if g.members is not None:
+            facts.append(f"{g.members} member{'s' * (g.members != 1)}")
+        text.append("  " + " · ".join(facts))
+        if g.total_lag is not None:
+            text.append(f" · lag {g.total_lag}")
+        if g.max_lag_seconds is not None:
+            text.append(f" · oldest unread ≈ {duration_text(g.max_lag_seconds)}")
+        text.append("  ")
+        text.append(status_text(g.status))
+        if g.members == 0:
+            text.append(f"\nConsumer group '{g.group_id}' has no active members.", "italic")
+        if g.error:
+            text.append(f"\n{g.error}", "bold red")
+        elif n_rows == 0:
+            text.append("\nNo assigned partitions and no committed offsets.", "dim")
+        return text
+
+    def _render_summary(self) -> None:
+        view = self.view
+        if view is None:
+            return
+        shown = len(self.visible_groups())
+        text = Text()
+        count = f"{shown} of {len(view.groups)}" if shown != len(view.groups) else f"{len(view.groups)}"
+        text.append(f"{count} groups", "bold")
+        arrow = "↑" if self.reverse else "↓"
+        text.append(f" · sort {self.sort_key} {arrow}")
+        if self.filter_text:
+            text.append(f" · filter '{self.filter_text}'")
+        age = max(0.0, self.clock() - view.ts)
+        text.append(f" · refreshed {age_text(age)} ago in {view.refresh_ms:.0f} ms, every {view.interval:g} s")
+        if view.skipped_ticks:
+            text.append(f" · {view.skipped_ticks} busy ticks skipped")
+        self.query_one("#groups-summary", Static).update(text)
+
+    def tick(self) -> None:
+        self._render_summary()
+
+    # -- events and actions -------------------------------------------------------------
+
+    def on_show(self) -> None:
+        """Switched to this pane: its keys work at once (focus the list unless inside already)."""
+        focused = self.app.focused
+        if focused is None or self not in focused.ancestors_with_self:
+            self.query_one("#groups-list", DataTable).focus()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        table = event.data_table
+        if table.id != "groups-list" or not table.row_count:
+            return
+        # the cursor as it is now, not as it was when the event was posted (a refresh may
+        # have moved it since)
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        if key is not None and key != self.selected:
+            self.selected = key
+            self._render_detail()
+
+    def select(self, group_id: str) -> None:
+        """Put the cursor on a group (and show its partitions)."""
+        self.selected = group_id
+        self._render_list()
+        self._render_detail()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "groups-filter":
+            self.filter_text = event.value
+            self._render_list()
+            self._render_detail()
+            self._render_summary()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "groups-filter":
+            self.query_one("#groups-list", DataTable).focus()
+
+    def action_filter(self) -> None:
+        box = self.query_one("#groups-filter", Input)
+        box.add_class("shown")
+        box.focus()
+
+    def action_clear_filter(self) -> None:
+        box = self.query_one("#groups-filter", Input)
+        box.value = ""
+        box.remove_class("shown")
+        self.query_one("#groups-list", DataTable).focus()
+
+    def action_sort(self) -> None:
+        self.sort_key = SORT_KEYS[(SORT_KEYS.index(self.sort_key) + 1) % len(SORT_KEYS)]
+        self._resort()
+
+    def action_reverse(self) -> None:
+        self.reverse = not self.reverse
+        self._resort()
+
+    def _resort(self) -> None:
+        self._render_list()
+        self._render_summary()
+
+    def action_rules(self) -> None:
+        self.app.push_screen(GroupRulesScreen())
+
+    def action_reset(self) -> None:
+        if self.read_only:
+            self.app.notify(READ_ONLY_REFUSAL, severity="warning", timeout=5)
+            return
+        group = self.view.group(self.selected) if self.view is not None and self.selected else None
+        if group is None:
+            self.app.notify("Select a group first.", timeout=3)
+            return
+        if group.active:
+            self.app.notify(
+                f"Group {group.group_id} has {group.members} active member(s): Kafka only resets "
+                "offsets of a group with no active members. Stop its consumers first.",
+                severity="warning",
+                timeout=6,
+            )
+            return
+        self.app.push_screen(GroupResetScreen(group.group_id, self.clock))
