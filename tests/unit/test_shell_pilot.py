@@ -90,3 +90,26 @@ async def test_worker_error_is_shown_not_fatal() -> None:
         await pilot.pause()
         assert app.errors and app.is_running
         assert any("boom" in n.message for n in app._notifications)
+
+
+async def test_stale_banner_over_every_pane_with_age() -> None:
+    now = [canned.NOW]
+    app = KafkaTuiApp(canned.settings(), clock=lambda: now[0])
+    async with app.run_test(size=(120, 30)) as pilot:
+        banner = app.query_one("#stale-banner")
+        app.apply(canned.CONNECTED)
+        app.apply(canned.cluster())  # data from NOW - 2
+        await pilot.pause()
+        assert not banner.display
+        now[0] += 10
+        app.apply(canned.UNREACHABLE)
+        await pilot.pause()
+        assert banner.display
+        text = str(banner.render())
+        assert "STALE" in text and "12 s ago" in text and "Connection refused" in text
+        for pane in ("2", "3", "4", "5"):
+            await pilot.press(pane)
+            assert banner.display  # above the tabs: visible whichever pane is open
+        app.apply(canned.CONNECTED)
+        await pilot.pause()
+        assert not banner.display

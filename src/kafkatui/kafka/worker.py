@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 from confluent_kafka.admin import AdminClient
 
-from kafkatui.domain.commands import Command, Stop
+from kafkatui.domain.commands import Command, Refresh, Stop
 from kafkatui.domain.models import WorkerError
 from kafkatui.kafka import clients
 from kafkatui.kafka.context import Context, Service
@@ -153,7 +153,8 @@ class Worker:
             if self._stop.is_set():
                 return
             try:
-                if command is not None and service.handle(ctx, command):
+                # Refresh is for everyone; any other command belongs to one service
+                if command is not None and service.handle(ctx, command) and not isinstance(command, Refresh):
                     command = None
                 service.poll(ctx, self._clock())
             except Exception as exc:

@@ -1,0 +1,42 @@
+"""A banner over every pane while the cluster cannot be reached: the data below is old."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.text import Text
+from textual.widgets import Static
+
+from kafkatui.domain.models import ConnectionState
+from kafkatui.tui.widgets.header import age_text
+
+
+class StaleBanner(Static):
+    DEFAULT_CSS = """
+    StaleBanner { dock: top; height: 1; background: $error; color: $text; padding: 0 1; display: none; }
+    """
+
+    def __init__(self, clock: Callable[[], float]) -> None:
+        super().__init__(id="stale-banner")
+        self.clock = clock
+        self.state: ConnectionState | None = None
+        self.last_data: float | None = None
+
+    def data_seen(self, ts: float) -> None:
+        self.last_data = ts
+
+    def show_state(self, state: ConnectionState) -> None:
+        self.state = state
+        self.refresh_text()
+
+    def refresh_text(self) -> None:
+        state = self.state
+        stale = state is not None and not state.ok and self.last_data is not None
+        self.display = stale
+        if not stale or state is None or self.last_data is None:
+            return
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append("STALE ", "bold")
+        text.append(f"every pane shows data from {age_text(self.clock() - self.last_data)} ago")
+        text.append(f" — {state.describe()}; retrying")
+        self.update(text)
