@@ -113,7 +113,7 @@ class FreezerBoard:
                     vmin=stats[0] if stats else None,
                     avg=stats[1] if stats else None,
                     vmax=stats[2] if stats else None,
-                    rate=series.rate(now, 60.0),
+                    rate=series.rate(now, _rate_span(series, now)),
                     last_seen=last[0],
                     status=self.engine.status(sensor, now),
                     tmin=limits.tmin,
@@ -143,6 +143,15 @@ class FreezerBoard:
             readings=self.readings,
             source=self.source,
         )
+
+
+def _rate_span(series: object, now: float) -> float:
+    """The last minute, or less for a sensor seen for less than a minute (so the rate is not
+    understated while the app warms up)."""
+    first = next(iter(series), None)  # type: ignore[call-overload]
+    if first is None:
+        return 60.0
+    return max(1.0, min(60.0, now - first[0]))
 
 
 def _natural(name: str) -> tuple[object, ...]:

@@ -32,6 +32,9 @@ def build_chart(
     plt.theme("clear")
     lows = [tmin]
     highs = [tmax]
+    oldest = min((points[0][0] for _, points in lines if points), default=now - window)
+    # while the data is younger than the window, show just the data (at least 30 s)
+    shown = max(30.0, min(window, now - oldest))
     for index, (name, points) in enumerate(lines):
         if not points:
             continue
@@ -45,7 +48,7 @@ def build_chart(
     span = max(highs) - min(lows)
     pad = max(1.0, span * 0.1)
     plt.ylim(min(lows) - pad, max(highs) + pad)
-    plt.xlim(-window, 0)
+    plt.xlim(-shown, 0)
     plt.xlabel(f"seconds ago (window {window:g} s)   red: max {tmax:g} °C   blue: min {tmin:g} °C")
     plt.ylabel("°C")
     return str(plt.build())
