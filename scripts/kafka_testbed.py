@@ -8,6 +8,8 @@ CLI (see ``kafka-testbed --help``)::
 
     kafka-testbed fetch                    # download the jars only (CI runs this first)
     kafka-testbed up --brokers 3 --name x  # last stdout line: 127.0.0.1:P1,127.0.0.1:P2,...
+    kafka-testbed up --sasl --tls --name s # adds SASL_PLAINTEXT, SSL and SASL_SSL client listeners
+    eval "$(kafka-testbed env --name s --listener SASL_SSL --mechanism SCRAM-SHA-512)"  # for kafkatui
     kafka-testbed status|down|heal --name x
     kafka-testbed kill 2 --name x ; kafka-testbed start 2 --name x
     kafka-testbed tool TopicCommand --bootstrap-server 127.0.0.1:P --list
@@ -26,6 +28,8 @@ import fcntl
 import json
 import logging
 import os
+import secrets
+import shlex
 import shutil
 import signal
 import socket
@@ -34,7 +38,7 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -517,6 +521,156 @@ def _unhealthy_partitions(md: Any) -> list[str]:
     return bad
 
 
+# --------------------------------------------------------------------------- SASL and TLS
+
+# Client listeners added by ``start_cluster(sasl=..., tls=...)``; the PLAINTEXT listener (used by
+# the readiness checks and the tools) and the PLAINTEXT controller listener always stay.
+SASL_PLAINTEXT = "SASL_PLAINTEXT"
+SSL = "SSL"
+SASL_SSL = "SASL_SSL"
+SECURE_LISTENERS: tuple[str, ...] = (SASL_PLAINTEXT, SSL, SASL_SSL)
+SCRAM_MECHANISM = "SCRAM-SHA-512"
+_PLAIN_MODULE = "org.apache.kafka.common.security.plain.PlainLoginModule"
+_SCRAM_MODULE = "org.apache.kafka.common.security.scram.ScramLoginModule"
+
+
+def _openssl(*args: str) -> None:
+    exe = shutil.which("openssl")
+    if not exe:
+        raise TestbedUnavailable("openssl not found: cannot make the throwaway TLS certificates")
+    proc = subprocess.run([exe, *args], capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise TestbedError(f"openssl {args[0]} failed:\n{_tail_text(proc.stderr, 10)}")
+
+
+def make_ca(directory: Path | str, name: str = "ca") -> tuple[Path, Path]:
+    """A throwaway CA (2 days): returns ``(cert.pem, key.pem)`` written into ``directory``."""
+    out = Path(directory)
+    out.mkdir(parents=True, exist_ok=True)
+    cert, key = out / f"{name}.crt", out / f"{name}.key"
+    _openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", str(key))
+    key.chmod(0o600)
+    _openssl(
+        "req", "-x509", "-new", "-key", str(key), "-sha256", "-days", "2",
+        "-subj", f"/CN=kafkatui test bed {name} {uuid.uuid4().hex[:8]}", "-out", str(cert),
+        "-addext", "basicConstraints=critical,CA:TRUE",
+        "-addext", "keyUsage=critical,keyCertSign,cRLSign",
+    )  # fmt: skip
+    return cert, key
+
+
+def make_server_cert(
+    directory: Path | str,
+    ca_cert: Path | str,
+    ca_key: Path | str,
+    name: str = "broker",
+    hosts: Sequence[str] = ("localhost", "127.0.0.1"),
+) -> Path:
+    """A server certificate signed by the CA, for ``hosts`` (DNS names or IPs), 2 days.
+
+    Returns a PEM keystore (unencrypted PKCS#8 key + certificate chain) in ``directory``, the
+    form Kafka reads with ``ssl.keystore.type=PEM``.
+    """
+    out = Path(directory)
+    key, csr, cert, ext = (out / f"{name}{s}" for s in (".key", ".csr", ".crt", ".ext"))
+    pem = out / f"{name}-keystore.pem"
+    _openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", str(key))
+    key.chmod(0o600)
+    _openssl("req", "-new", "-key", str(key), "-subj", f"/CN={hosts[0]}", "-out", str(csr))
+    sans = ",".join(f"IP:{h}" if h.replace(".", "").isdigit() or ":" in h else f"DNS:{h}" for h in hosts)
+    ext.write_text(
+        f"subjectAltName={sans}\nbasicConstraints=CA:FALSE\n"
+        "keyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n"
+    )
+    _openssl(
+        "x509", "-req", "-in", str(csr), "-CA", str(ca_cert), "-CAkey", str(ca_key),
+        "-set_serial", str(int(uuid.uuid4().int >> 66)), "-sha256", "-days", "2",
+        "-extfile", str(ext), "-out", str(cert),
+    )  # fmt: skip
+    pem.write_text(key.read_text() + cert.read_text() + Path(ca_cert).read_text())
+    pem.chmod(0o600)
+    csr.unlink()
+    ext.unlink()
+    return pem
+
+
+@dataclass
+class Security:
+    """Facts about a cluster's secured client listeners, made fresh (and throwaway) at start.
+
+    ``plain_*`` exist only in the PLAIN JAAS config, ``scram_*`` only in the SCRAM-SHA-512
+    credential store (added at format time), so a test can tell the mechanisms apart.
+    """
+
+    sasl: bool
+    tls: bool
+    plain_username: str = ""
+    plain_password: str = ""
+    scram_username: str = ""
+    scram_password: str = ""
+    scram_mechanism: str = SCRAM_MECHANISM
+    ca_path: str = ""  # PEM CA certificate that signed the broker certificate
+    keystore_path: str = ""  # the broker's PEM key + chain
+
+    @classmethod
+    def fresh(cls, sasl: bool, tls: bool) -> Security:
+        if not (sasl or tls):
+            raise TestbedError("Security needs sasl or tls")
+        suffix = uuid.uuid4().hex[:6]
+        return cls(
+            sasl=sasl,
+            tls=tls,
+            plain_username=f"plain-{suffix}" if sasl else "",
+            plain_password=secrets.token_hex(12) if sasl else "",
+            scram_username=f"scram-{suffix}" if sasl else "",
+            scram_password=secrets.token_hex(12) if sasl else "",
+        )
+
+    @property
+    def listeners(self) -> tuple[str, ...]:
+        wanted = {SASL_PLAINTEXT: self.sasl, SSL: self.tls, SASL_SSL: self.sasl and self.tls}
+        return tuple(name for name in SECURE_LISTENERS if wanted[name])
+
+    def credentials(self, mechanism: str) -> tuple[str, str]:
+        """``(username, password)`` valid for ``mechanism`` (PLAIN or SCRAM-SHA-512)."""
+        if mechanism == "PLAIN":
+            return self.plain_username, self.plain_password
+        if mechanism == self.scram_mechanism:
+            return self.scram_username, self.scram_password
+        raise TestbedError(f"no credentials for SASL mechanism {mechanism!r}")
+
+    def format_args(self) -> list[str]:
+        """Extra ``StorageTool format`` arguments (the SCRAM credential)."""
+        if not self.sasl:
+            return []
+        cred = f"name={self.scram_username},password={self.scram_password}"
+        return ["--add-scram", f"{self.scram_mechanism}=[{cred}]"]
+
+    def broker_properties(self) -> dict[str, str]:
+        """Per-listener SASL and TLS settings (listeners themselves are set by the caller)."""
+        props: dict[str, str] = {}
+        sasl_listeners = [n for n in self.listeners if n.startswith("SASL_")]
+        if sasl_listeners:
+            props["sasl.enabled.mechanisms"] = f"PLAIN,{self.scram_mechanism}"
+        for listener in sasl_listeners:
+            prefix = f"listener.name.{listener.lower()}"
+            props[f"{prefix}.plain.sasl.jaas.config"] = (
+                f'{_PLAIN_MODULE} required user_{self.plain_username}="{self.plain_password}";'
+            )
+            props[f"{prefix}.{self.scram_mechanism.lower()}.sasl.jaas.config"] = f"{_SCRAM_MODULE} required;"
+        if self.tls:
+            props["ssl.keystore.type"] = "PEM"
+            props["ssl.keystore.location"] = self.keystore_path
+            props["ssl.client.auth"] = "none"
+        return props
+
+
+def _make_tls(security: Security, directory: Path) -> None:
+    ca_cert, ca_key = make_ca(directory, "ca")
+    security.keystore_path = str(make_server_cert(directory, ca_cert, ca_key))
+    security.ca_path = str(ca_cert)
+
+
 # --------------------------------------------------------------------------- cluster
 
 
@@ -531,10 +685,21 @@ class Node:
     properties: dict[str, str]
     cmd: list[str] = field(default_factory=list)
     pid: int | None = None
+    listener_ports: dict[str, int] = field(default_factory=dict)  # SASL/TLS client listeners
 
     @property
     def bootstrap(self) -> str:
         return f"127.0.0.1:{self.port}"
+
+    def address(self, listener: str = "PLAINTEXT") -> str:
+        """``127.0.0.1:port`` of this node's ``listener`` (PLAINTEXT, SASL_PLAINTEXT, SSL, ...)."""
+        if listener == "PLAINTEXT":
+            return self.bootstrap
+        try:
+            return f"127.0.0.1:{self.listener_ports[listener]}"
+        except KeyError:
+            have = ", ".join(["PLAINTEXT", *self.listener_ports])
+            raise TestbedError(f"node {self.node_id} has no {listener} listener ({have})") from None
 
     def alive(self) -> bool:
         return pid_alive(self.pid, self.props_path)
@@ -547,18 +712,30 @@ def node_properties(
     *,
     auto_create_topics: bool = True,
     extra: dict[str, str] | None = None,
+    listener_ports: Mapping[str, int] | None = None,
+    security: Security | None = None,
 ) -> dict[str, str]:
-    """Properties of a combined broker+controller node; ``nodes`` = (id, port, controller port)."""
+    """Properties of a combined broker+controller node; ``nodes`` = (id, port, controller port).
+
+    ``listener_ports`` adds client listeners named after their protocol (``SASL_PLAINTEXT``,
+    ``SSL``, ``SASL_SSL``) configured from ``security``; inter-broker and controller traffic
+    stays on the PLAINTEXT listeners.
+    """
     count = len(nodes)
     port, cport = next((p, c) for i, p, c in nodes if i == node_id)
     min_isr = "1" if count < 3 else "2"
+    client = {"PLAINTEXT": port, **(listener_ports or {})}
+    if listener_ports and security is None:
+        raise TestbedError("secured listeners need a Security")
     props = {
         "process.roles": "broker,controller",
         "node.id": str(node_id),
         "controller.quorum.voters": ",".join(f"{i}@127.0.0.1:{c}" for i, _, c in nodes),
-        "listeners": f"PLAINTEXT://127.0.0.1:{port},CONTROLLER://127.0.0.1:{cport}",
-        "advertised.listeners": f"PLAINTEXT://127.0.0.1:{port}",
-        "listener.security.protocol.map": "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+        "listeners": ",".join(
+            [*(f"{n}://127.0.0.1:{p}" for n, p in client.items()), f"CONTROLLER://127.0.0.1:{cport}"]
+        ),
+        "advertised.listeners": ",".join(f"{n}://127.0.0.1:{p}" for n, p in client.items()),
+        "listener.security.protocol.map": ",".join([*(f"{n}:{n}" for n in client), "CONTROLLER:PLAINTEXT"]),
         "controller.listener.names": "CONTROLLER",
         "inter.broker.listener.name": "PLAINTEXT",
         "log.dirs": str(data_dir),
@@ -578,6 +755,8 @@ def node_properties(
     if count >= 3:
         props["broker.session.timeout.ms"] = "4000"
         props["broker.heartbeat.interval.ms"] = "500"
+    if security is not None and listener_ports:
+        props.update(security.broker_properties())
     props.update(extra or {})
     return props
 
@@ -604,6 +783,7 @@ class Cluster:
     owner_pid: int | None = None
     owner_start: int | None = None
     die_with_parent: bool = False
+    security: Security | None = None  # SASL/TLS listeners, credentials and CA (None: PLAINTEXT only)
 
     # ---- facts
     @property
@@ -627,6 +807,41 @@ class Cluster:
     def bootstrap_of(self, n: int) -> str:
         return self.node(n).bootstrap
 
+    def bootstrap_for(self, listener: str) -> str:
+        """Bootstrap servers of a listener: PLAINTEXT, SASL_PLAINTEXT, SSL or SASL_SSL."""
+        return ",".join(n.address(listener) for n in self.nodes)
+
+    @property
+    def listeners(self) -> tuple[str, ...]:
+        return ("PLAINTEXT", *(self.security.listeners if self.security else ()))
+
+    def _secured(self) -> Security:
+        if self.security is None:
+            raise TestbedError(f"cluster {self.name!r} was started without --sasl/--tls")
+        return self.security
+
+    def client_env(self, listener: str, mechanism: str = "PLAIN") -> dict[str, str]:
+        """Environment for kafkatui (the seed's .env names) to use ``listener`` correctly."""
+        env = {"BOOTSTRAP_SERVERS": self.bootstrap_for(listener), "SECURITY_PROTOCOL": listener}
+        if listener.startswith("SASL_"):
+            user, password = self._secured().credentials(mechanism)
+            env |= {"SASL_MECHANISM": mechanism, "SASL_USERNAME": user, "SASL_PASSWORD": password}
+        if listener in (SSL, SASL_SSL):
+            env["SSL_CA_LOCATION"] = self._secured().ca_path
+        return env
+
+    def client_config(self, listener: str, mechanism: str = "PLAIN") -> dict[str, str]:
+        """The same as :meth:`client_env`, as librdkafka properties (for kcat -X or a client)."""
+        names = {
+            "BOOTSTRAP_SERVERS": "bootstrap.servers",
+            "SECURITY_PROTOCOL": "security.protocol",
+            "SASL_MECHANISM": "sasl.mechanism",
+            "SASL_USERNAME": "sasl.username",
+            "SASL_PASSWORD": "sasl.password",
+            "SSL_CA_LOCATION": "ssl.ca.location",
+        }
+        return {names[k]: v for k, v in self.client_env(listener, mechanism).items()}
+
     def is_up(self, n: int) -> bool:
         node = self.node(n)
         return node.alive() and port_open(node.port)
@@ -647,7 +862,8 @@ class Cluster:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Cluster:
         nodes = [Node(**n) for n in data.pop("nodes")]
-        return cls(nodes=nodes, **data)
+        sec = data.pop("security", None)
+        return cls(nodes=nodes, security=Security(**sec) if sec else None, **data)
 
     # ---- processes
     def _tie_to_me(self) -> bool:
@@ -679,13 +895,10 @@ class Cluster:
             node = self.node(n)
             if not node.alive():
                 raise TestbedError(
-                    f"Kafka node {n} of {self.name!r} exited; log {node.log_path}:\n"
-                    + tail_file(node.log_path)
+                    f"Kafka node {n} of {self.name!r} exited; log {node.log_path}:\n" + tail_file(node.log_path)
                 )
 
-    def _wait(
-        self, ids: set[int], ready: Callable[[set[int]], bool], timeout: float, what: str
-    ) -> None:
+    def _wait(self, ids: set[int], ready: Callable[[set[int]], bool], timeout: float, what: str) -> None:
         """Poll until every node in ``ids`` has its port open and ``ready(metadata ids)``."""
         deadline = time.monotonic() + timeout
         admin: Any = None
@@ -760,9 +973,7 @@ class Cluster:
                 if not problems:
                     return
             time.sleep(0.25)
-        raise TestbedError(
-            f"cluster {self.name!r} not healthy after {timeout:.0f}s: {problems[:10]}"
-        )
+        raise TestbedError(f"cluster {self.name!r} not healthy after {timeout:.0f}s: {problems[:10]}")
 
     def stop(self) -> None:
         """Kill every node (SIGKILL to the process groups) and delete the run folder."""
@@ -781,10 +992,13 @@ class Cluster:
         for node in self.nodes:
             state = "up" if self.is_up(node.node_id) else "down"
             pid = node.pid if node.alive() else "-"
+            secured = "".join(f" {n}={node.address(n)}" for n in node.listener_ports)
             lines.append(
-                f"node {node.node_id}: {state:4} pid={pid} {node.bootstrap} "
+                f"node {node.node_id}: {state:4} pid={pid} {node.bootstrap}{secured} "
                 f"controller=127.0.0.1:{node.controller_port} log={node.log_path}"
             )
+        if self.security is not None and self.security.tls:
+            lines.append(f"CA certificate: {self.security.ca_path}")
         return lines
 
 
@@ -827,9 +1041,7 @@ def reap_orphans() -> list[str]:
         cluster = load_cluster(name)
         if cluster is None or cluster.owner_pid is None:
             continue
-        owner_alive = pid_alive(cluster.owner_pid) and (
-            _proc_start_time(cluster.owner_pid) == cluster.owner_start
-        )
+        owner_alive = pid_alive(cluster.owner_pid) and (_proc_start_time(cluster.owner_pid) == cluster.owner_start)
         if not owner_alive:
             cluster.stop()
             reaped.append(name)
@@ -841,10 +1053,10 @@ def _format_storage(cluster: Cluster, timeout: float = 120.0) -> None:
     procs = []
     for node in cluster.nodes:
         args = ["format", "-t", cluster.cluster_id, "-c", node.props_path]
+        if cluster.security is not None:
+            args += cluster.security.format_args()
         cmd = tool_command("StorageTool", args, cluster.version)
-        procs.append(
-            (node, subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT))
-        )
+        procs.append((node, subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)))
     for node, proc in procs:
         out, _ = proc.communicate(timeout=timeout)
         if proc.returncode != 0:
@@ -862,32 +1074,39 @@ def _build_cluster(
     extra_props: dict[str, str] | None,
     owner: bool,
     die_with_parent: bool,
+    security: Security | None = None,
 ) -> Cluster:
     run_dir = run_root() / name
     run_dir.mkdir(parents=True)
     log4j = run_dir / "log4j2.xml"
     log4j.write_text(_log4j2_xml("INFO", "SYSTEM_OUT"))
-    ports = free_ports(2 * brokers)
-    layout = [(i, ports[2 * i - 2], ports[2 * i - 1]) for i in range(1, brokers + 1)]
+    secured = security.listeners if security else ()
+    if security is not None and security.tls:
+        _make_tls(security, run_dir / "tls")  # throwaway CA + broker cert, removed with run_dir
+    per_node = 2 + len(secured)
+    ports = free_ports(per_node * brokers)
+    layout = [(i, ports[per_node * (i - 1)], ports[per_node * (i - 1) + 1]) for i in range(1, brokers + 1)]
     java = find_java()
     nodes = []
     for node_id, port, cport in layout:
         ndir = run_dir / f"node{node_id}"
         ndir.mkdir()
+        first = per_node * (node_id - 1) + 2
+        listener_ports = dict(zip(secured, ports[first : first + len(secured)], strict=True))
         props = node_properties(
-            node_id, layout, ndir / "data", auto_create_topics=auto_create_topics, extra=extra_props
-        )
+            node_id, layout, ndir / "data", auto_create_topics=auto_create_topics,
+            extra=extra_props, listener_ports=listener_ports, security=security,
+        )  # fmt: skip
         props_path = ndir / "server.properties"
         props_path.write_text("".join(f"{k}={v}\n" for k, v in props.items()))
         cmd = [
             java, *JVM_FLAGS, f"-Dlog4j2.configurationFile={log4j}",
             f"-Dkafka.logs.dir={ndir}", "-cp", f"{lib}/*", "kafka.Kafka", str(props_path),
         ]  # fmt: skip
-        nodes.append(
-            Node(
-                node_id, port, cport, str(ndir), str(props_path), str(ndir / "node.log"), props, cmd
-            )
-        )
+        log_path = str(ndir / "node.log")
+        node = Node(node_id, port, cport, str(ndir), str(props_path), log_path, props, cmd)
+        node.listener_ports = listener_ports
+        nodes.append(node)
     cluster = Cluster(
         name=name,
         run_dir=str(run_dir),
@@ -899,6 +1118,7 @@ def _build_cluster(
         owner_pid=os.getpid() if owner else None,
         owner_start=_proc_start_time(os.getpid()) if owner else None,
         die_with_parent=die_with_parent,
+        security=security,
     )
     cluster.save()
     return cluster
@@ -914,12 +1134,19 @@ def start_cluster(
     version: str | None = None,
     owner: bool = False,
     die_with_parent: bool = False,
+    sasl: bool = False,
+    tls: bool = False,
 ) -> Cluster:
     """Start a fresh ``brokers``-node KRaft cluster named ``name`` and wait until it is ready.
 
     A leftover cluster of the same name is torn down first. ``owner=True`` records this process
     as the owner, so :func:`reap_orphans` removes the cluster once this process is gone;
     ``die_with_parent=True`` makes the brokers die with the starting thread (PR_SET_PDEATHSIG).
+
+    ``sasl=True`` adds a ``SASL_PLAINTEXT`` client listener (PLAIN and SCRAM-SHA-512, fresh
+    random credentials); ``tls=True`` adds an ``SSL`` listener with a throwaway CA and broker
+    certificate made now in the run dir; both add a ``SASL_SSL`` listener too. The facts are in
+    ``cluster.security`` and :meth:`Cluster.bootstrap_for` (and in state.json).
     """
     if brokers < 1:
         raise TestbedError("brokers must be >= 1")
@@ -931,6 +1158,7 @@ def start_cluster(
             name, brokers, ver, lib,
             auto_create_topics=auto_create_topics, extra_props=extra_props,
             owner=owner, die_with_parent=die_with_parent,
+            security=Security.fresh(sasl, tls) if (sasl or tls) else None,
         )  # fmt: skip
         try:
             _format_storage(cluster)
@@ -976,6 +1204,8 @@ def _cmd_up(args: argparse.Namespace) -> int:
         auto_create_topics=not args.no_auto_create,
         timeout=args.timeout,
         version=args.version,
+        sasl=args.sasl,
+        tls=args.tls,
     )
     elapsed = time.monotonic() - started
     print(
@@ -983,7 +1213,24 @@ def _cmd_up(args: argparse.Namespace) -> int:
         f"in {elapsed:.1f}s; run dir {cluster.run_dir}",
         file=sys.stderr,
     )
+    for listener in cluster.listeners[1:]:
+        print(f"  {listener}: {cluster.bootstrap_for(listener)}", file=sys.stderr)
+    if cluster.security is not None:
+        print(
+            f"  credentials and CA: kafka-testbed env --name {cluster.name} --listener "
+            f"{cluster.listeners[1]} [--mechanism PLAIN|{SCRAM_MECHANISM}]",
+            file=sys.stderr,
+        )
     print(cluster.bootstrap, flush=True)
+    return 0
+
+
+def _cmd_env(args: argparse.Namespace) -> int:
+    cluster = _need_cluster(args.name)
+    if args.listener not in cluster.listeners:
+        raise TestbedError(f"cluster {cluster.name!r} has no {args.listener} listener")
+    for key, value in cluster.client_env(args.listener, args.mechanism).items():
+        print(f"export {key}={shlex.quote(value)}")
     return 0
 
 
@@ -1062,6 +1309,11 @@ def _parser() -> argparse.ArgumentParser:
     up.add_argument("--no-auto-create", action="store_true", help="auto.create.topics=false")
     up.add_argument("--timeout", type=float, default=120.0)
     up.add_argument("--version", default=None)
+    up.add_argument("--sasl", action="store_true", help="add a SASL_PLAINTEXT listener (PLAIN, SCRAM)")
+    up.add_argument("--tls", action="store_true", help="add an SSL listener (throwaway CA)")
+    env = named("env", "print shell exports (the seed's .env names) for kafkatui on a listener")
+    env.add_argument("--listener", choices=("PLAINTEXT", *SECURE_LISTENERS), default="PLAINTEXT")
+    env.add_argument("--mechanism", choices=("PLAIN", SCRAM_MECHANISM), default="PLAIN")
     dn = named("down", "kill the cluster and delete its folders")
     dn.add_argument("--all", action="store_true", help="every cluster under the run dir")
     named("status", "per node up/down, then the bootstrap servers")
@@ -1082,6 +1334,7 @@ def _parser() -> argparse.ArgumentParser:
 _HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "fetch": _cmd_fetch,
     "up": _cmd_up,
+    "env": _cmd_env,
     "down": _cmd_down,
     "status": _cmd_status,
     "list": _cmd_list,

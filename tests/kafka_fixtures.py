@@ -5,6 +5,10 @@ Fixtures
 - ``kafka3``: a 3-node KRaft cluster for the whole session.
 - ``kafka3_faults``: ``kafka3`` for a test that kills nodes; heals the cluster afterwards
   (restarts dead nodes and waits for every ISR to be full), so the next test sees it healthy.
+- ``kafka_secure``: a 1-node cluster whose PLAINTEXT listener (readiness, Kafka's tools) is joined
+  by ``SASL_PLAINTEXT`` (PLAIN + SCRAM-SHA-512), ``SSL`` and ``SASL_SSL`` client listeners, with
+  fresh credentials and a throwaway CA made at start (``cluster.security``,
+  ``cluster.bootstrap_for(listener)``, ``cluster.client_env(listener, mechanism)``).
 - ``kafka_tool``: ``run(cls_short_name, args) -> CompletedProcess[str]`` for Kafka's CLI tools
   (``TopicCommand``, ``ConsumerGroupCommand``, ...) from the same jars.
 - ``kcat``: :class:`Kcat`, a callable running ``kcat`` (or ``kafkacat``) from PATH.
@@ -60,11 +64,14 @@ def require_testbed() -> None:
         unavailable(problem)
 
 
-def _session_cluster(brokers: int) -> Iterator[tb.Cluster]:
+def _session_cluster(brokers: int, suffix: str = "", **options: bool) -> Iterator[tb.Cluster]:
     require_testbed()
     tb.reap_orphans()  # clusters left behind by crashed sessions
-    name = f"pytest-{brokers}b-{os.getpid()}"
-    cluster = tb.start_cluster(brokers, name, owner=True, die_with_parent=True)
+    name = f"pytest-{brokers}b{suffix}-{os.getpid()}"
+    try:
+        cluster = tb.start_cluster(brokers, name, owner=True, die_with_parent=True, **options)
+    except tb.TestbedUnavailable as exc:  # e.g. no openssl for the TLS listeners
+        unavailable(str(exc))
     atexit.register(cluster.stop)  # safety net if the session dies before teardown
     try:
         yield cluster
@@ -85,6 +92,12 @@ def kafka3() -> Iterator[tb.Cluster]:
     yield from _session_cluster(3)
 
 
+@pytest.fixture(scope="session")
+def kafka_secure() -> Iterator[tb.Cluster]:
+    """A 1-broker cluster with SASL_PLAINTEXT, SSL and SASL_SSL listeners (one start per session)."""
+    yield from _session_cluster(1, "-secure", sasl=True, tls=True)
+
+
 @pytest.fixture
 def kafka3_faults(kafka3: tb.Cluster) -> Iterator[tb.Cluster]:
     """``kafka3`` for a test that kills brokers; heals it (all nodes up, ISRs full) after."""
@@ -100,9 +113,7 @@ def kafka_tool() -> ToolRunner:
     """Run a Kafka CLI class from the test-bed jars, e.g. ``kafka_tool("TopicCommand", [...])``."""
     require_testbed()
 
-    def run(
-        cls_short_name: str, args: Sequence[str], *, timeout: float = 120.0
-    ) -> subprocess.CompletedProcess[str]:
+    def run(cls_short_name: str, args: Sequence[str], *, timeout: float = 120.0) -> subprocess.CompletedProcess[str]:
         return tb.run_tool(cls_short_name, list(args), timeout=timeout)
 
     return run
@@ -114,9 +125,7 @@ class Kcat:
 
     path: str
 
-    def __call__(
-        self, *args: str, input: str | None = None, timeout: float = 60.0
-    ) -> subprocess.CompletedProcess[str]:
+    def __call__(self, *args: str, input: str | None = None, timeout: float = 60.0) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [self.path, *args],
             input=input,

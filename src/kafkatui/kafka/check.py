@@ -9,7 +9,7 @@ from confluent_kafka import KafkaError, KafkaException
 from confluent_kafka.admin import AdminClient
 
 from kafkatui.domain.models import BrokerInfo, ClusterSnapshot, ConnectionState, Link
-from kafkatui.kafka import clients
+from kafkatui.kafka import clients, diagnose
 from kafkatui.settings import Settings
 
 
@@ -19,11 +19,21 @@ class CheckResult:
     failure: ConnectionState | None
 
 
+FIRST_SLICE = 0.25  # seconds; each failed metadata call doubles the next one, up to MAX_SLICE
+MAX_SLICE = 1.0
+
+
+def _is_mismatch(state: ConnectionState) -> bool:
+    return state.reason.startswith(diagnose.MISMATCH)
+
+
 def run_check(settings: Settings) -> CheckResult:
     """Poll metadata in short slices until success or `settings.timeout` has passed.
 
     An authentication or TLS error reported by librdkafka ends the wait at once: retrying
-    will not fix a wrong password.
+    will not fix a wrong password. So does a protocol mismatch (a PLAINTEXT client on a TLS
+    listener) once a later attempt has failed too. Slices start short so those answers come
+    back fast, and grow so a slow cluster still has time to answer.
     """
     errors: list[ConnectionState] = []
 
@@ -34,22 +44,29 @@ def run_check(settings: Settings) -> CheckResult:
     deadline = time.monotonic() + settings.timeout
     known: dict[int, BrokerInfo] = {}
     last: KafkaException | None = None
+    slice_s = FIRST_SLICE
+    mismatch_seen = False
     while True:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             break
         try:
-            snap = clients.fetch_snapshot(admin, settings, known, min(1.0, remaining))
+            snap = clients.fetch_snapshot(admin, settings, known, min(slice_s, remaining))
         except KafkaException as exc:
             last = exc
+            slice_s = min(slice_s * 2, MAX_SLICE)
             admin.poll(0)
             fatal = [e for e in errors if e.link in (Link.AUTH_FAILED, Link.TLS_FAILED)]
             if fatal:
                 return CheckResult(None, fatal[-1])
+            mismatches = [e for e in errors if _is_mismatch(e)]
+            if mismatches and mismatch_seen:  # seen, and the attempt after it failed as well
+                return CheckResult(None, mismatches[-1])
+            mismatch_seen = bool(mismatches)
             continue
         return CheckResult(_with_racks(admin, snap, settings), None)
     admin.poll(0)
-    specific = [e for e in errors if e.link is not Link.UNREACHABLE] or errors
+    specific = [e for e in errors if e.link is not Link.UNREACHABLE] or [e for e in errors if _is_mismatch(e)] or errors
     if specific:
         return CheckResult(None, specific[-1])
     text = last.args[0].str() if last and isinstance(last.args[0], KafkaError) else "timed out"
