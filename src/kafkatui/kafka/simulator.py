@@ -78,6 +78,8 @@ class Simulator:
                     break
                 self._produce(name, encode(name, value, opts.fmt, now))
             self.producer.poll(0)
+            if stop.is_set():
+                break
             if on_tick is not None:
                 on_tick(self.stats)
             next_at += period
@@ -101,13 +103,23 @@ def run_cli(settings: Any, options: SimOptions, *, acks: str, idempotence: bool)
     """`kafkatui simulate`: produce until ctrl+c or --count; a line per second on stderr."""
     import sys
 
-    from kafkatui.kafka.clients import base_config
+    from kafkatui.domain.models import Link
+    from kafkatui.kafka.clients import admin_config, classify
 
-    conf = base_config(settings)
+    stop = threading.Event()
+    fatal: list[str] = []
+
+    def on_error(err: KafkaError) -> None:
+        state = classify(err.code(), err.str(), time.time())
+        if state.link in (Link.AUTH_FAILED, Link.TLS_FAILED) or "protocol mismatch" in state.reason:
+            if not fatal:
+                fatal.append(state.describe())
+            stop.set()  # retrying will not fix a wrong password or protocol
+
+    conf = admin_config(settings, on_error)  # error callback + protocol-mismatch hints
     conf.update({"acks": acks, "enable.idempotence": idempotence, "linger.ms": 5})
     producer = Producer(conf)
     sim = Simulator(producer, options)
-    stop = threading.Event()
     last = [0.0]
 
     def progress(stats: SimStats) -> None:
@@ -128,7 +140,13 @@ def run_cli(settings: Any, options: SimOptions, *, acks: str, idempotence: bool)
     )
     with contextlib.suppress(KeyboardInterrupt):
         sim.run(stop, progress)
-    remaining = producer.flush(settings.timeout)
+    deadline = time.monotonic() + settings.timeout
+    remaining = len(producer)
+    while remaining and not fatal and time.monotonic() < deadline:
+        remaining = producer.flush(0.2)  # serves the error callback too
+    if fatal:
+        print(f"kafkatui: error: {settings.bootstrap_servers}: {fatal[0]}", file=sys.stderr)
+        return 1
     stats = sim.stats
     print(
         f"done: sent {stats.sent}, delivered {stats.delivered}, failed {stats.failed}, undelivered {remaining}",
