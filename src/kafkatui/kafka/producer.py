@@ -1,0 +1,553 @@
+"""The Producer pane's worker side: one librdkafka Producer, bursts in slices, delivery reports.
+
+Runs on the worker thread like every service and never blocks it:
+- a burst is produced in slices (at most SLICE_SECONDS or SLICE_MAX messages per poll), with
+  `producer.poll(0)` every poll; a full local queue (BufferError) ends the slice and the same
+  message is tried again next poll, so nothing is dropped;
+- a toggle change (`Configure`) pauses the burst, waits (poll by poll) until every queued message
+  has its delivery report, then rebuilds the producer and resumes;
+- delivery reports are counted in the callback and only the last REPORT_ROWS are kept; a
+  ProducerView (COALESCE) carries counters and those rows to the UI a few times a second;
+- a send is checked whole before its first message (topic from `ctx.snapshot`, partition range,
+  size against the topic's max.message.bytes from DescribeConfigs, or librdkafka's own
+  message.max.bytes where DescribeConfigs is refused); read-only mode refuses every send.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass
+from typing import Any
+
+from confluent_kafka import KafkaError, KafkaException, Message, Producer
+from confluent_kafka.admin import ConfigResource, ResourceType  # type: ignore[attr-defined]
+
+from kafkatui.domain.producer import (
+    CLIENT_MAX_BYTES_DEFAULT,
+    REPORT_ROWS,
+    BurstProgress,
+    Configure,
+    DeliveryReport,
+    ErrorTally,
+    InspectTopic,
+    Produce,
+    ProducerConfig,
+    ProduceRequest,
+    ProducerNotice,
+    ProducerView,
+    StopBurst,
+    Template,
+    TopicFacts,
+    check_cluster,
+    effective_limit,
+    initial_config,
+    producer_partitioner,
+)
+from kafkatui.domain.readings import escape_raw
+from kafkatui.kafka import clients
+from kafkatui.kafka.context import Context
+
+log = logging.getLogger("kafkatui.producer")
+
+SLICE_SECONDS = 0.02  # longest time one poll spends queueing a burst
+SLICE_MAX = 50_000  # most messages one poll queues
+VIEW_EVERY = 0.25  # seconds between views (4 Hz)
+FAILURES_KEPT = 50
+ASKED_KEPT = 20  # topics whose facts the view carries
+READ_ONLY = "read-only mode: producing is disabled (kafkatui was started with --read-only)"
+
+
+@dataclass(slots=True)
+class _Burst:
+    request: ProduceRequest
+    key: Template | None
+    value: Template
+    headers: Any  # list[tuple[str, bytes]] | None, as Producer.produce takes it
+    partition: int
+    total: int
+    base_delivered: int  # service counters when the burst started
+    base_failed: int
+    next: int = 0
+    started: float = 0.0  # perf_counter of the first message
+    finished: float = 0.0  # perf_counter when the last report came
+    stopped: bool = False
+    aborted: str = ""
+
+    @property
+    def target(self) -> int:
+        return self.next if self.stopped or self.aborted else self.total
+
+
+class _Describe:
+    """One DescribeConfigs call in flight, collected without blocking."""
+
+    def __init__(self, future: Future[Any], started: float) -> None:
+        self.future = future
+        self.started = started
+
+
+class ProducerService:
+    """Owns the Producer; see the module doc for the rules it keeps."""
+
+    def __init__(self, ctx: Context, keep: int = REPORT_ROWS) -> None:
+        settings = ctx.settings
+        base = clients.base_config(settings)
+        self.read_only = settings.read_only
+        self.partitioner = producer_partitioner(base)
+        self.client_max = int(base.get("message.max.bytes", CLIENT_MAX_BYTES_DEFAULT))
+        self.config = initial_config(base)
+        self.producer: Producer | None = None
+        self.pending: ProducerConfig | None = None  # toggles waiting for in-flight messages
+        self.fatal: str = ""
+        self.waiting: deque[ProduceRequest] = deque()
+        self.burst: _Burst | None = None
+        self.last_burst: BurstProgress | None = None
+        self.queued = 0
+        self.delivered = 0
+        self.failed = 0
+        self.reports = 0
+        self.recent: deque[tuple[int, float, Message, KafkaError | None]] = deque(maxlen=keep)
+        self.failures: deque[tuple[int, float, Message, KafkaError]] = deque(maxlen=FAILURES_KEPT)
+        self.tally = ErrorTally()
+        self.clock: Callable[[], float] = ctx.clock
+        self.now = ctx.clock()  # the time delivery reports are stamped with (set per poll)
+        # DescribeConfigs: broker (auto-create, message.max.bytes) once, topics on demand
+        self.broker: dict[str, str] | None = None
+        self.broker_call: _Describe | None = None
+        self.topic_max: dict[str, int] = {}
+        self.topic_calls: dict[str, _Describe] = {}
+        self.asked: dict[str, None] = {}  # topics the user sent to or looked at, newest last
+        self.refused: str = ""  # why DescribeConfigs is unavailable, once known
+        self.notes: list[str] = []
+        self.state = READ_ONLY if self.read_only else "idle: no producer yet (built on the first send)"
+        self.dirty = True
+        self.next_view = 0.0
+
+    # -- Service ------------------------------------------------------------------------
+
+    def handle(self, ctx: Context, command: object) -> bool:
+        if isinstance(command, Produce):
+            if self.read_only:
+                self._notice(ctx, READ_ONLY, error=True)
+            else:
+                self.waiting.append(command.request)
+                self._remember(command.request.topic)
+                self._learn(ctx, command.request.topic)
+            self.dirty = True
+            return True
+        if isinstance(command, Configure):
+            if self.read_only:
+                self._notice(ctx, READ_ONLY, error=True)
+            elif command.config == self.config:
+                self.pending = None  # back to what the producer already has: nothing to rebuild
+            else:
+                self.pending = command.config
+            self.dirty = True
+            return True
+        if isinstance(command, StopBurst):
+            burst = self.burst
+            if burst is not None and not burst.stopped and burst.next < burst.total:
+                burst.stopped = True
+                self._notice(ctx, f"burst stopped after {burst.next:,} of {burst.total:,} queued; "
+                             "those are still delivered and reported")
+            self.dirty = True
+            return True
+        if isinstance(command, InspectTopic):
+            if not self.read_only:
+                self._remember(command.topic)
+                self._learn(ctx, command.topic)
+            return True
+        return False
+
+    def poll(self, ctx: Context, now: float) -> None:
+        self._serve()
+        self._collect(ctx)
+        if self.pending is not None:
+            self._try_rebuild(ctx)
+        elif self.burst is not None:
+            self._feed(ctx)
+        if self.burst is not None:
+            self._check_done(ctx)
+        if self.burst is None and self.pending is None and self.waiting:
+            self._start_next(ctx)
+        mono = time.perf_counter()
+        if self.dirty and mono >= self.next_view:
+            self.next_view = mono + VIEW_EVERY
+            self.dirty = False
+            ctx.emit(self.view(ctx))
+
+    def close(self, ctx: Context) -> None:
+        producer, self.producer = self.producer, None
+        if producer is not None:
+            left = producer.flush(min(ctx.settings.timeout, 2.0))
+            if left:
+                log.warning("producer closed with %d messages undelivered", left)
+
+    # -- delivery reports (served by producer.poll on this thread) -----------------------
+
+    def _on_delivery(self, err: KafkaError | None, msg: Message) -> None:
+        # hot path (once per message at 100k msgs/s): count, keep the raw message, nothing more;
+        # the time is the poll's (reports are served inside producer.poll on this thread)
+        self.reports += 1
+        if err is None:
+            self.delivered += 1
+        else:
+            self.failed += 1
+            self.tally.add(err.name())
+            self.failures.append((self.reports, self.now, msg, err))
+        self.recent.append((self.reports, self.now, msg, err))
+
+    def _serve(self) -> None:
+        """Serve delivery reports (and callbacks) now."""
+        if self.producer is not None:
+            self.now = self.clock()
+            before = self.reports
+            self.producer.poll(0)
+            if self.reports != before:
+                self.dirty = True
+
+    def _on_error(self, err: KafkaError) -> None:
+        if err.fatal():
+            self.fatal = f"{err.name()}: {err.str()}"
+            log.error("producer fatal error: %s", self.fatal)
+        else:
+            log.info("producer error %s: %s", err.name(), err.str())
+
+    # -- sending ------------------------------------------------------------------------
+
+    def _start_next(self, ctx: Context) -> None:
+        request = self.waiting[0]
+        if ctx.snapshot is None:
+            self.waiting.popleft()
+            self._notice(ctx, "not sent: no metadata from the cluster yet (see the header); "
+                         "try again once it shows connected", error=True, field="topic")
+            return
+        facts = self.facts(ctx, request.topic)
+        if facts is None:
+            self.state = f"checking {request.topic} (DescribeConfigs)…"
+            return  # still learning the topic's limits
+        self.waiting.popleft()
+        problems = check_cluster(request, facts)
+        if problems:
+            for p in problems:
+                self._notice(ctx, f"not sent: {p}", error=True, field=p.field)
+            return
+        try:
+            if self.fatal and self.producer is not None:
+                self._notice(ctx, f"rebuilding the producer after a fatal error ({self.fatal})")
+                self._replace_producer(ctx, self.config)
+            if self.producer is None:
+                self._replace_producer(ctx, self.config)
+        except (KafkaException, ValueError, TypeError) as exc:
+            self._notice(ctx, f"not sent: librdkafka refused to build the producer with "
+                         f"{self.config.describe()}: {clients.config_error(exc)}", error=True)
+            return
+        key = request.key_template()
+        self.burst = _Burst(
+            request, key, request.value_template(), request.header_list(),
+            -1 if request.partition is None else request.partition, request.count,
+            self.delivered, self.failed, started=time.perf_counter(),
+        )
+        self.last_burst = None
+        self._feed(ctx)
+
+    def _feed(self, ctx: Context) -> None:
+        """Queue the next slice of the burst: bounded in time and count, never dropping."""
+        b = self.burst
+        producer = self.producer
+        if b is None or producer is None or b.stopped or b.aborted or b.next >= b.total:
+            return
+        limit = b.total
+        rate = b.request.rate
+        if rate is not None:
+            limit = min(limit, int(rate * (time.perf_counter() - b.started)) + 1)
+        limit = min(limit, b.next + SLICE_MAX)
+        deadline = time.perf_counter() + SLICE_SECONDS
+        topic, partition, headers = b.request.topic, b.partition, b.headers
+        value_t, key_t = b.value, b.key
+        const_value, const_key = value_t.constant, key_t.constant if key_t else None
+        produce = producer.produce
+        i = b.next
+        try:
+            while i < limit:
+                value = const_value if const_value is not None else value_t.render(i)
+                if key_t is None:  # noqa: SIM108 (hot loop: no nested conditional)
+                    key = None
+                else:
+                    key = const_key if const_key is not None else key_t.render(i)
+                produce(topic, value, key, partition, headers=headers)
+                i += 1
+                if not i & 0xFF and time.perf_counter() > deadline:
+                    break
+        except BufferError:
+            pass  # local queue full: the same message again next poll
+        except KafkaException as exc:
+            err = exc.args[0] if exc.args and isinstance(exc.args[0], KafkaError) else None
+            name = err.name() if err is not None else type(exc).__name__
+            text = err.str() if err is not None else str(exc)
+            if err is not None and err.code() == KafkaError._FATAL:
+                self.fatal = self.fatal or text
+            b.aborted = f"{name}: {text}"
+            self._notice(ctx, f"burst stopped at message {i:,} of {b.total:,}: librdkafka refused "
+                         f"it ({name}: {text})", error=True)
+        finally:
+            self.queued += i - b.next
+            b.next = i
+            self.dirty = True
+        self._serve()
+
+    def _check_done(self, ctx: Context) -> None:
+        b = self.burst
+        assert b is not None
+        reported = (self.delivered - b.base_delivered) + (self.failed - b.base_failed)
+        if reported < b.target or (b.next < b.total and not (b.stopped or b.aborted)):
+            self.state = self._burst_state(b, reported)
+            return
+        b.finished = time.perf_counter()
+        self.last_burst = self._progress(b)
+        self.burst = None
+        self.state = "idle"
+        self.dirty = True
+        if b.total > 1:
+            self._notice(ctx, self.last_burst.describe(), error=self.last_burst.failed > 0)
+
+    def _burst_state(self, b: _Burst, reported: int) -> str:
+        if self.pending is not None:
+            return self.state
+        if b.next < b.target:
+            return f"sending {b.next:,}/{b.total:,}"
+        return f"waiting for {b.target - reported:,} delivery reports"
+
+    def _progress(self, b: _Burst) -> BurstProgress:
+        end = b.finished or time.perf_counter()
+        return BurstProgress(
+            total=b.total,
+            produced=b.next,
+            delivered=self.delivered - b.base_delivered,
+            failed=self.failed - b.base_failed,
+            elapsed=max(0.0, end - b.started),
+            done=bool(b.finished),
+            stopped=b.stopped or bool(b.aborted),
+            rate_target=b.request.rate,
+        )
+
+    # -- toggles: flush, then rebuild -----------------------------------------------------
+
+    def _try_rebuild(self, ctx: Context) -> None:
+        pending = self.pending
+        assert pending is not None
+        producer = self.producer
+        in_flight = len(producer) if producer is not None else 0
+        if in_flight:
+            self.state = (f"applying {pending.describe()}: waiting for {in_flight:,} in-flight "
+                          "messages to be reported first (nothing is dropped)")
+            self.dirty = True
+            return
+        self.pending = None
+        if producer is None:
+            self.config = pending
+            self._notice(ctx, f"producer settings: {pending.describe()} (built on the next send)")
+            self.state = "idle: no producer yet (built on the next send)"
+            return
+        try:
+            self._replace_producer(ctx, pending)
+        except (KafkaException, ValueError, TypeError) as exc:
+            self._notice(ctx, f"librdkafka refused {pending.describe()}: "
+                         f"{clients.config_error(exc)}; the next send builds it with "
+                         f"{self.config.describe()}", error=True)
+            return
+        self._notice(ctx, f"producer rebuilt with {pending.describe()}; every message queued "
+                     "before the change was reported first")
+        self.state = "idle" if self.burst is None else self.state
+
+    def _replace_producer(self, ctx: Context, config: ProducerConfig) -> None:
+        old, self.producer = self.producer, None
+        if old is not None:
+            self.now = self.clock()
+            old.flush(0)  # nothing is in flight here; serves any last report
+            del old
+        conf: dict[str, Any] = clients.base_config(ctx.settings)
+        conf.update(config.librdkafka())
+        conf["on_delivery"] = self._on_delivery
+        conf["error_cb"] = self._on_error
+        self.producer = Producer(conf)
+        self.config = config
+        self.fatal = ""
+        self.dirty = True
+        log.info("producer built: %s", config.describe())
+
+    # -- what the cluster allows ------------------------------------------------------------
+
+    def _remember(self, topic: str) -> None:
+        """A topic the user sent to or looked at: the view carries its facts."""
+        self.asked.pop(topic, None)
+        self.asked[topic] = None
+        while len(self.asked) > ASKED_KEPT:
+            self.asked.pop(next(iter(self.asked)))
+
+    def _learn(self, ctx: Context, topic: str) -> None:
+        """Start the DescribeConfigs calls `facts` needs (each at most once, never waiting)."""
+        if self.refused:
+            return
+        timeout = ctx.settings.timeout
+        if self.broker is None and self.broker_call is None and ctx.snapshot is not None:
+            up = [b.id for b in ctx.snapshot.brokers if b.up]
+            if up:
+                res = ConfigResource(ResourceType.BROKER, str(up[0]))
+                self.broker_call = self._describe(ctx, res, timeout)
+        exists = self._partitions(ctx, topic) is not None
+        if exists and topic not in self.topic_max and topic not in self.topic_calls:
+            res = ConfigResource(ResourceType.TOPIC, topic)
+            call = self._describe(ctx, res, timeout)
+            if call is not None:
+                self.topic_calls[topic] = call
+
+    def _describe(self, ctx: Context, res: ConfigResource, timeout: float) -> _Describe | None:
+        try:
+            futures = ctx.admin.describe_configs([res], request_timeout=timeout)
+        except Exception as exc:  # refused locally (bad argument, client state)
+            self._refuse(f"DescribeConfigs failed: {exc}")
+            return None
+        return _Describe(next(iter(futures.values())), time.perf_counter())
+
+    def _collect(self, ctx: Context) -> None:
+        deadline = ctx.settings.timeout + 1.0
+        call = self.broker_call
+        if call is not None:
+            if call.future.done():
+                self.broker_call = None
+                try:
+                    entries = call.future.result()
+                    self.broker = {k: str(v.value) for k, v in entries.items()}
+                except Exception as exc:
+                    self._refuse(_reason(exc))
+            elif time.perf_counter() - call.started > deadline:
+                self.broker_call = None
+                self._refuse(f"DescribeConfigs did not answer within {deadline:g} s")
+        for topic, call in list(self.topic_calls.items()):
+            if call.future.done():
+                del self.topic_calls[topic]
+                try:
+                    entries = call.future.result()
+                    entry = entries.get("max.message.bytes")
+                    if entry is not None and entry.value is not None:
+                        self.topic_max[topic] = int(entry.value)
+                except Exception as exc:
+                    self._refuse(_reason(exc))
+                self.dirty = True
+            elif time.perf_counter() - call.started > deadline:
+                del self.topic_calls[topic]
+                self._refuse(f"DescribeConfigs did not answer within {deadline:g} s")
+
+    def _refuse(self, reason: str) -> None:
+        if not self.refused:
+            self.refused = reason
+            note = (f"DescribeConfigs is refused here ({reason}): sizes are checked against "
+                    f"librdkafka's own message.max.bytes ({self.client_max:,} bytes), not the "
+                    "broker's limit, and auto-creation of topics is unknown")
+            self.notes.append(note)
+            log.info(note)
+        self.broker_call = None
+        self.topic_calls.clear()
+        self.dirty = True
+
+    def _partitions(self, ctx: Context, topic: str) -> int | None:
+        if ctx.snapshot is None:
+            return None
+        info = next((t for t in ctx.snapshot.topics if t.name == topic), None)
+        return None if info is None or not info.partitions else len(info.partitions)
+
+    def facts(self, ctx: Context, topic: str) -> TopicFacts | None:
+        """What a send to `topic` must respect; None while DescribeConfigs is still answering."""
+        if ctx.snapshot is None:
+            return None  # no metadata yet
+        self._learn(ctx, topic)
+        partitions = self._partitions(ctx, topic)
+        if self.refused:
+            limit, source = effective_limit(None, self.client_max, "DescribeConfigs refused")
+            return TopicFacts(topic, partitions, None, limit, source)
+        if self.broker is None and self.broker_call is None:
+            # no broker to ask right now: librdkafka's own check, auto-creation unknown
+            limit, source = effective_limit(None, self.client_max, "no broker to ask")
+            return TopicFacts(topic, partitions, None, limit, source)
+        if self.broker is None or topic in self.topic_calls:
+            return None
+        auto = self.broker.get("auto.create.topics.enable")
+        auto_create = None if auto is None else auto.lower() == "true"
+        if partitions is not None:
+            topic_max = self.topic_max.get(topic)
+            source = "topic max.message.bytes"
+        else:
+            raw = self.broker.get("message.max.bytes")
+            topic_max = int(raw) if raw and raw.isdigit() else None
+            source = "broker message.max.bytes"
+        limit, source = effective_limit(topic_max, self.client_max, None, source)
+        return TopicFacts(topic, partitions, auto_create, limit, source)
+
+    def _known_facts(self, ctx: Context, topic: str) -> TopicFacts | None:
+        """`facts` without starting a call (for the view)."""
+        if ctx.snapshot is None:
+            return None
+        if not self.refused and (self.broker is None or topic in self.topic_calls):
+            return None
+        return self.facts(ctx, topic)
+
+    # -- view ---------------------------------------------------------------------------
+
+    def view(self, ctx: Context) -> ProducerView:
+        reports = tuple(_report(*item) for item in reversed(self.recent))
+        last_failure = _report(*self.failures[-1]) if self.failures else None
+        burst = self._progress(self.burst) if self.burst is not None else self.last_burst
+        facts = []
+        for topic in list(self.asked):
+            f = self._known_facts(ctx, topic)
+            if f is not None:
+                facts.append(f)
+        in_flight = len(self.producer) if self.producer is not None else 0
+        return ProducerView(
+            ts=ctx.clock(),
+            config=self.pending or self.config,
+            partitioner=self.partitioner,
+            state=self.state,
+            queued=self.queued,
+            delivered=self.delivered,
+            failed=self.failed,
+            in_flight=in_flight,
+            reports=reports,
+            last_failure=last_failure,
+            errors=self.tally.items(),
+            burst=burst,
+            facts=tuple(facts),
+            notes=tuple(self.notes),
+            read_only=self.read_only,
+        )
+
+    def _notice(self, ctx: Context, text: str, *, error: bool = False, field: str = "") -> None:
+        (log.warning if error else log.info)("%s", text)
+        ctx.emit(ProducerNotice(ctx.clock(), text, error, field))
+
+
+def _reason(exc: BaseException) -> str:
+    err = exc.args[0] if exc.args and isinstance(exc.args[0], KafkaError) else None
+    return f"{err.name()}: {err.str()}" if err is not None else f"{type(exc).__name__}: {exc}"
+
+
+def _report(seq: int, ts: float, msg: Message, err: KafkaError | None) -> DeliveryReport:
+    partition = msg.partition()
+    offset = msg.offset()
+    latency = msg.latency()
+    return DeliveryReport(
+        seq=seq,
+        ts=ts,
+        topic=msg.topic() or "",
+        partition=partition if partition is not None and partition >= 0 else None,
+        offset=offset if err is None and offset is not None and offset >= 0 else None,
+        key=escape_raw(msg.key(), 40),
+        latency_ms=None if latency is None else latency * 1000.0,
+        error=err.name() if err is not None else None,
+        error_text=err.str() if err is not None else "",
+    )
