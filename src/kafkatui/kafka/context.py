@@ -45,4 +45,7 @@ class Service(Protocol):
         """Act on a command meant for this service; False if it is not."""
 
     def close(self, ctx: Context) -> None:
-        """Release clients (called on the worker thread when it ends)."""
+        """Release clients (called on the worker thread when it ends).
+
+        A service may also expose a `busy` property: while true, the worker polls without idling.
+        """

@@ -163,6 +163,11 @@ class ProducerService:
             return True
         return False
 
+    @property
+    def busy(self) -> bool:
+        """A burst is being fed: the worker should not idle between polls."""
+        return self.burst is not None
+
     def poll(self, ctx: Context, now: float) -> None:
         self._serve()
         self._collect(ctx)

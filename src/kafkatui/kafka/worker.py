@@ -142,8 +142,10 @@ class Worker:
         return ctx
 
     def _step(self, ctx: Context) -> None:
+        # idle between steps unless a service has work queued (a producer burst, say)
+        wait = 0.0 if any(getattr(s, "busy", False) for s in self.services) else 0.02
         try:
-            command = self.inbox.get(timeout=0.02)
+            command = self.inbox.get(timeout=wait) if wait else self.inbox.get_nowait()
         except queue.Empty:
             command = None
         if isinstance(command, Stop):
