@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from textual.widgets import DataTable, TabbedContent
+from textual.widgets import DataTable, Input, TabbedContent
 
 import canned
 from kafkatui.domain.commands import Command, Refresh
@@ -113,3 +113,26 @@ async def test_stale_banner_over_every_pane_with_age() -> None:
         app.apply(canned.CONNECTED)
         await pilot.pause()
         assert not banner.display
+
+
+async def test_number_keys_switch_panes_and_never_land_in_a_text_field() -> None:
+    app = KafkaTuiApp(canned.settings(), clock=canned.clock)
+    async with app.run_test(size=(120, 30)) as pilot:
+        app.apply(canned.CONNECTED)
+        app.apply(canned.cluster())
+        tabs = app.query_one("#panes", TabbedContent)
+        for key, pane in (("3", "topics"), ("1", "cluster"), ("5", "producer"), ("2", "freezer"),
+                          ("4", "groups"), ("1", "cluster")):
+            await pilot.press(key)
+            await pilot.pause()
+            assert tabs.active == pane
+            assert not isinstance(app.focused, Input), f"{pane}: focus in {app.focused}"
+        await pilot.press("5")
+        await pilot.pause()
+        field = app.query_one("#producer-pane").query(Input).first()
+        field.focus()
+        await pilot.press("3")  # typed into the field: digits belong to it
+        assert tabs.active == "producer"
+        await pilot.press("escape", "3")  # escape gives the keys back
+        await pilot.pause()
+        assert tabs.active == "topics"

@@ -7,6 +7,9 @@ from pathlib import Path
 
 from kafkatui.kafka.context import Context, Service
 from kafkatui.kafka.freezer import FreezerFeed
+from kafkatui.kafka.groups import GroupsService
+from kafkatui.kafka.producer import ProducerService
+from kafkatui.kafka.topics import TopicsService
 from kafkatui.kafka.worker import ServiceFactory
 
 
@@ -20,4 +23,4 @@ def dashboard_services(options: DashboardOptions) -> tuple[ServiceFactory, ...]:
     def freezer(ctx: Context) -> Service:
         return FreezerFeed(ctx, since=options.since, alert_log=options.alert_log)
 
-    return (freezer,)
+    return (freezer, TopicsService, GroupsService, ProducerService)

@@ -13,7 +13,7 @@ from typing import Any, ClassVar, Protocol
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, TabbedContent, TabPane
+from textual.widgets import Footer, Input, TabbedContent, TabPane
 
 from kafkatui.domain.alerts import Thresholds
 from kafkatui.domain.commands import Command, Refresh
@@ -25,8 +25,12 @@ from kafkatui.tui.messages import WorkerEvent
 from kafkatui.tui.panes.base import PaneMixin, SendCommand
 from kafkatui.tui.panes.cluster import MOCK_NOTE, ClusterPane
 from kafkatui.tui.panes.freezer import FreezerPane
+from kafkatui.tui.panes.groups import GroupsPane
+from kafkatui.tui.panes.producer import ProducerPane
+from kafkatui.tui.panes.topics import TopicsPane
 from kafkatui.tui.screens.help import HelpScreen
 from kafkatui.tui.widgets.header import ClusterHeader
+from kafkatui.tui.widgets.stale import StaleBanner
 
 log = logging.getLogger("kafkatui.app")
 
@@ -36,12 +40,18 @@ class WorkerHandle(Protocol):
 
     def start(self) -> None: ...
     def submit(self, command: Command) -> None: ...
-    def stop(self, timeout: float = 0.25) -> bool: ...
+    def stop(self, timeout: float = 0.1) -> bool: ...
 
 
 WorkerFactory = Callable[[Settings, Callable[[object], None]], WorkerHandle]
 
-PANES: tuple[tuple[str, str], ...] = (("cluster", "Cluster"), ("freezer", "Freezer"))
+PANES: tuple[tuple[str, str], ...] = (
+    ("cluster", "Cluster"),
+    ("freezer", "Freezer"),
+    ("topics", "Topics"),
+    ("groups", "Groups"),
+    ("producer", "Producer"),  # pane 5 once Topics (3) and Groups (4) are listed before it
+)
 
 
 class KafkaTuiApp(App[int]):
@@ -54,6 +64,7 @@ class KafkaTuiApp(App[int]):
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("r", "refresh", "Refresh now"),
         Binding("ctrl+p", "command_palette", "Command palette", show=False),
+        Binding("escape", "leave_input", "Leave a text field", show=False),
         *[
             Binding(str(i), f"pane('{pane_id}')", title, show=True)
             for i, (pane_id, title) in enumerate(PANES, start=1)
@@ -86,6 +97,7 @@ class KafkaTuiApp(App[int]):
             read_only=self.settings.read_only,
             demo=self.settings.demo,
         )
+        yield StaleBanner(self.clock)
         with TabbedContent(initial="cluster", id="panes"):
             with TabPane("1 Cluster", id="cluster"):
                 yield ClusterPane(self.clock)
@@ -93,6 +105,16 @@ class KafkaTuiApp(App[int]):
                 yield FreezerPane(
                     self.clock, Thresholds(self.settings.temp_min, self.settings.temp_max)
                 )
+            with TabPane("3 Topics", id="topics"):
+                yield TopicsPane(
+                    self.clock,
+                    read_only=self.settings.read_only,
+                    partitioner=self.settings.librdkafka_config().get("partitioner", "consistent_random"),
+                )
+            with TabPane("4 Groups", id="groups"):
+                yield GroupsPane(self.clock, read_only=self.settings.read_only)
+            with TabPane("5 Producer", id="producer"):
+                yield ProducerPane.from_settings(self.clock, self.settings)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -113,11 +135,16 @@ class KafkaTuiApp(App[int]):
 
     def apply(self, event: object) -> None:
         """Route one worker event to the widgets that show it (also used by tests)."""
+        if not self.query(ClusterHeader):
+            return  # quitting: the widgets are gone while timers and queued events still run
         header = self.query_one(ClusterHeader)
+        banner = self.query_one(StaleBanner)
         if isinstance(event, ClusterSnapshot):
             header.show_snapshot(event)
+            banner.data_seen(event.ts)
         elif isinstance(event, ConnectionState):
             header.show_state(event)
+            banner.show_state(event)
         elif isinstance(event, FreezerView):
             header.show_alerts(event.alert_count)
         elif isinstance(event, WorkerError):
@@ -138,7 +165,10 @@ class KafkaTuiApp(App[int]):
             self.worker.submit(command)
 
     def _tick(self) -> None:
+        if not self.query(ClusterHeader):
+            return  # quitting: the widgets are gone while timers and queued events still run
         self.query_one(ClusterHeader).refresh_text()
+        self.query_one(StaleBanner).refresh_text()
         for pane in self.panes():
             pane.tick()
 
@@ -146,6 +176,28 @@ class KafkaTuiApp(App[int]):
 
     def action_pane(self, pane_id: str) -> None:
         self.query_one("#panes", TabbedContent).active = pane_id
+        self.call_after_refresh(self.focus_pane)
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        self.call_after_refresh(self.focus_pane)
+
+    def focus_pane(self) -> None:
+        """Focus the open pane's first table (not a text input), so number keys keep
+        switching panes; with nothing else focusable, focus nothing."""
+        tabs = self.query_one("#panes", TabbedContent)
+        pane = tabs.get_pane(tabs.active) if tabs.active else None
+        if pane is None:
+            return
+        targets = [w for w in pane.query("*") if w.focusable and not isinstance(w, Input)]
+        if targets:
+            targets[0].focus()
+        else:
+            self.set_focus(None)
+
+    def action_leave_input(self) -> None:
+        """escape in a text field gives the keys back to the pane."""
+        if isinstance(self.focused, Input):
+            self.focus_pane()
 
     def action_refresh(self) -> None:
         if self.worker is not None:
@@ -167,7 +219,7 @@ class KafkaTuiApp(App[int]):
 
     def stop_worker(self) -> None:
         if self.worker is not None:
-            self.worker.stop(0.25)  # never wait on a broker call in flight
+            self.worker.stop(0.02)  # never wait on a broker call in flight
             self.worker = None
 
     # -- crashes: a redacted one-line report, never a traceback with locals ------------------
