@@ -13,7 +13,7 @@ from typing import Any, ClassVar, Protocol
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Input, TabbedContent, TabPane
+from textual.widgets import Input, TabbedContent, TabPane
 
 from kafkatui.domain.alerts import Thresholds
 from kafkatui.domain.commands import Command, Refresh
@@ -30,6 +30,7 @@ from kafkatui.tui.panes.producer import ProducerPane
 from kafkatui.tui.panes.topics import TopicsPane
 from kafkatui.tui.screens.help import HelpScreen
 from kafkatui.tui.widgets.header import ClusterHeader
+from kafkatui.tui.widgets.keybar import KeyBar
 from kafkatui.tui.widgets.stale import StaleBanner
 
 log = logging.getLogger("kafkatui.app")
@@ -87,6 +88,7 @@ class KafkaTuiApp(App[int]):
         self.worker: WorkerHandle | None = None
         self.errors: list[WorkerError] = []
         self.crash_line: str | None = None
+        self.animation_level = "none"  # a monitor should switch panes at once, not slide
 
     # -- layout -------------------------------------------------------------------------
 
@@ -115,10 +117,11 @@ class KafkaTuiApp(App[int]):
                 yield GroupsPane(self.clock, read_only=self.settings.read_only)
             with TabPane("5 Producer", id="producer"):
                 yield ProducerPane.from_settings(self.clock, self.settings)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.theme = "textual-dark"
+        self.call_after_refresh(self.focus_pane)
         self.set_interval(1.0, self._tick)
         if self._worker_factory is not None:
             self.worker = self._worker_factory(self.settings, self._post_from_worker)
@@ -188,6 +191,8 @@ class KafkaTuiApp(App[int]):
         pane = tabs.get_pane(tabs.active) if tabs.active else None
         if pane is None:
             return
+        keys = [b for w in pane.query(".pane") for b in _bindings(getattr(w, "BINDINGS", []))]
+        self.query_one(KeyBar).show(_bindings(self.BINDINGS), keys)
         targets = [w for w in pane.query("*") if w.focusable and not isinstance(w, Input)]
         if targets:
             targets[0].focus()
