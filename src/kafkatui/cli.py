@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from kafkatui import __version__
 from kafkatui.logs import default_log_path
@@ -19,6 +19,14 @@ EXIT_FAIL = 1
 EXIT_USAGE = 2
 
 PRECEDENCE = "command line > environment > .env > --config file > defaults"
+SENSORS_MAX = 10_000  # each simulated sensor is an object and a key; more is a typo, not a test
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with a one-line error (the usage block is what --help is for)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"kafkatui: error: {message}; see {self.prog} --help\n")
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -70,7 +78,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="kafkatui",
         description="A terminal dashboard for Apache Kafka: cluster, freezer temperatures, "
         "topics, consumer-group lag, producer.",
@@ -146,8 +154,13 @@ def _cli_settings(ns: argparse.Namespace) -> dict[str, Any]:
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> int:
-    print(f"kafkatui: error: {message}", file=sys.stderr)
+    print(f"kafkatui: error: {_printable(message)}", file=sys.stderr)
     return code
+
+
+def _printable(text: str) -> str:
+    """One terminal line: control characters a value may carry (newline, ESC, ...) shown escaped."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def load(ns: argparse.Namespace) -> Settings:
@@ -171,6 +184,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from kafkatui.logs import setup_logging
 
         log_path = setup_logging(settings.log_file, settings.secret_values())
+        if log_path is None and "log_file" in settings.model_fields_set:
+            raise SettingsError(f"log file {settings.log_file}: cannot be opened for writing")
         from kafkatui.kafka.clients import validate
 
         validate(settings)
@@ -191,13 +206,20 @@ def _crash(exc: BaseException, settings: Settings | None) -> int:
     import logging
     import traceback
 
+    from kafkatui.logs import setup_logging
     from kafkatui.redact import redact
 
     secrets = settings.secret_values() if settings is not None else []
-    logging.getLogger("kafkatui").error(
-        "unexpected error:\n%s", redact("".join(traceback.format_exception(exc)), secrets)
-    )
-    return _fail(redact(f"unexpected {type(exc).__name__}: {exc}", secrets), EXIT_FAIL)
+    logger = logging.getLogger("kafkatui")
+    if not logger.handlers:  # it failed before logging was set up: the log file, never the terminal
+        import os
+
+        setup_logging(Path(os.environ.get("KAFKATUI_LOG_FILE") or default_log_path()), secrets)
+    logger.error("unexpected error:\n%s", redact("".join(traceback.format_exception(exc)), secrets))
+    files = [h.baseFilename for h in logger.handlers if isinstance(h, logging.FileHandler)]
+    line = " ".join(f"unexpected {type(exc).__name__}: {exc}".split())  # one line, always
+    where = f" (details in {files[0]})" if files else ""
+    return _fail(redact(line, secrets) + where, EXIT_FAIL)
 
 
 def _check(settings: Settings) -> int:
@@ -215,8 +237,8 @@ def _simulate(settings: Settings, ns: argparse.Namespace) -> int:
     from kafkatui.kafka.simulator import SimOptions, run_cli
     from kafkatui.settings import SettingsError
 
-    if ns.sensors < 1:
-        raise SettingsError("--sensors: must be at least 1")
+    if not 1 <= ns.sensors <= SENSORS_MAX:
+        raise SettingsError(f"--sensors: must be between 1 and {SENSORS_MAX}")
     if not 0 < ns.rate <= 10_000:
         raise SettingsError("--rate: must be above 0 and at most 10000")
     if ns.count is not None and ns.count < 1:

@@ -8,16 +8,19 @@ never shows a secret value.
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
 from pydantic_settings import SettingsError as PydanticSettingsError
 
+from kafkatui.domain.alerts import Thresholds
+from kafkatui.domain.topic_names import check_topic_name
 from kafkatui.logs import default_log_path
 from kafkatui.redact import redact
 
@@ -26,7 +29,14 @@ SaslMechanism = Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "OAUTHBEARER"
 
 
 class SettingsError(Exception):
-    """A bad setting: the message is one line, safe to print."""
+    """A bad setting: the message is one line, safe to print.
+
+    A value quoted in the message may hold control characters (a path with a newline, an ESC
+    sequence): they are shown escaped, so the message stays one line and the terminal is safe.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__("".join(c if c.isprintable() else repr(c)[1:-1] for c in message))
 
 
 def _names(field: str, *plain: str) -> AliasChoices:
@@ -70,8 +80,10 @@ def read_properties(path: Path) -> dict[str, str]:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise SettingsError(f"config file {path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SettingsError(f"config file {path}: cannot be read ({type(exc).__name__})") from None
+    except UnicodeDecodeError as exc:
+        raise SettingsError(f"config file {path}: not UTF-8 text (byte {exc.start + 1})") from None
+    except OSError as exc:
+        raise SettingsError(f"config file {path}: cannot be read ({exc.strerror or type(exc).__name__})") from None
     result: dict[str, str] = {}
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
@@ -90,10 +102,46 @@ def parse_overrides(items: list[str]) -> dict[str, str]:
     result: dict[str, str] = {}
     for item in items:
         key, sep, value = item.partition("=")
-        if not sep or not key.strip():
-            raise SettingsError(f"-X {item.split('=')[0]!s}: expected -X key=value")
+        if not key.strip():  # never echo the item: what follows '=' may be a password
+            raise SettingsError("-X: the property name is missing; expected -X key=value")
+        if not sep:
+            raise SettingsError(f"-X {key.strip()}: expected -X key=value")
         result[key.strip()] = value.strip()
     return result
+
+
+def read_dotenv(path: Path) -> dict[str, str | None]:
+    """The names (and values) a `.env` file sets, parsed as pydantic-settings will parse it.
+
+    A line python-dotenv cannot parse would otherwise be skipped with a warning on stderr;
+    here it is a SettingsError naming the line, like a malformed client.properties line.
+    """
+    if not path.is_file():
+        return {}
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise SettingsError(f"file {path}: not UTF-8 text (byte {exc.start + 1})") from None
+    except OSError as exc:
+        raise SettingsError(f"file {path}: cannot be read ({exc.strerror or type(exc).__name__})") from None
+    from dotenv.parser import parse_stream
+
+    names: dict[str, str | None] = {}
+    for binding in parse_stream(io.StringIO(text)):
+        if binding.error:
+            raise SettingsError(f"file {path} line {binding.original.line}: expected NAME=value")
+        if binding.key:
+            names[binding.key] = binding.value
+    return names
+
+
+def _expand(path: Path) -> Path:
+    """`~` and `~user` expanded; a ValueError (not pathlib's RuntimeError) for an unknown user."""
+    try:
+        return path.expanduser()
+    except RuntimeError:
+        user = str(path).split("/", 1)[0]
+        raise ValueError(f"{path}: cannot expand {user} (no such user)") from None
 
 
 def split_properties(props: Mapping[str, str]) -> tuple[dict[str, str], dict[str, str]]:
@@ -166,12 +214,14 @@ class Settings(BaseSettings):
     client_id: str = Field("kafkatui", validation_alias=_names("client_id", "CLIENT_ID"))
 
     topic: str = Field("freezer-temperatura", validation_alias=_names("topic", "TOPIC_PRODUCER", "TOPIC"))
-    temp_min: float = Field(-5.0, validation_alias=_names("temp_min", "TEMP_MIN"))
-    temp_max: float = Field(5.0, validation_alias=_names("temp_max", "TEMP_MAX"))
-    stale_after: float = Field(30.0, gt=0, validation_alias=_names("stale_after", "STALE_AFTER"))
+    temp_min: float = Field(-5.0, allow_inf_nan=False, validation_alias=_names("temp_min", "TEMP_MIN"))
+    temp_max: float = Field(5.0, allow_inf_nan=False, validation_alias=_names("temp_max", "TEMP_MAX"))
+    stale_after: float = Field(30.0, gt=0, allow_inf_nan=False, validation_alias=_names("stale_after", "STALE_AFTER"))
 
-    timeout: float = Field(10.0, gt=0, le=300, validation_alias=_names("timeout"))
-    refresh_interval: float = Field(5.0, ge=0.5, le=3600, validation_alias=_names("refresh_interval"))
+    timeout: float = Field(10.0, gt=0, le=300, allow_inf_nan=False, validation_alias=_names("timeout"))
+    refresh_interval: float = Field(
+        5.0, ge=0.5, le=3600, allow_inf_nan=False, validation_alias=_names("refresh_interval")
+    )
     read_only: bool = Field(False, validation_alias=_names("read_only"))
     groups: Annotated[tuple[str, ...], NoDecode] = Field((), validation_alias=_names("groups"))
     log_file: Path = Field(default_factory=default_log_path, validation_alias=_names("log_file"))
@@ -202,14 +252,44 @@ class Settings(BaseSettings):
 
     @field_validator("ssl_ca_location", "ssl_certificate_location", "ssl_key_location")
     @classmethod
-    def _check_file(cls, value: Path | None) -> Path | None:
+    def _check_file(cls, value: Path | None, info: ValidationInfo) -> Path | None:
         if value is None:
             return None
-        value = value.expanduser()
+        value = _expand(value)
+        if value.is_dir():
+            if info.field_name == "ssl_ca_location":  # librdkafka also takes a directory of CA files
+                return value
+            raise ValueError(f"{value} is a directory, not a file")
         if not value.is_file():
             raise ValueError(f"file {value} does not exist")
         if not os.access(value, os.R_OK):
             raise ValueError(f"file {value} is not readable")
+        return value
+
+    @field_validator("log_file")
+    @classmethod
+    def _expand_log_file(cls, value: Path) -> Path:
+        return _expand(value)
+
+    @field_validator("topic")
+    @classmethod
+    def _check_topic(cls, value: str) -> str:
+        problem = check_topic_name(value.strip()).error
+        if problem:
+            raise ValueError(problem)
+        return value.strip()
+
+    @field_validator("temp_max")
+    @classmethod
+    def _check_range(cls, value: float, info: ValidationInfo) -> float:
+        tmin = info.data.get("temp_min")
+        if tmin is None:  # temp_min itself was bad; that error is reported
+            return value
+        try:
+            Thresholds(tmin, value)
+        except ValueError:
+            gap = Thresholds(0.0, 1.0).hysteresis
+            raise ValueError(f"must be more than {gap:g} °C (the hysteresis) above the minimum, {tmin:g} °C") from None
         return value
 
     # -- derived --------------------------------------------------------------------------
@@ -284,7 +364,25 @@ _PREFERRED = {
     "sasl_mechanism": "SASL_MECHANISM",
     "client_id": "CLIENT_ID",
     "topic": "TOPIC_PRODUCER",
+    "temp_min": "TEMP_MIN",
+    "temp_max": "TEMP_MAX",
+    "stale_after": "STALE_AFTER",
 }
+
+# The command-line flag behind a field (cli.py's connection options).
+FLAGS = {
+    "bootstrap_servers": "--bootstrap-servers",
+    "security_protocol": "--security-protocol",
+    "sasl_mechanism": "--sasl-mechanism",
+    "sasl_username": "--sasl-username",
+    "timeout": "--timeout",
+    "topic": "--topic",
+    "read_only": "--read-only",
+    "groups": "--group",
+    "log_file": "--log-file",
+}
+
+_SECRET_FIELDS = ("sasl_password", "ssl_key_password")
 
 
 def _field_of(name: str) -> str:
@@ -297,29 +395,105 @@ def _field_of(name: str) -> str:
     return name
 
 
-def setting_label(field: str) -> str:
-    """How a setting is named to the user: the variable they set, else its usual name."""
+def _choices(field: str) -> list[str]:
     info = Settings.model_fields.get(field)
     alias = info.validation_alias if info else None
-    choices = [str(c) for c in alias.choices] if isinstance(alias, AliasChoices) else []
-    present = {k.upper() for k in os.environ}
-    for choice in choices:
-        if choice.upper() in present and choice.upper() != field.upper():
+    return [str(c) for c in alias.choices] if isinstance(alias, AliasChoices) else []
+
+
+def _present(field: str, names: Mapping[str, object]) -> str | None:
+    """The first of the field's names set in `names` (pydantic's own order), upper-cased."""
+    upper = {k.upper() for k in names}
+    for choice in _choices(field):
+        if choice.upper() in upper:
             return choice.upper()
-    return _PREFERRED.get(field, f"KAFKATUI_{field.upper()}")
+    return None
 
 
-def _explain(exc: ValidationError) -> str:
+def setting_label(field: str) -> str:
+    """How a setting is named to the user: the variable they set, else its usual name."""
+    return _present(field, os.environ) or _PREFERRED.get(field, f"KAFKATUI_{field.upper()}")
+
+
+class _Origins:
+    """Where each field's value came from, so an error names what the user actually typed."""
+
+    def __init__(
+        self,
+        cli: Mapping[str, Any],
+        x_props: Mapping[str, str],
+        dotenv: Mapping[str, str | None],
+        env_path: Path,
+        file_props: Mapping[str, str],
+        config_file: Path | None,
+    ) -> None:
+        self.cli, self.x_props, self.dotenv = cli, x_props, dotenv
+        self.env_path, self.file_props, self.config_file = env_path, file_props, config_file
+
+    def label(self, field: str) -> str:
+        """Highest precedence first, as pydantic-settings resolves them (-X beats a flag)."""
+        if field in self.x_props:
+            return f"-X {self.x_props[field]}"
+        if field in self.cli:
+            return FLAGS.get(field, f"--{field.replace('_', '-')}")
+        if name := _present(field, os.environ):
+            return f"setting {name}"
+        if name := _present(field, self.dotenv):
+            return f"setting {name} in {self.env_path}"
+        if field in self.file_props:
+            return f"config file {self.config_file}: {self.file_props[field]}"
+        return f"setting {setting_label(field)}"
+
+
+def _wording(err: Mapping[str, Any]) -> str:
+    """pydantic's message as a short sentence (the input itself is never shown)."""
+    kind = str(err.get("type", ""))
+    ctx = err.get("ctx") or {}
+    if kind in ("float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"):
+        return "expected a number"
+    if kind in ("bool_parsing", "bool_type"):
+        return "expected true or false"
+    if kind == "finite_number":
+        return "expected a finite number"
+    if kind == "greater_than":
+        return f"must be greater than {_num(ctx.get('gt'))}"
+    if kind == "greater_than_equal":
+        return f"must be at least {_num(ctx.get('ge'))}"
+    if kind == "less_than_equal":
+        return f"must be at most {_num(ctx.get('le'))}"
+    if kind == "less_than":
+        return f"must be less than {_num(ctx.get('lt'))}"
+    if kind == "literal_error":
+        return f"must be {ctx.get('expected')}"
+    message = str(err.get("msg", "invalid value"))
+    return message.removeprefix("Value error, ")
+
+
+def _num(value: object) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _explain(exc: ValidationError, origins: _Origins | None = None) -> str:
     err = exc.errors()[0]
     loc = [str(p) for p in err.get("loc", ())]
     field = _field_of(loc[0]) if loc else "settings"
     if field in {"file_properties", "overrides"} and len(loc) > 1:
         label = f"property {loc[1]}"
+    elif origins is not None:
+        label = origins.label(field)
     else:
         label = f"setting {setting_label(field)}"
-    message = str(err.get("msg", "invalid value"))
-    message = message.removeprefix("Value error, ")
-    return f"{label}: {message}"
+    return f"{label}: {_wording(err)}"
+
+
+def _env_secrets(dotenv: Mapping[str, str | None]) -> list[str]:
+    """Secret values set in the environment or the .env file (to mask in messages)."""
+    values: list[str] = []
+    for field in _SECRET_FIELDS:
+        names = {c.upper() for c in _choices(field)}
+        values += [v for k, v in os.environ.items() if k.upper() in names and v]
+        values += [v for k, v in dotenv.items() if k.upper() in names and v]
+    return values
 
 
 def load_settings(
@@ -332,21 +506,34 @@ def load_settings(
     """Build Settings from every source; raise SettingsError with one safe line on a bad value."""
     config_file = config_file or (Path(os.environ["KAFKATUI_CONFIG"]) if os.environ.get("KAFKATUI_CONFIG") else None)
     props = read_properties(config_file) if config_file else {}
-    x_fields, x_rest = split_properties(parse_overrides(overrides or []))
+    x_items = parse_overrides(overrides or [])
+    x_fields, x_rest = split_properties(x_items)
+    env_path = env_file if env_file is not None else Path(".env")
+    dotenv = read_dotenv(env_path)
     init: dict[str, Any] = {k: v for k, v in (cli or {}).items() if v is not None}
+    cli_fields = dict(init)
     init.update(x_fields)
     if x_rest:
         init["overrides"] = x_rest
+    origins = _Origins(
+        cli_fields,
+        {PROPERTY_FIELDS[k]: k for k in x_items if k in PROPERTY_FIELDS},
+        dotenv,
+        env_path,
+        {PROPERTY_FIELDS[k]: k for k in props if k in PROPERTY_FIELDS},
+        config_file,
+    )
     _CURRENT_PROPERTIES["props"] = props
-    secrets = [v for k, v in {**props, **parse_overrides(overrides or [])}.items() if k in SECRET_PROPERTIES]
+    secrets = [v for k, v in {**props, **x_items}.items() if k in SECRET_PROPERTIES]
+    secrets += _env_secrets(dotenv)
     try:
         if env_file is not None:
             return Settings(_env_file=env_file, **init)  # type: ignore[call-arg]
         return Settings(**init)
     except ValidationError as exc:
-        raise SettingsError(redact(_explain(exc), secrets)) from None
+        raise SettingsError(redact(_explain(exc, origins), secrets)) from None
     except PydanticSettingsError as exc:  # a value the env source could not even decode
         field = str(exc).split('"')[1] if '"' in str(exc) else "settings"
-        raise SettingsError(f"setting {setting_label(field)}: cannot be parsed") from None
+        raise SettingsError(f"{origins.label(_field_of(field))}: cannot be parsed") from None
     finally:
         _CURRENT_PROPERTIES.clear()

@@ -63,14 +63,14 @@ def test_version(tmp_path: Path) -> None:
     ("args", "env", "expected"),
     [
         (["check", "-X", "no.such.prop=1"], {}, "property no.such.prop: unknown librdkafka property"),
-        (["check", "--timeout", "abc"], {}, "setting KAFKATUI_TIMEOUT: Input should be a valid number"),
-        (["check"], {"KAFKATUI_TIMEOUT": "0"}, "setting KAFKATUI_TIMEOUT: Input should be greater than 0"),
+        (["check", "--timeout", "abc"], {}, "--timeout: expected a number"),
+        (["check"], {"KAFKATUI_TIMEOUT": "0"}, "setting KAFKATUI_TIMEOUT: must be greater than 0"),
         (
             ["check", "-X", "acks=maybe"],
             {},
             'librdkafka config: Invalid value for configuration property "request.required.acks"',
         ),
-        (["check", "-b", "nohost"], {}, "setting BOOTSTRAP_SERVERS: 'nohost' is not host:port"),
+        (["check", "-b", "nohost"], {}, "--bootstrap-servers: 'nohost' is not host:port"),
         (["check", "-X", "linger.ms"], {}, "-X linger.ms: expected -X key=value"),
         (["check", "-F", "missing.properties"], {}, "config file missing.properties: no such file"),
     ],

@@ -101,7 +101,7 @@ def _number(name: str, text: str) -> float:
     value = parse_number(text)
     if isinstance(value, float):
         return value
-    raise ValueError(f"'{text.strip()}' is not a number")
+    raise ValueError(f"{text.strip()!r} is not a number")  # repr: one line, whatever was pasted
 
 
 @dataclass(frozen=True, slots=True)

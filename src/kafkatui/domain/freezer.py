@@ -161,14 +161,17 @@ def _natural(name: str) -> tuple[object, ...]:
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|d)?\s*$", re.IGNORECASE)
 _UNITS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "d": 86400}
+DURATION_MAX = 3650 * 86400  # ten years: more is a typo, and "that long ago" must stay after 1970
 
 
 def parse_duration(text: str) -> float:
     """`10m`, `90s`, `1.5h`, `2d`, `300` (seconds) -> seconds; ValueError with a sentence."""
     match = _DURATION.match(text)
     if not match:
-        raise ValueError(f"'{text}' is not a duration like 90s, 10m, 2h or 1d")
+        raise ValueError(f"{text.strip()!r} is not a duration like 90s, 10m, 2h or 1d")
     value = float(match.group(1)) * _UNITS[(match.group(2) or "s").lower()]
     if value <= 0:
         raise ValueError("the duration must be positive")
+    if value > DURATION_MAX:  # also infinity: "9" * 400 parses as a float
+        raise ValueError(f"{text.strip()!r} is longer than {DURATION_MAX // 86400:g} days")
     return value

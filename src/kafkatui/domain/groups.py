@@ -417,6 +417,8 @@ def parse_reset(target: str, value: str, now: float) -> ResetSpec:
             ) from None
         if when.tzinfo is None:
             when = when.replace(tzinfo=UTC)
+        if when.timestamp() < 0:  # a negative timestamp means "latest"/"earliest" to Kafka
+            raise ValueError(f"{text!r} is before 1970-01-01, where Kafka's timestamps start")
         return ResetSpec(kind, int(when.timestamp() * 1000))
     try:
         number = int(text)
