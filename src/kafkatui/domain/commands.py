@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 
 class Command:
-    """Base of every command; panes define their own subclasses next to their domain code."""
+    """Base of every command; panes define their own subclasses next to their domain code.
+
+    A command that changes the cluster sets `WRITES = True`: in read-only mode the worker refuses
+    it before any service sees it (the services check too: defence in depth).
+    """
 
     __slots__ = ()
+    WRITES: ClassVar[bool] = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -556,6 +556,8 @@ class PreviewReset(Command):
 class ApplyReset(Command):
     """Commit these offsets for the group (the ones the user saw in the preview)."""
 
+    WRITES: ClassVar[bool] = True
+
     group: str
     offsets: tuple[tuple[str, int, int], ...]  # (topic, partition, new offset)
 

@@ -120,6 +120,17 @@ class ClusterSnapshot:
 
 
 @dataclass(frozen=True, slots=True)
+class Refused:
+    """A write command the worker refused because kafkatui runs read-only."""
+
+    ts: float
+    command: str
+
+    def describe(self) -> str:
+        return f"read-only mode: {self.command} refused (no change was made to the cluster)"
+
+
+@dataclass(frozen=True, slots=True)
 class WorkerError:
     """An unexpected failure inside the worker, shown in the error panel (already redacted)."""
 

@@ -677,6 +677,7 @@ class ProducerNotice:
 
 @dataclass(frozen=True, slots=True)
 class Produce(Command):
+    WRITES: ClassVar[bool] = True
     request: ProduceRequest
 
 

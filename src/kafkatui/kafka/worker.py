@@ -18,7 +18,7 @@ from collections.abc import Callable
 from confluent_kafka.admin import AdminClient
 
 from kafkatui.domain.commands import Command, Refresh, Stop
-from kafkatui.domain.models import WorkerError
+from kafkatui.domain.models import Refused, WorkerError
 from kafkatui.kafka import clients
 from kafkatui.kafka.context import Context, Service
 from kafkatui.kafka.metadata import MetadataService
@@ -151,6 +151,10 @@ class Worker:
         if isinstance(command, Stop):
             self._stop.set()
             return
+        if command is not None and command.WRITES and self.settings.read_only:
+            log.warning("read-only: refused %s", type(command).__name__)
+            self._emit(Refused(self._clock(), type(command).__name__))
+            command = None
         for service in self.services:
             if self._stop.is_set():
                 return

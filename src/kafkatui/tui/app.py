@@ -18,7 +18,7 @@ from textual.widgets import Input, TabbedContent, TabPane
 from kafkatui.domain.alerts import Thresholds
 from kafkatui.domain.commands import Command, Refresh
 from kafkatui.domain.freezer import FreezerView
-from kafkatui.domain.models import ClusterSnapshot, ConnectionState, WorkerError
+from kafkatui.domain.models import ClusterSnapshot, ConnectionState, Refused, WorkerError
 from kafkatui.redact import redact
 from kafkatui.settings import Settings
 from kafkatui.tui.messages import WorkerEvent
@@ -150,6 +150,8 @@ class KafkaTuiApp(App[int]):
             banner.show_state(event)
         elif isinstance(event, FreezerView):
             header.show_alerts(event.alert_count)
+        elif isinstance(event, Refused):
+            self.notify(event.describe(), title="READ-ONLY", severity="warning", timeout=6)
         elif isinstance(event, WorkerError):
             self.errors.append(event)
             self.notify(f"{event.where}: {event.message}", title="worker error", severity="error", timeout=8)
