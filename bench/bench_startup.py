@@ -87,8 +87,10 @@ def show(name: str, values: list[float], target: float) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--bootstrap")
+    parser.add_argument("--skip-help", action="store_true")
     args = parser.parse_args()
-    show("kafkatui --help", help_time(), 0.15)
+    if not args.skip_help:
+        show("kafkatui --help", help_time(), 0.15)
     cluster = None
     bootstrap = args.bootstrap
     if bootstrap is None:

@@ -309,7 +309,7 @@ def _dashboard(settings: Settings, log_path: Path | None, since: float | None, a
 
     from kafkatui.tui.app import KafkaTuiApp
 
-    app = KafkaTuiApp(settings, worker_factory=worker, log_path=log_path)
+    app = KafkaTuiApp(settings, worker_factory=worker, log_path=log_path, lazy_panes=True)
     code = app.run()
     app.stop_worker()
     if demo is not None:

@@ -136,3 +136,16 @@ async def test_number_keys_switch_panes_and_never_land_in_a_text_field() -> None
         await pilot.press("escape", "3")  # escape gives the keys back
         await pilot.pause()
         assert tabs.active == "topics"
+
+
+async def test_lazy_panes_get_the_state_they_missed() -> None:
+    app = KafkaTuiApp(canned.settings(), clock=canned.clock, lazy_panes=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.apply(canned.CONNECTED)
+        app.apply(canned.cluster())
+        app.apply(canned.freezer_view())  # may arrive before the Freezer pane is mounted
+        await pilot.pause()
+        await pilot.press("2")
+        await pilot.pause()
+        sensors = app.query_one("#sensors", DataTable)
+        assert sensors.row_count == 4

@@ -13,6 +13,8 @@ from typing import Any, ClassVar, Protocol
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
+from textual.lazy import Lazy
+from textual.widget import Widget
 from textual.widgets import Input, TabbedContent, TabPane
 
 from kafkatui.domain.alerts import Thresholds
@@ -22,7 +24,7 @@ from kafkatui.domain.models import ClusterSnapshot, ConnectionState, Refused, Wo
 from kafkatui.redact import redact
 from kafkatui.settings import Settings
 from kafkatui.tui.messages import WorkerEvent
-from kafkatui.tui.panes.base import PaneMixin, SendCommand
+from kafkatui.tui.panes.base import PaneMixin, PaneReady, SendCommand
 from kafkatui.tui.panes.cluster import MOCK_NOTE, ClusterPane
 from kafkatui.tui.panes.freezer import FreezerPane
 from kafkatui.tui.panes.groups import GroupsPane
@@ -79,6 +81,7 @@ class KafkaTuiApp(App[int]):
         worker_factory: WorkerFactory | None = None,
         clock: Callable[[], float] = time.time,
         log_path: Path | None = None,
+        lazy_panes: bool = False,
     ) -> None:
         super().__init__()
         self.settings = settings
@@ -88,6 +91,8 @@ class KafkaTuiApp(App[int]):
         self.worker: WorkerHandle | None = None
         self.errors: list[WorkerError] = []
         self.crash_line: str | None = None
+        self._latest: dict[type, object] = {}  # newest whole-state event of each kind
+        self.lazy_panes = lazy_panes
         self.animation_level = "none"  # a monitor should switch panes at once, not slide
 
     # -- layout -------------------------------------------------------------------------
@@ -104,20 +109,25 @@ class KafkaTuiApp(App[int]):
             with TabPane("1 Cluster", id="cluster"):
                 yield ClusterPane(self.clock)
             with TabPane("2 Freezer", id="freezer"):
-                yield FreezerPane(
+                yield self._lazy(FreezerPane(
                     self.clock, Thresholds(self.settings.temp_min, self.settings.temp_max)
-                )
+                ))
             with TabPane("3 Topics", id="topics"):
-                yield TopicsPane(
+                yield self._lazy(TopicsPane(
                     self.clock,
                     read_only=self.settings.read_only,
                     partitioner=self.settings.librdkafka_config().get("partitioner", "consistent_random"),
-                )
+                ))
             with TabPane("4 Groups", id="groups"):
-                yield GroupsPane(self.clock, read_only=self.settings.read_only)
+                yield self._lazy(GroupsPane(self.clock, read_only=self.settings.read_only))
             with TabPane("5 Producer", id="producer"):
-                yield ProducerPane.from_settings(self.clock, self.settings)
+                yield self._lazy(ProducerPane.from_settings(self.clock, self.settings))
         yield KeyBar()
+
+    def _lazy(self, pane: Widget) -> Widget:
+        """Panes 2-5 mount after the first frame when `lazy_panes` (the command line sets it):
+        the cluster shows sooner; PaneReady then replays the state they missed."""
+        return Lazy(pane) if self.lazy_panes else pane
 
     def on_mount(self) -> None:
         self.theme = "textual-dark"
@@ -136,8 +146,16 @@ class KafkaTuiApp(App[int]):
     def on_worker_event(self, message: WorkerEvent) -> None:
         self.apply(message.event)
 
+    def on_pane_ready(self, message: PaneReady) -> None:
+        """A lazily mounted pane: give it the latest state it missed."""
+        for event in self._latest.values():
+            if isinstance(event, message.pane.EVENTS):
+                message.pane.apply(event)
+
     def apply(self, event: object) -> None:
         """Route one worker event to the widgets that show it (also used by tests)."""
+        if getattr(type(event), "COALESCE", False) or isinstance(event, ConnectionState):
+            self._latest[type(event)] = event
         if not self.query(ClusterHeader):
             return  # quitting: the widgets are gone while timers and queued events still run
         header = self.query_one(ClusterHeader)

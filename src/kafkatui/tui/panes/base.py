@@ -17,10 +17,22 @@ class SendCommand(Message):
         self.command = command
 
 
+class PaneReady(Message):
+    """Posted when a pane is mounted (panes are mounted lazily, after the first frame)."""
+
+    def __init__(self, pane: PaneMixin) -> None:
+        super().__init__()
+        self.pane = pane
+
+
 class PaneMixin:
     """Panes list the worker event types they show in EVENTS and implement `apply`."""
 
     EVENTS: ClassVar[tuple[type, ...]] = ()
+
+    def on_mount(self) -> None:
+        # Textual calls this besides a pane's own on_mount; the app replays the latest state
+        self.post_message(PaneReady(self))  # type: ignore[attr-defined]
 
     def apply(self, event: object) -> None:
         raise NotImplementedError
