@@ -18,6 +18,7 @@ from confluent_kafka import Producer
 
 import kafka_testbed as tb
 from kafka_fixtures import Kcat, ToolRunner
+from kafkatui.domain.models import Refused
 from kafkatui.domain.partitioner import predict
 from kafkatui.domain.topics import (
     ActionResult,
@@ -129,23 +130,31 @@ def test_topics_created_by_topic_command_match_its_describe(
     topic = _topic("tc")
     created = kafka_tool(
         "TopicCommand",
-        ["--bootstrap-server", kafka1.bootstrap, "--create", "--topic", topic, "--partitions", "4",
-         "--replication-factor", "1", "--config", "retention.ms=3600000"],
+        [
+            "--bootstrap-server",
+            kafka1.bootstrap,
+            "--create",
+            "--topic",
+            topic,
+            "--partitions",
+            "4",
+            "--replication-factor",
+            "1",
+            "--config",
+            "retention.ms=3600000",
+        ],
     )
     assert created.returncode == 0, created.stderr
     produced = kcat("-P", "-b", kafka1.bootstrap, "-t", topic, "-p", "2", input="a\nb\nc\n")
     assert produced.returncode == 0, produced.stderr
     oracle = described(kafka_tool, kafka1.bootstrap, topic)
     assert len(oracle) == 4
-    view = pane1.view(
-        lambda v: any(r.name == topic and r.messages == 3 and r.retention_ms is not None for r in v.rows)
-    )
+    view = pane1.view(lambda v: any(r.name == topic and r.messages == 3 and r.retention_ms is not None for r in v.rows))
     row = next(r for r in view.rows if r.name == topic)
     assert (row.partitions, row.replication_factor, row.under_replicated, row.offline) == (4, 1, 0, 0)
     assert row.retention_ms == 3600000 and row.cleanup == "delete"
     ours = {
-        r.partition: (r.leader, r.replicas, r.isr)
-        for r in partition_rows(view.topics[topic], view.marks.get(topic))
+        r.partition: (r.leader, r.replicas, r.isr) for r in partition_rows(view.topics[topic], view.marks.get(topic))
     }
     assert ours == oracle
     assert view.marks[topic][2].high == 3
@@ -214,8 +223,9 @@ def test_read_only_refuses_in_the_worker(kafka1: tb.Cluster, kafka_tool: ToolRun
         view = h.view(lambda v: True)
         assert view.read_only and "read-only" in view.unavailable["create"]
         h.worker.submit(CreateTopic(topic, 1, 1))
-        result = h.result("create", topic)
-        assert not result.ok and "read-only" in result.message
+        # the worker itself refuses every write command in read-only mode (the service never sees it)
+        refused = h.wait_for(lambda e: isinstance(e, Refused) and e.command == "CreateTopic", what="Refused")
+        assert "read-only" in refused.describe()
         assert topic not in listed(kafka_tool, kafka1.bootstrap)
     finally:
         h.close()
@@ -233,7 +243,7 @@ def test_viewer_reads_what_kcat_produced(
     topic = _topic("view")
     pane1.worker.submit(CreateTopic(topic, 2, 1))
     assert pane1.result("create", topic).ok
-    first = [f"k{i}|{{\"n\": {i}}}" for i in range(10)]
+    first = [f'k{i}|{{"n": {i}}}' for i in range(10)]
     _kcat_produce(kcat, kafka1.bootstrap, topic, first, "-p", "0", "-H", "source=kcat", "-H", "trace=abc")
     time.sleep(1.2)
     split_ms = int(time.time() * 1000)
@@ -271,6 +281,7 @@ def test_viewer_reads_what_kcat_produced(
     groups = kafka_tool("ConsumerGroupCommand", ["--bootstrap-server", kafka1.bootstrap, "--list"])
     assert groups.returncode == 0, groups.stderr
     assert "kafkatui-viewer" not in groups.stdout  # read by assignment: never joined, never committed
+    assert "kafkatui-watermarks" not in groups.stdout  # ListOffsets only: never joins either
 
 
 @pytest.mark.kafka
@@ -313,9 +324,11 @@ def test_killed_broker_flags_under_replicated_and_moved_leaders(kafka3_faults: t
         assert h.result("create", topic).ok
         cluster.wait_healthy(timeout=60)
         view = h.view(
-            lambda v: topic in v.topics
-            and all(len(p.isr) == 3 for p in v.topics[topic].partitions)
-            and not any(p.leader < 0 for p in v.topics[topic].partitions)
+            lambda v: (
+                topic in v.topics
+                and all(len(p.isr) == 3 for p in v.topics[topic].partitions)
+                and not any(p.leader < 0 for p in v.topics[topic].partitions)
+            )
         )
         before = {p.id: p.leader for p in view.topics[topic].partitions}
         victim = 2
@@ -323,9 +336,7 @@ def test_killed_broker_flags_under_replicated_and_moved_leaders(kafka3_faults: t
         cluster.kill(victim)
         killed = time.monotonic()
         view = h.view(
-            lambda v: all(
-                victim not in p.isr and p.leader != victim for p in v.topics[topic].partitions
-            ),
+            lambda v: all(victim not in p.isr and p.leader != victim for p in v.topics[topic].partitions),
             timeout=30,
         )
         took = time.monotonic() - killed
@@ -340,9 +351,7 @@ def test_killed_broker_flags_under_replicated_and_moved_leaders(kafka3_faults: t
         print(f"flags shown {took:.1f} s after the kill")
         assert took < 4 + 1 + 5, took
         cluster.start(victim)
-        view = h.view(
-            lambda v: all(len(p.isr) == 3 for p in v.topics[topic].partitions), timeout=90
-        )
+        view = h.view(lambda v: all(len(p.isr) == 3 for p in v.topics[topic].partitions), timeout=90)
         rows = partition_rows(view.topics[topic], view.marks.get(topic))
         assert not any(Flag.UNDER_REPLICATED in r.flags or Flag.OFFLINE in r.flags for r in rows)
     finally:

@@ -110,7 +110,12 @@ def test_refusals_read_as_sentences() -> None:
 
 def test_retention_in_words() -> None:
     assert [human_ms(v) for v in (604800000, 3600000, 90000, 1500, -1, None)] == [
-        "7d", "1h", "90s", "1.5s", "forever", "-",
+        "7d",
+        "1h",
+        "90s",
+        "1.5s",
+        "forever",
+        "-",
     ]
 
 

@@ -30,15 +30,13 @@ from kafkatui.tui.app import KafkaTuiApp
 from kafkatui.tui.panes.topics import TopicsPane
 from kafkatui.tui.screens.topic_create import CreateTopicScreen
 from kafkatui.tui.screens.topic_messages import RecordScreen, TopicMessagesScreen
-from kafkatui.tui.screens.topic_table import VirtualTable
+from kafkatui.tui.widgets.virtual_table import VirtualTable
 
 
 def topics_view(extra_topics: int = 0, count: int = 10, read_only: bool = False) -> TopicsView:
     """The canned 3-broker cluster with broker 2 down, plus `extra_topics` small topics."""
     snap = canned.cluster(broker_down=2)
-    extra = tuple(
-        TopicInfo(f"orders.{i:03d}", (PartitionInfo(0, 1, (1,), (1,)),)) for i in range(extra_topics)
-    )
+    extra = tuple(TopicInfo(f"orders.{i:03d}", (PartitionInfo(0, 1, (1,), (1,)),)) for i in range(extra_topics))
     snap = replace(snap, topics=snap.topics + extra)
     marks = {
         "freezer-temperatura": {0: Watermark(0, count), 1: Watermark(3, 12), 2: Watermark(0, 5)},
@@ -184,13 +182,23 @@ async def test_viewer_shows_records_and_opens_one() -> None:
         assert isinstance(app.screen, TopicMessagesScreen)
         assert ViewMessages("freezer-temperatura", None, StartAt()) in fakes[0].commands
         records = (
-            *(Record(i % 3, i, 1_763_712_000_000 + i, f"sensor{i}".encode(), b'{"temperature": -3.5}',
-                   (("origin", b"lab"),), 21)
-              for i in range(50)),
+            *(
+                Record(
+                    i % 3,
+                    i,
+                    1_763_712_000_000 + i,
+                    f"sensor{i}".encode(),
+                    b'{"temperature": -3.5}',
+                    (("origin", b"lab"),),
+                    21,
+                )
+                for i in range(50)
+            ),
             Record(0, 99, -1, None, b"\xff\xfe", (), 2),
         )
-        app.apply(MessagesView(canned.NOW, "freezer-temperatura", None, StartAt(), records, 51, 51, 12.0, "",
-                               "reading"))
+        app.apply(
+            MessagesView(canned.NOW, "freezer-temperatura", None, StartAt(), records, 51, 51, 12.0, "", "reading")
+        )
         await pilot.pause()
         table = app.screen.query_one("#records", VirtualTable)
         assert table.row_count == 51 and table.cursor_key == "0:99"  # follows the tail

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import Enum, StrEnum
+from itertools import pairwise
 from typing import ClassVar
 
 from kafkatui.domain.commands import Command
@@ -42,7 +43,17 @@ class SelectTopic(Command):
 
 
 @dataclass(frozen=True, slots=True)
+class ShowTopics(Command):
+    """The topics on screen: their retention/cleanup columns are fetched before the others.
+    `urgent`: the list is sorted by one of those columns, so fetch the rest quickly too."""
+
+    names: tuple[str, ...]
+    urgent: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class CreateTopic(Command):
+    WRITES: ClassVar[bool] = True
     name: str
     partitions: int
     replication_factor: int
@@ -51,11 +62,13 @@ class CreateTopic(Command):
 
 @dataclass(frozen=True, slots=True)
 class DeleteTopic(Command):
+    WRITES: ClassVar[bool] = True
     name: str
 
 
 @dataclass(frozen=True, slots=True)
 class AddPartitions(Command):
+    WRITES: ClassVar[bool] = True
     """Grow `name` to `total` partitions."""
 
     name: str
@@ -157,33 +170,86 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 COLUMN_KEYS = tuple(k for k, _ in COLUMNS)
 
 
+def topic_row(
+    topic: TopicInfo,
+    marks: Mapping[int, Watermark] | None,
+    config: Mapping[str, str] | None,
+) -> TopicRow:
+    """One topic's row: its partitions, counts (when every partition's watermarks are known), configs."""
+    messages: int | None = None
+    if marks and all(p.id in marks for p in topic.partitions):
+        messages = sum(marks[p.id].messages for p in topic.partitions)
+    cfg = config or {}
+    return TopicRow(
+        name=topic.name,
+        partitions=len(topic.partitions),
+        replication_factor=topic.replication_factor,
+        under_replicated=topic.under_replicated,
+        offline=topic.offline,
+        messages=messages,
+        retention_ms=_int_or_none(cfg.get("retention.ms")),
+        cleanup=cfg.get("cleanup.policy"),
+        internal=is_internal(topic),
+        error=topic.error,
+    )
+
+
 def build_rows(
     snapshot: ClusterSnapshot,
     marks: Mapping[str, Mapping[int, Watermark]],
     key_configs: Mapping[str, Mapping[str, str]],
 ) -> tuple[TopicRow, ...]:
-    rows = []
-    for topic in snapshot.topics:
-        tmarks = marks.get(topic.name)
-        messages: int | None = None
-        if tmarks and all(p.id in tmarks for p in topic.partitions):
-            messages = sum(tmarks[p.id].messages for p in topic.partitions)
-        cfg = key_configs.get(topic.name, {})
-        rows.append(
-            TopicRow(
-                name=topic.name,
-                partitions=len(topic.partitions),
-                replication_factor=topic.replication_factor,
-                under_replicated=topic.under_replicated,
-                offline=topic.offline,
-                messages=messages,
-                retention_ms=_int_or_none(cfg.get("retention.ms")),
-                cleanup=cfg.get("cleanup.policy"),
-                internal=is_internal(topic),
-                error=topic.error,
-            )
-        )
-    return tuple(rows)
+    return tuple(topic_row(t, marks.get(t.name), key_configs.get(t.name)) for t in snapshot.topics)
+
+
+class RowCache:
+    """Rows rebuilt only for the topics whose inputs changed (by identity), for big clusters.
+
+    Inputs are immutable values that are *replaced* when they change: a TopicInfo (the
+    metadata layer reuses the object while the brokers say the same), one topic's watermark
+    mapping, one topic's key configs. A topic whose three inputs are the very objects of last
+    time keeps its row object; when no row changed, `rows` returns the previous tuple itself,
+    so a consumer can tell "nothing changed" with `is`.
+    """
+
+    def __init__(self) -> None:
+        self._cache: dict[str, tuple[TopicInfo, object, object, TopicRow]] = {}
+        self._last: tuple[TopicRow, ...] = ()
+        self.rebuilt = 0  # rows built by the last call (for tests and benchmarks)
+
+    def rows(
+        self,
+        topics: Sequence[TopicInfo],
+        marks: Mapping[str, Mapping[int, Watermark]],
+        key_configs: Mapping[str, Mapping[str, str]],
+    ) -> tuple[TopicRow, ...]:
+        cache = self._cache
+        last = self._last
+        same = len(topics) == len(last)
+        out: list[TopicRow] = []
+        rebuilt = 0
+        for i, topic in enumerate(topics):
+            name = topic.name
+            m = marks.get(name)
+            c = key_configs.get(name)
+            hit = cache.get(name)
+            if hit is not None and hit[0] is topic and hit[1] is m and hit[2] is c:
+                row = hit[3]
+            else:
+                row = topic_row(topic, m, c)
+                cache[name] = (topic, m, c, row)
+                rebuilt += 1
+            if same and last[i] is not row:
+                same = False
+            out.append(row)
+        self.rebuilt = rebuilt
+        if same:
+            return last
+        if len(cache) > len(out):
+            names = {r.name for r in out}
+            self._cache = {n: v for n, v in cache.items() if n in names}
+        self._last = tuple(out)
+        return self._last
 
 
 def _int_or_none(text: str | None) -> int | None:
@@ -196,6 +262,11 @@ def _int_or_none(text: str | None) -> int | None:
 def filter_rows(rows: Iterable[TopicRow], text: str, show_internal: bool) -> list[TopicRow]:
     """Rows whose name contains every word of `text` (case-insensitive)."""
     words = text.lower().split()
+    if not words:
+        return [r for r in rows if show_internal or not r.internal]
+    if len(words) == 1:
+        word = words[0]
+        return [r for r in rows if (show_internal or not r.internal) and word in r.name.lower()]
     result = []
     for row in rows:
         if row.internal and not show_internal:
@@ -251,6 +322,72 @@ def row_cells(row: TopicRow) -> tuple[str, ...]:
         human_ms(row.retention_ms),
         row.cleanup or "-",
     )
+
+
+class TopicList:
+    """The list as the pane shows it, prepared once per rows tuple so that a filter
+    keystroke over 5,000 topics is one pass over prepared entries: no cells are made, nothing
+    is measured, and a list already in name order is not sorted again.
+
+    A row's cells, their widths and its lowered name are kept while the same row object comes
+    again (the worker keeps an unchanged topic's row object from view to view)."""
+
+    def __init__(self) -> None:
+        self.rows: tuple[TopicRow, ...] | None = None  # the tuple prepared
+        # (row, cells, cell widths, lowered name), in the order of `rows`
+        self._entries: list[tuple[TopicRow, tuple[str, ...], tuple[int, ...], str]] = []
+        self._known: dict[str, tuple[TopicRow, tuple[str, ...], tuple[int, ...], str]] = {}
+        self._in_name_order = True
+        self.widths: list[int] = [len(label) for _, label in COLUMNS]  # fit every row, hidden or not
+        self.internal = 0  # internal topics among the rows
+
+    def entry(self, row: TopicRow) -> tuple[TopicRow, tuple[str, ...], tuple[int, ...], str]:
+        known = self._known.get(row.name)
+        if known is None or known[0] is not row:
+            cells = row_cells(row)
+            known = (row, cells, tuple(len(c) for c in cells), row.name.lower())
+            self._known[row.name] = known
+        return known
+
+    def cells(self, row: TopicRow) -> tuple[str, ...]:
+        return self.entry(row)[1]
+
+    def prepare(self, rows: tuple[TopicRow, ...]) -> None:
+        if rows is self.rows:
+            return
+        entries = [self.entry(r) for r in rows]
+        if len(self._known) > 2 * len(entries) + 64:  # forget topics gone for good
+            names = {r.name for r in rows}
+            self._known = {n: e for n, e in self._known.items() if n in names}
+        widths = [len(label) for _, label in COLUMNS]
+        if entries:
+            for i, column in enumerate(zip(*(e[2] for e in entries), strict=True)):
+                widths[i] = max(widths[i], max(column))
+        self.rows = rows
+        self._entries = entries
+        self.widths = widths
+        self._in_name_order = all(a.name < b.name for a, b in pairwise(rows))
+        self.internal = sum(1 for r in rows if r.internal)
+
+    def visible(
+        self, text: str, show_internal: bool, column: str = "name", descending: bool = False
+    ) -> list[tuple[TopicRow, tuple[str, ...]]]:
+        """(row, cells) of the rows `filter_rows` keeps, in `sort_rows` order."""
+        words = text.lower().split()
+        entries = self._entries
+        if not show_internal:
+            entries = [e for e in entries if not e[0].internal]
+        if len(words) == 1:
+            word = words[0]
+            entries = [e for e in entries if word in e[3]]
+        elif words:
+            entries = [e for e in entries if all(w in e[3] for w in words)]
+        if column == "name" and self._in_name_order:
+            shown = [(e[0], e[1]) for e in (reversed(entries) if descending else entries)]
+        else:
+            by_name = {e[0].name: e for e in entries}
+            shown = [(r, by_name[r.name][1]) for r in sort_rows([e[0] for e in entries], column, descending)]
+        return shown
 
 
 # --------------------------------------------------------------------------- partitions
@@ -464,9 +601,7 @@ def parse_start(mode: StartMode, text: str, now: float) -> StartAt:
         try:
             ago = parse_duration(text)
         except ValueError:
-            raise ValueError(
-                f"'{text}' is not a time: use 2026-11-21T08:00:00 (UTC), epoch ms, or 10m (ago)"
-            ) from None
+            raise ValueError(f"'{text}' is not a time: use 2026-11-21T08:00:00 (UTC), epoch ms, or 10m (ago)") from None
         return StartAt(mode, int((now - ago) * 1000))
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
@@ -625,6 +760,5 @@ def predict_key(key: str, partitions: int, configured: str = DEFAULT_PARTITIONER
     data = key.encode("utf-8")
     names = [configured] + [n for n in (DEFAULT_PARTITIONER, "murmur2_random") if n != configured]
     return tuple(
-        KeyPrediction(n, predict(data, partitions, n), describe_partitioner(n), n == configured)
-        for n in names
+        KeyPrediction(n, predict(data, partitions, n), describe_partitioner(n), n == configured) for n in names
     )

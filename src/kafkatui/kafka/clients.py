@@ -17,6 +17,7 @@ from kafkatui.domain.models import (
     PartitionInfo,
     TopicInfo,
 )
+from kafkatui.kafka import diagnose
 from kafkatui.redact import redact
 from kafkatui.settings import Settings, SettingsError
 
@@ -29,14 +30,17 @@ def base_config(settings: Settings) -> dict[str, Any]:
     """Common librdkafka config: settings plus our logger so nothing reaches the terminal."""
     conf: dict[str, Any] = settings.librdkafka_config()
     conf["logger"] = logging.getLogger(LIBRDKAFKA_LOGGER)
-    conf.setdefault("socket.connection.setup.timeout.ms", str(int(settings.timeout * 1000)))
+    # librdkafka's floor for this property is 1000 ms; a shorter --timeout still bounds our own waits
+    conf.setdefault("socket.connection.setup.timeout.ms", str(max(1000, int(settings.timeout * 1000))))
     return conf
 
 
 def admin_config(settings: Settings, on_error: Any = None) -> dict[str, Any]:
+    """The AdminClient config; `on_error` also hears of protocol mismatches librdkafka only logs."""
     conf = base_config(settings)
     if on_error is not None:
         conf["error_cb"] = on_error
+        conf["logger"] = diagnose.HintingLogger(conf["logger"], on_error)
     return conf
 
 
@@ -55,29 +59,75 @@ def validate(settings: Settings) -> None:
     try:
         producer = Producer(conf)
     except (KafkaException, ValueError, TypeError) as exc:
-        raise SettingsError(redact(config_error(exc), settings.secret_values())) from None
+        secrets = settings.secret_values()
+        logging.getLogger("kafkatui").warning("librdkafka refused the configuration: %s", redact(str(exc), secrets))
+        raise SettingsError(redact(config_error(exc, conf), secrets)) from None
     del producer
 
 
-def config_error(exc: BaseException) -> str:
-    """One line from a librdkafka configuration error."""
+_TLS_FILES = {
+    "ssl.ca.location": "TLS CA file",
+    "ssl.certificate.location": "TLS certificate",
+    "ssl.key.location": "TLS key",
+}
+
+
+def config_error(exc: BaseException, conf: dict[str, Any] | None = None) -> str:
+    """One line from a librdkafka configuration error (`conf`: the config it refused, for TLS files)."""
     text = str(exc.args[0].str()) if exc.args and isinstance(exc.args[0], KafkaError) else str(exc)
-    text = text.strip().rstrip(".")
+    text = " ".join(text.split()).rstrip(".")
+    text = text.removeprefix("Failed to create producer: ").removeprefix("Failed to create consumer: ")
     if text.startswith("No such configuration property"):
         prop = text.split(":", 1)[-1].strip().strip('"')
         return f"property {prop}: unknown librdkafka property"
+    prop, sep, reason = text.partition(" failed: ")
+    if sep and prop in _TLS_FILES and conf is not None and prop in conf:
+        return _tls_file_error(prop, reason, conf)
     return f"librdkafka config: {text}"
+
+
+def _tls_file_error(prop: str, reason: str, conf: dict[str, Any]) -> str:
+    """Why OpenSSL could not load a TLS file, in words (librdkafka only says `PEM lib`)."""
+    path = str(conf[prop])
+    what = f"{_TLS_FILES[prop]} {path} ({prop})"
+    if "key values mismatch" in reason:
+        cert = conf.get("ssl.certificate.location", "the certificate")
+        return f"{what} does not belong to the certificate {cert}"
+    if prop == "ssl.ca.location":
+        return f"{what}: no PEM certificate in it"
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4096)
+    except OSError as exc:
+        return f"{what}: cannot be read ({exc.strerror})"
+    if prop == "ssl.key.location" and b"ENCRYPTED" in head:
+        if not conf.get("ssl.key.password"):
+            return f"{what}: the key is encrypted; set SSL_KEY_PASSWORD (ssl.key.password)"
+        return f"{what}: SSL_KEY_PASSWORD (ssl.key.password) does not decrypt it"
+    kind = "private key" if prop == "ssl.key.location" else "certificate"
+    if b"-----BEGIN" not in head:
+        return f"{what}: not a PEM {kind}"
+    return f"{what}: OpenSSL cannot load it ({reason})"
 
 
 def classify(code: int, text: str, now: float) -> ConnectionState:
     """Map a librdkafka error to the connection state the header shows."""
     lowered = text.lower()
+    if text.startswith(diagnose.MISMATCH):  # diagnose.HintingLogger's sentence, already in words
+        return ConnectionState(Link.UNREACHABLE, _short(text), now)
     if code in (KafkaError._AUTHENTICATION, KafkaError.SASL_AUTHENTICATION_FAILED) or (
         "authentication" in lowered and "failed" in lowered
     ):
-        return ConnectionState(Link.AUTH_FAILED, _short(text), now)
+        return ConnectionState(Link.AUTH_FAILED, _short(diagnose.auth_reason(text)), now)
     if code == KafkaError._SSL or "ssl handshake" in lowered or "certificate verify" in lowered:
-        return ConnectionState(Link.TLS_FAILED, _short(text), now)
+        return ConnectionState(Link.TLS_FAILED, _short(diagnose.tls_reason(text)), now)
+    if "invalid response size" in lowered:  # the first 4 bytes of an answer that is not Kafka's
+        return ConnectionState(
+            Link.UNREACHABLE,
+            "protocol mismatch: the server's answer is not Kafka (a TLS listener, or not a Kafka port?): "
+            + _short(text),
+            now,
+        )
     if "security.protocol" in lowered or "ssl listener" in lowered:
         return ConnectionState(
             Link.UNREACHABLE,
@@ -96,6 +146,17 @@ def is_internal(name: str) -> bool:
     return name.startswith(INTERNAL_PREFIXES)
 
 
+# Topics of the latest snapshot per bootstrap, reused while the brokers say the same again:
+# name -> (what the metadata said, the TopicInfo built from it, its replica ids). Only ever
+# read and replaced whole (never mutated), by whichever thread fetches metadata; a reused
+# TopicInfo is immutable and equal to a fresh one, so sharing it is safe. What is kept is
+# tuples of ints only, which Python's garbage collector stops tracking (keeping the metadata's
+# own lists alive added ~50,000 objects to every full collection on 5,000 topics).
+_Raw = tuple[tuple[int, int, tuple[int, ...], tuple[int, ...], bool], ...]
+_LAST_TOPICS: dict[str, dict[str, tuple[_Raw, TopicInfo, tuple[int, ...]]]] = {}
+_LAST_TOPICS_MAX = 8  # bootstraps remembered (tests and `check` may talk to several clusters)
+
+
 def snapshot_from_metadata(
     md: Any,
     bootstrap: str,
@@ -107,28 +168,54 @@ def snapshot_from_metadata(
 
     Metadata lists only live brokers; `known_brokers` remembers the ones seen earlier in the
     session (and replica ids) so a broker that went away shows as down instead of vanishing.
+
+    A topic whose partitions (leader, replicas, ISR) are as the previous snapshot of this
+    bootstrap saw them keeps that snapshot's TopicInfo object: building 15,000 frozen
+    PartitionInfo values every refresh held the worker thread for ~100 ms on 5,000 topics,
+    and an unchanged topic being the *same* object lets later stages skip it by identity.
     """
     controller = md.controller_id if md.controller_id in md.brokers else None
     live = {b.id: BrokerInfo(b.id, b.host, b.port, None, b.id == controller, True) for b in md.brokers.values()}
+    previous = _LAST_TOPICS.get(bootstrap, {})
+    current: dict[str, tuple[_Raw, TopicInfo, tuple[int, ...]]] = {}
     topics: list[TopicInfo] = []
     replica_ids: set[int] = set()
-    for name in sorted(md.topics):
-        tm = md.topics[name]
-        parts = []
-        for pid in sorted(tm.partitions):
-            pm = tm.partitions[pid]
-            replica_ids.update(pm.replicas)
-            parts.append(
-                PartitionInfo(
-                    pid,
-                    pm.leader,
-                    tuple(pm.replicas),
-                    tuple(pm.isrs),
-                    pm.error.str() if pm.error is not None else None,
+    md_topics = md.topics
+    for name in sorted(md_topics):
+        tm = md_topics[name]
+        partitions = tm.partitions
+        # (a KafkaError must not be compared: `KafkaError == None` raises, so only "no error")
+        raw = tuple(
+            (pm.id, pm.leader, tuple(pm.replicas), tuple(pm.isrs), pm.error is None) for pm in partitions.values()
+        )
+        cached = previous.get(name) if tm.error is None else None
+        if cached is not None and cached[0] == raw:  # only error-free topics are cached
+            entry = cached
+            clean = True
+        else:
+            clean = tm.error is None and all(r[4] for r in raw)
+            parts = []
+            for pid in sorted(partitions):
+                pm = partitions[pid]
+                parts.append(
+                    PartitionInfo(
+                        pid,
+                        pm.leader,
+                        tuple(pm.replicas),
+                        tuple(pm.isrs),
+                        pm.error.str() if pm.error is not None else None,
+                    )
                 )
-            )
-        error = tm.error.str() if tm.error is not None else None
-        topics.append(TopicInfo(name, tuple(parts), is_internal(name), error))
+            error = tm.error.str() if tm.error is not None else None
+            topic = TopicInfo(name, tuple(parts), is_internal(name), error)
+            entry = (raw, topic, tuple({r for p in parts for r in p.replicas}))
+        if clean:
+            current[name] = entry
+        topics.append(entry[1])
+        replica_ids.update(entry[2])
+    if bootstrap not in _LAST_TOPICS and len(_LAST_TOPICS) >= _LAST_TOPICS_MAX:
+        _LAST_TOPICS.pop(next(iter(_LAST_TOPICS)), None)
+    _LAST_TOPICS[bootstrap] = current
     for bid, info in live.items():
         old = known_brokers.get(bid)
         rack = old.rack if old else None

@@ -2,8 +2,10 @@
 
 Where to start is resolved without blocking: END/BEGINNING are logical offsets; OFFSET, LAST N
 and TIMESTAMP ask the AdminClient's ListOffsets (futures) for the watermarks or the offset at a
-time, then assign. `consume(timeout=0)` drains what librdkafka has fetched; only the newest
-rows that can be shown are turned into `Record`s, so tailing a fast topic stays cheap.
+time, then assign. `consume(timeout=0)` drains what librdkafka has fetched, in calls of BATCH
+records (one call of 10,000 held the GIL for tens of milliseconds under load: the UI froze)
+within a time budget per poll; only the newest rows that can be shown are turned into
+`Record`s, so tailing a fast topic stays cheap.
 """
 
 from __future__ import annotations
@@ -30,7 +32,9 @@ from kafkatui.kafka.context import Context
 
 log = logging.getLogger("kafkatui.viewer")
 
-BATCH = 10_000  # most records taken from librdkafka's queue per poll
+BATCH = 2000  # records per consume() call: it builds every Message in C holding the GIL
+POLL_BUDGET = 0.015  # seconds of draining per poll at most (a fast tail is read across polls)
+MAX_PER_POLL = 20_000
 VIEW_EVERY = 0.25  # seconds between views sent to the UI
 BUFFER_ROWS = 1000
 
@@ -92,6 +96,7 @@ class MessageViewer:
         self.resolve_deadline = 0.0
         self.next_view = 0.0
         self.changed = True
+        self.backlog = False  # the last drain stopped with records still queued
         self.rate = 0.0
         self._rate_mark = (time.monotonic(), 0)
         self._begin(ctx)
@@ -202,9 +207,31 @@ class MessageViewer:
             self.next_view = now + VIEW_EVERY
 
     def _drain(self) -> None:
-        msgs = self.consumer.consume(num_messages=BATCH, timeout=0)
-        if not msgs:
-            return
+        """Read what librdkafka has fetched, BATCH records per call, within POLL_BUDGET. Without
+        a filter only the newest rows that can be shown become `Record`s, once per poll (not
+        once per call): at 50k records/s that is a few thousand objects a second, not 25,000."""
+        start = time.perf_counter()
+        taken = good_count = 0
+        newest: list[Any] = []  # without a filter: the newest good messages of this poll
+        full = False
+        while taken < MAX_PER_POLL:
+            msgs = self.consumer.consume(num_messages=BATCH, timeout=0)
+            taken += len(msgs)
+            full = len(msgs) == BATCH
+            good = self._good(msgs) if msgs else []
+            if self.buffer.filter:
+                if good:
+                    self.buffer.add([to_record(m) for m in good])
+            elif good:
+                good_count += len(good)
+                newest = (newest + good)[-self.buffer.size :]
+            if not full or time.perf_counter() - start > POLL_BUDGET:
+                break
+        self.backlog = full  # the last call filled its batch: more is waiting, come back soon
+        if good_count:
+            self.buffer.add([to_record(m) for m in newest], consumed=good_count)
+
+    def _good(self, msgs: list[Any]) -> list[Any]:
         good = []
         for msg in msgs:
             err = msg.error()
@@ -216,14 +243,10 @@ class MessageViewer:
                     KafkaError.TOPIC_AUTHORIZATION_FAILED,
                     KafkaError.UNKNOWN_TOPIC_OR_PART,
                 )
-        if good:
-            if self.state != "reading" and not self.error:
-                self.state = "reading"
-            if self.buffer.filter:
-                self.buffer.add([to_record(m) for m in good])
-            else:  # only the rows that can still be shown are worth converting
-                self.buffer.add([to_record(m) for m in good[-self.buffer.size :]], consumed=len(good))
+        if good and self.state != "reading" and not self.error:
+            self.state = "reading"
         self.changed = True
+        return good
 
     def _update_rate(self) -> None:
         t0, n0 = self._rate_mark

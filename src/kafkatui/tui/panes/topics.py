@@ -2,6 +2,11 @@
 
 Thin: the worker sends `TopicsView` (rows already computed); the pane filters and sorts them,
 keeps the cursor on the same topic across refreshes (keyed rows), and renders only while shown.
+
+Cheap on 5,000 topics: a view whose rows are the previous tuple (the worker reuses it when no
+row changed) leaves the list alone; the cells of a row are made once per row object (the
+worker keeps unchanged rows as the same objects), so a refresh formats only the topics that
+changed and a filter keystroke formats none; the table draws only the visible lines.
 """
 
 from __future__ import annotations
@@ -32,21 +37,20 @@ from kafkatui.domain.topics import (
     MessagesView,
     PartitionRow,
     SelectTopic,
+    ShowTopics,
     TopicConfigs,
+    TopicList,
     TopicRow,
     TopicsActive,
     TopicsView,
-    filter_rows,
     human_count,
     ids,
     partition_rows,
-    row_cells,
-    sort_rows,
 )
 from kafkatui.tui.panes.base import PaneMixin, SendCommand
-from kafkatui.tui.screens.topic_table import VirtualTable
 from kafkatui.tui.widgets.header import age_text
 from kafkatui.tui.widgets.keyed_table import sync_rows
+from kafkatui.tui.widgets.virtual_table import VirtualTable
 
 PARTITION_COLUMNS = ("PART", "LEADER", "REPLICAS", "ISR", "OFFLINE", "LOW", "HIGH", "MESSAGES", "STATE")
 CONFIG_COLUMNS = ("CONFIG", "VALUE", "SOURCE")
@@ -57,6 +61,7 @@ FLAG_STYLE = {
     Flag.NOT_PREFERRED: "yellow",
 }
 FLAG_ORDER = (Flag.OFFLINE, Flag.UNDER_REPLICATED, Flag.NOT_PREFERRED)
+DETAIL_AFTER_TYPING = 0.15  # seconds: the detail follows the filtered cursor once typing pauses
 WRITE_ACTIONS = {"create": "create", "delete": "delete", "add_partitions": "partitions"}
 
 
@@ -140,8 +145,13 @@ class TopicsPane(PaneMixin, Vertical):
         self.sort_column = "name"
         self.descending = False
         self.selected: str | None = None
-        self._order: list[str] = []
-        self._list_state: tuple[Any, ...] | None = None
+        self.shown_count = 0  # rows in the list now
+        self.model = TopicList()  # cells, widths and lowered names, prepared once per rows tuple
+        self._list_rows: tuple[TopicRow, ...] | None = None  # the rows tuple the list shows
+        self._list_state: tuple[Any, ...] | None = None  # filter, internal, sort of the list shown
+        self._detail_timer: Timer | None = None
+        self._sent_shown: ShowTopics | None = None
+        self._shown_text: dict[str, str | Text] = {}  # Static id -> what it shows
         self._detail_topic: str | None = None
         self._configs_shown: TopicConfigs | None = None
         self._select_timer: Timer | None = None
@@ -199,35 +209,72 @@ class TopicsPane(PaneMixin, Vertical):
     def tick(self) -> None:
         if self.shown and self.view is not None:
             self.render_status()
+            self._send_shown()
+
+    def _send_shown(self) -> None:
+        """Tell the worker which topics are on screen (their configs come first), when that
+        changed; `urgent` while sorted by a column that needs every topic's configs."""
+        names = tuple(self.query_one("#topic-list", VirtualTable).visible_keys())
+        command = ShowTopics(names, urgent=self.sort_column in ("retention_ms", "cleanup"))
+        if command != self._sent_shown:
+            self._sent_shown = command
+            self.post_message(SendCommand(command))
 
     def visible_rows(self) -> list[TopicRow]:
         if self.view is None:
             return []
-        rows = filter_rows(self.view.rows, self.query_one("#topics-filter", Input).value, self.show_internal)
-        return sort_rows(rows, self.sort_column, self.descending)
+        self.model.prepare(self.view.rows)
+        return [r for r, _ in self.model.visible(*self._state())]
+
+    def _state(self) -> tuple[str, bool, str, bool]:
+        return (
+            self.query_one("#topics-filter", Input).value,
+            self.show_internal,
+            self.sort_column,
+            self.descending,
+        )
 
     def render_view(self) -> None:
         self.render_list()
         self.render_detail()
         self.render_status()
 
-    def render_list(self) -> None:
+    def render_list(self, typing: bool = False) -> None:
+        """Show the view's rows as filtered and sorted now. `typing`: a filter keystroke, after
+        which the detail of the topic under the cursor waits for a pause in the typing."""
         table = self.query_one("#topic-list", VirtualTable)
-        state = (
-            self.view.rows if self.view else None,
-            self.query_one("#topics-filter", Input).value,
-            self.show_internal,
-            self.sort_column,
-            self.descending,
-        )
-        if state == self._list_state:
-            return  # a view that changed only configs or notes: the list is as it was
-        self._list_state = state
-        rows = self.visible_rows()
-        self._order = [r.name for r in rows]
-        table.set_rows([(r.name, row_cells(r)) for r in rows])
+        rows_now = self.view.rows if self.view else None
+        state = self._state()
+        if rows_now is self._list_rows and state == self._list_state:
+            return  # a view that changed only counts' age, configs or notes: the list is as it was
+        if rows_now is not None:
+            self.model.prepare(rows_now)
+        if state == self._list_state and self._patch_list(table, rows_now):
+            self._list_rows = rows_now
+            return
+        self._list_rows, self._list_state = rows_now, state
+        shown = self.model.visible(*state) if rows_now is not None else []
+        self.shown_count = len(shown)
+        table.set_rows([(r.name, cells) for r, cells in shown], self.model.widths)
         if table.cursor_key != self.selected:
-            self._select(table.cursor_key)
+            self._select(table.cursor_key, typing)
+
+    def _patch_list(self, table: VirtualTable, rows: tuple[TopicRow, ...] | None) -> bool:
+        """Update only the rows that changed, when that cannot change which rows are shown or
+        their order: the same topics in the same order, sorted by name (the filter and the
+        internal toggle look only at names). False: the caller renders the whole list."""
+        old = self._list_rows
+        if rows is None or old is None or len(rows) != len(old) or self.sort_column != "name":
+            return False
+        changed = []
+        for new, was in zip(rows, old, strict=True):
+            if new is not was:
+                if new.name != was.name:
+                    return False
+                changed.append(new)
+        shown = table.index
+        table.update_rows([(r.name, self.model.cells(r)) for r in changed if r.name in shown], self.model.widths)
+        return True
 
     @staticmethod
     def _cursor_key(table: DataTable[Any]) -> str | None:
@@ -235,9 +282,15 @@ class TopicsPane(PaneMixin, Vertical):
             return None
         return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
 
-    def _select(self, name: str | None) -> None:
+    def _select(self, name: str | None, typing: bool = False) -> None:
         self.selected = name
-        self.render_detail()
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+            self._detail_timer = None
+        if typing:  # the topic under the cursor changes with every key: show it once typing pauses
+            self._detail_timer = self.set_timer(DETAIL_AFTER_TYPING, self.render_detail)
+        else:
+            self.render_detail()
         if self._select_timer is not None:
             self._select_timer.stop()
         self._select_timer = self.set_timer(0.3, self._send_selection)
@@ -264,11 +317,12 @@ class TopicsPane(PaneMixin, Vertical):
         else:
             self.sort_column, self.descending = column, column != "name"
         self.render_view()
+        self._send_shown()
 
     @on(Input.Changed, "#topics-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         if self.view is not None:
-            self.render_list()
+            self.render_list(typing=True)
             self.render_status()
 
     @on(Input.Submitted, "#topics-filter")
@@ -289,7 +343,7 @@ class TopicsPane(PaneMixin, Vertical):
                 configs.clear()
                 self._detail_topic = None
                 self._configs_shown = None
-            title.update("No topic selected." if view else "")
+            self._update(title, "No topic selected." if view else "", layout=False)
             return
         if topic.name != self._detail_topic:
             parts.clear()
@@ -299,7 +353,7 @@ class TopicsPane(PaneMixin, Vertical):
         assert view is not None
         rows = partition_rows(topic, view.marks.get(topic.name))
         sync_rows(parts, PARTITION_COLUMNS, {str(r.partition): partition_cells(r) for r in rows})
-        title.update(self._title(topic.name, rows))
+        self._update(title, self._title(topic.name, rows), layout=False)
         self._render_configs(configs, topic.name, view)
 
     def _title(self, name: str, rows: tuple[PartitionRow, ...]) -> Text:
@@ -336,14 +390,22 @@ class TopicsPane(PaneMixin, Vertical):
             table.clear()
         sync_rows(table, CONFIG_COLUMNS, rows)
 
+    def _update(self, widget: Static, content: str | Text, layout: bool = True) -> None:
+        """Static.update lays the screen out again: skip it when nothing changed, and say so
+        when the widget's size cannot change (one line, full width)."""
+        if self._shown_text.get(widget.id or "") != content:
+            self._shown_text[widget.id or ""] = content
+            widget.update(content, layout=layout)
+
     # -- status -------------------------------------------------------------------------
 
     def render_status(self) -> None:
         view = self.view
         if view is None:
             return
-        shown = len(self._order)
-        internal = sum(1 for r in view.rows if r.internal)
+        shown = self.shown_count
+        self.model.prepare(view.rows)
+        internal = self.model.internal
         label = dict(COLUMNS)[self.sort_column]
         text = Text()
         text.append(f"{shown} of {len(view.rows)} topics", "bold")
@@ -353,14 +415,14 @@ class TopicsPane(PaneMixin, Vertical):
             text.append(f" · counts {age_text(max(0.0, self.clock() - view.marks_ts))} old")
         else:
             text.append(" · counting messages…")
-        self.query_one("#topics-status", Static).update(text)
+        self._update(self.query_one("#topics-status", Static), text, layout=False)
         notes = list(view.notes)
         for action in ("create", "configs"):
             if action in view.unavailable and not view.read_only:
                 notes.append(f"{action}: {view.unavailable[action]}")
         if view.read_only:
             notes.append("read-only mode: create, delete and add partitions are disabled")
-        self.query_one("#topics-notes", Static).update("\n".join(notes))
+        self._update(self.query_one("#topics-notes", Static), "\n".join(notes))
 
     # -- actions ------------------------------------------------------------------------
 
@@ -395,6 +457,7 @@ class TopicsPane(PaneMixin, Vertical):
         self.sort_column = COLUMN_KEYS[index]
         self.descending = self.sort_column != "name"
         self.render_view()
+        self._send_shown()
 
     def action_sort_reverse(self) -> None:
         self.descending = not self.descending
@@ -490,4 +553,3 @@ class TopicsPane(PaneMixin, Vertical):
         )
         if result.ok:
             self.post_message(SendCommand(Refresh()))
-
