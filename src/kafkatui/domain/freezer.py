@@ -13,7 +13,7 @@ from typing import ClassVar
 
 from kafkatui.domain.alerts import AlertEngine, AlertEvent, SensorStatus, Thresholds
 from kafkatui.domain.readings import Reading, RejectCounter, Rejection, RejectSummary
-from kafkatui.domain.series import Point, SensorSeries, downsample
+from kafkatui.domain.series import Point, SensorSeries, TimeSeries, downsample
 
 CHART_LINES = 6  # more sensors than this: the chart shows the top-N by deviation
 CHART_POINTS = 240  # per line, after downsampling
@@ -145,10 +145,10 @@ class FreezerBoard:
         )
 
 
-def _rate_span(series: object, now: float) -> float:
+def _rate_span(series: TimeSeries, now: float) -> float:
     """The last minute, or less for a sensor seen for less than a minute (so the rate is not
     understated while the app warms up)."""
-    first = next(iter(series), None)  # type: ignore[call-overload]
+    first = next(iter(series), None)
     if first is None:
         return 60.0
     return max(1.0, min(60.0, now - first[0]))
