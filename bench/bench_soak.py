@@ -1,0 +1,140 @@
+#!/usr/bin/env python3
+"""Soak (run by hand; prints figures, asserts nothing).
+
+`--minutes` (default 30) of 1k msgs/s (`kafkatui simulate`: 100 sensors x 10/s, anomalies on) into a
+3-partition topic on a 1-broker test bed, a consumer group (kcat -G) reading behind it, and the whole
+dashboard (real Worker with every service, headless app) watching. At half time the broker is
+killed and restarted. Reported: RSS of the dashboard process each minute and its growth from the
+first sample after warm-up to the end (target <= 10 %); unhandled errors (app error panel, ERROR
+lines in the log); after the restart, whether the freezer readings equal the topic's record count
+(none lost, none doubled) and whether the lag shown equals ConsumerGroupCommand's for the group.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import kafka_testbed as tb  # noqa: E402
+
+from kafkatui.domain.freezer import FreezerView  # noqa: E402
+from kafkatui.domain.groups import GroupsView  # noqa: E402
+from kafkatui.kafka.services import DashboardOptions, dashboard_services  # noqa: E402
+from kafkatui.kafka.worker import Worker  # noqa: E402
+from kafkatui.logs import setup_logging  # noqa: E402
+from kafkatui.settings import Settings  # noqa: E402
+from kafkatui.tui.app import KafkaTuiApp  # noqa: E402
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def high_watermarks(bootstrap: str, topic: str) -> int:
+    r = tb.run_tool("GetOffsetShell", ["--bootstrap-server", bootstrap, "--topic", topic])
+    return sum(int(line.rsplit(":", 1)[1]) for line in r.stdout.split() if line.count(":") >= 2)
+
+
+def tool_lag(bootstrap: str, group: str) -> int:
+    r = tb.run_tool("ConsumerGroupCommand", ["--bootstrap-server", bootstrap, "--describe", "--group", group])
+    total = 0
+    for line in r.stdout.splitlines():
+        parts = line.split()
+        if len(parts) >= 6 and parts[0] == group and re.fullmatch(r"\d+", parts[5] or ""):
+            total += int(parts[5])
+    return total
+
+
+async def soak(minutes: float) -> None:
+    cluster = tb.start_cluster(1, "bench-soak")
+    bs = cluster.bootstrap
+    print(f"broker {bs}", flush=True)
+    topic = f"soak-{uuid.uuid4().hex[:6]}"
+    group = f"soak-reader-{uuid.uuid4().hex[:6]}"
+    tb.run_tool("TopicCommand", ["--bootstrap-server", bs, "--create", "--topic", topic, "--partitions", "3"])
+    log_file = Path(f"/tmp/kafkatui-soak-{os.getpid()}.log")
+    env = {**os.environ, "KAFKATUI_LOG_FILE": str(log_file) + ".sim"}
+    sim = subprocess.Popen(
+        [sys.executable, "-m", "kafkatui", "simulate", "-b", bs, "-t", topic, "--sensors", "100", "--rate", "10",
+         "--acks", "all"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+    )
+    reader = subprocess.Popen(
+        ["kcat", "-b", bs, "-G", group, topic, "-q", "-X", "auto.offset.reset=earliest",
+         "-X", "fetch.max.bytes=2000", "-X", "max.partition.fetch.bytes=2000"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    settings = Settings(_env_file=None, bootstrap_servers=bs, topic=topic, groups=(group,), timeout=5.0)  # type: ignore[call-arg]
+    setup_logging(log_file, [])
+    services = dashboard_services(DashboardOptions(since=3600.0))
+    app = KafkaTuiApp(settings, worker_factory=lambda s, emit: Worker(s, emit, extra_services=services))
+    print("producer, reader and dashboard starting", flush=True)
+    samples: list[tuple[float, float]] = []
+    restarted = False
+    start = time.monotonic()
+    try:
+        async with app.run_test(size=(140, 40)) as pilot:
+            print("dashboard up", flush=True)
+            while (elapsed := time.monotonic() - start) < minutes * 60:
+                await pilot.pause(5.0)
+                if not samples or elapsed - samples[-1][0] >= 60:
+                    samples.append((elapsed, rss_mb()))
+                    print(f"{elapsed / 60:5.1f} min  RSS {samples[-1][1]:7.1f} MB", flush=True)
+                if not restarted and elapsed >= minutes * 30:
+                    print("killing the broker", flush=True)
+                    cluster.kill(1)
+                    await pilot.pause(10.0)
+                    cluster.start(1)
+                    print(f"broker back after {time.monotonic() - start - elapsed:.1f} s", flush=True)
+                    restarted = True
+            sim.terminate()
+            sim.wait(30)
+            await pilot.pause(8.0)
+            freezer = app._latest.get(FreezerView)
+            groups = app._latest.get(GroupsView)
+            total = high_watermarks(bs, topic)
+            reader.terminate()
+            reader.wait(10)
+            await pilot.pause(12.0)
+            groups = app._latest.get(GroupsView)
+            shown_lag = next((g.total_lag for g in groups.groups if g.group_id == group), None) if groups else None
+            lag = tool_lag(bs, group)
+            errors = list(app.errors)
+    finally:
+        sim.kill()
+        reader.kill()
+        cluster.stop()
+    warm = samples[1][1] if len(samples) > 1 else samples[0][1]
+    growth = (samples[-1][1] - warm) / warm * 100
+    log_errors = [ln for ln in log_file.read_text().splitlines() if " ERROR " in ln] if log_file.exists() else []
+    print(f"RSS after warm-up {warm:.1f} MB, at the end {samples[-1][1]:.1f} MB: growth {growth:+.1f} % (target <= 10 %)")
+    print(f"unhandled errors: {len(errors)} in the app, {len(log_errors)} ERROR lines in the log")
+    for line in log_errors[:5]:
+        print("   ", line[:200])
+    readings = freezer.readings + freezer.rejects.total if freezer else None
+    print(f"freezer readings {readings} vs records in the topic {total}: {'equal' if readings == total else 'DIFFERENT'}")
+    print(f"lag shown {shown_lag} vs ConsumerGroupCommand {lag}: {'equal' if shown_lag == lag else 'DIFFERENT'}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--minutes", type=float, default=30.0)
+    args = parser.parse_args()
+    asyncio.run(soak(args.minutes))
+
+
+if __name__ == "__main__":
+    main()
