@@ -43,6 +43,7 @@ def test_help_screen(snap_compare: Any) -> None:
         app.apply(canned.cluster())
         await pilot.press("question_mark")
         await pilot.pause()
+        await pilot.pause(0.3)  # focus and layout settle even on a loaded CI machine
 
     assert snap_compare(app, terminal_size=SIZE, run_before=open_help)
 

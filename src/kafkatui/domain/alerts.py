@@ -209,13 +209,19 @@ class AlertEngine:
         if state is None:
             state = _SensorState(arrived, reading.celsius)
             self._sensors[reading.sensor] = state
+        elif not state.active and not state.streaks:
+            # the hot path: nothing up, no streak, a reading inside the limits -> no event
+            limits = self._overrides.get(reading.sensor, self._defaults) if self._overrides else self._defaults
+            if limits.tmin <= reading.celsius <= limits.tmax:
+                if arrived > state.last_seen:
+                    state.last_seen = arrived
+                state.last_value = reading.celsius
+                return []
         events: list[AlertEvent] = []
 
         def emit(kind: AlertKind, raised: bool, value: float | None, limit: float | None) -> None:
             when = arrived if kind is AlertKind.STALE else reading.ts
-            event = AlertEvent(
-                kind, reading.sensor, raised, value, limit, when, reading.partition, reading.offset
-            )
+            event = AlertEvent(kind, reading.sensor, raised, value, limit, when, reading.partition, reading.offset)
             if raised:
                 state.active[kind] = event
             else:
@@ -285,9 +291,7 @@ class AlertEngine:
             return SensorStatus.STALE
         return SensorStatus.OK
 
-    def set_thresholds(
-        self, thresholds: Thresholds, sensor: str | None = None, *, now: float
-    ) -> list[AlertEvent]:
+    def set_thresholds(self, thresholds: Thresholds, sensor: str | None = None, *, now: float) -> list[AlertEvent]:
         """Change the defaults (`sensor=None`) or one sensor's override, live.
 
         Streaks restart under the new limits. An active alert that the last reading no

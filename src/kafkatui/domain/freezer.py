@@ -80,7 +80,10 @@ class FreezerBoard:
             return []
         self.readings += 1
         self.series.append(item.sensor, item.ts, item.celsius)
-        return self._logged(self.engine.observe(item, now))
+        events = self.engine.observe(item, now)
+        if events:
+            self.log.extend(events)
+        return events
 
     def tick(self, now: float) -> list[AlertEvent]:
         return self._logged(self.engine.tick(now))

@@ -89,6 +89,8 @@ DEFAULT_RULES = ParseRules()
 # Digits are spelled [0-9]: `\d` and float() also accept other scripts' digits.
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)(?:[eE][+-]?[0-9]+)?")
 _NOT_FINITE = re.compile(r"[+-]?(?:nan|inf|infinity)", re.IGNORECASE)
+_NUMBER_FULL = _NUMBER.fullmatch
+_json_decode = json.JSONDecoder().decode  # json.loads without its argument checks (text is str)
 
 # Epoch numbers above these are taken as ns, µs, ms (1e11 s is the year 5138).
 _EPOCH_DIVISORS = ((1e17, 1e9), (1e14, 1e6), (1e11, 1e3))
@@ -100,11 +102,9 @@ def parse_number(text: str) -> float | RejectReason:
     Only plain decimal notation is accepted: no thousands separators, no underscores.
     """
     t = text.strip()
-    if _NOT_FINITE.fullmatch(t):
-        return RejectReason.NOT_FINITE
-    if not _NUMBER.fullmatch(t):
-        return RejectReason.NOT_A_NUMBER
-    value = float(t.replace(",", "."))
+    if _NUMBER_FULL(t) is None:  # (the hot path: one regex for a good number)
+        return RejectReason.NOT_FINITE if _NOT_FINITE.fullmatch(t) else RejectReason.NOT_A_NUMBER
+    value = float(t.replace(",", ".") if "," in t else t)
     if not math.isfinite(value):  # 1e999
         return RejectReason.NOT_FINITE
     return value
@@ -119,32 +119,32 @@ def parse(
     rules: ParseRules = DEFAULT_RULES,
 ) -> Reading | Rejection:
     """Turn one record into a `Reading` or a `Rejection`. Never raises."""
-
-    def reject(reason: RejectReason, detail: str) -> Rejection:
-        return Rejection(reason, key, value, partition, offset, ts, detail)
-
     if value is None:
-        return reject(RejectReason.EMPTY, "tombstone (null value)")
+        return Rejection(RejectReason.EMPTY, key, value, partition, offset, ts, "tombstone (null value)")
     try:
         text = value.decode("utf-8").lstrip("\ufeff").strip()
     except UnicodeDecodeError:
-        return reject(RejectReason.NOT_UTF8, "value is not UTF-8 text")
+        return Rejection(RejectReason.NOT_UTF8, key, value, partition, offset, ts, "value is not UTF-8 text")
     if not text:
-        return reject(RejectReason.EMPTY, "empty value")
+        return Rejection(RejectReason.EMPTY, key, value, partition, offset, ts, "empty value")
 
     sensor: str | None = None
     when = ts
     if text[0] in "{[":
         try:
-            doc = json.loads(text)
+            doc = _json_decode(text)
         except (ValueError, RecursionError):
-            return reject(RejectReason.BAD_JSON, "looks like JSON but does not parse")
+            return Rejection(
+                RejectReason.BAD_JSON, key, value, partition, offset, ts, "looks like JSON but does not parse"
+            )
         if not isinstance(doc, dict):
-            return reject(RejectReason.MISSING_FIELD, "JSON array, not an object")
+            return Rejection(RejectReason.MISSING_FIELD, key, value, partition, offset, ts, "JSON array, not an object")
         raw_temp = _first(doc, rules.temp_fields)
         if raw_temp is None:
             fields = ", ".join(rules.temp_fields)
-            return reject(RejectReason.MISSING_FIELD, f"JSON object has none of: {fields}")
+            return Rejection(
+                RejectReason.MISSING_FIELD, key, value, partition, offset, ts, f"JSON object has none of: {fields}"
+            )
         number = _json_number(raw_temp)
         raw_sensor = _first(doc, rules.sensor_fields)
         if raw_sensor is not None:
@@ -154,25 +154,30 @@ def parse(
             when = _json_time(raw_time, ts)
     elif text[0] == '"':
         try:
-            inner = json.loads(text)
+            inner = _json_decode(text)
         except ValueError:
-            return reject(RejectReason.NOT_A_NUMBER, "not a number")
+            return Rejection(RejectReason.NOT_A_NUMBER, key, value, partition, offset, ts, "not a number")
         number = parse_number(inner) if isinstance(inner, str) else RejectReason.NOT_A_NUMBER
     else:
         number = parse_number(text)
 
     if isinstance(number, RejectReason):
         detail = "NaN or infinity" if number is RejectReason.NOT_FINITE else "not a number"
-        return reject(number, detail)
+        return Rejection(number, key, value, partition, offset, ts, detail)
     if not rules.sanity_min <= number <= rules.sanity_max:
-        return reject(
+        return Rejection(
             RejectReason.OUT_OF_SANITY,
+            key,
+            value,
+            partition,
+            offset,
+            ts,
             f"{number:g} °C is outside {rules.sanity_min:g}..{rules.sanity_max:g} °C",
         )
     if sensor is None and key:
         sensor = key.decode("utf-8", errors="backslashreplace").strip()
     if not sensor:
-        return reject(RejectReason.NO_SENSOR, "no sensor field and no record key")
+        return Rejection(RejectReason.NO_SENSOR, key, value, partition, offset, ts, "no sensor field and no record key")
     return Reading(sensor, number, when, partition, offset)
 
 
@@ -180,6 +185,8 @@ def _lookup(doc: dict[str, object], path: str) -> object | None:
     """`doc[path]`, or the dotted walk `doc[a][b][c]` for ``a.b.c``; None when absent."""
     if path in doc:
         return doc[path]
+    if "." not in path:
+        return None
     node: object = doc
     for part in path.split("."):
         if not isinstance(node, dict) or part not in node:

@@ -6,6 +6,8 @@ import math
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict, deque
 from collections.abc import Iterator, Sequence
+from itertools import islice
+from operator import itemgetter
 
 __all__ = ["BLOCKS", "SensorSeries", "Stats", "TimeSeries", "downsample", "sparkline"]
 
@@ -59,12 +61,14 @@ class TimeSeries:
 
     def window(self, since: float) -> list[Point]:
         """Points with ``ts >= since``, oldest first."""
-        start = bisect_left(self._points, since, key=_ts)
-        return [self._points[i] for i in range(start, len(self._points))]
+        points = self._points
+        start = bisect_left(points, since, key=_ts) if points and points[0][0] < since else 0
+        # islice, not points[i]: indexing a deque walks it from the nearer end each time
+        return list(islice(points, start, None)) if start else list(points)
 
     def stats(self, since: float) -> Stats | None:
         """(min, avg, max, count) of the points since `since`; None when there are none."""
-        values = [v for _, v in self.window(since)]
+        values = list(map(itemgetter(1), self.window(since)))
         if not values:
             return None
         return (min(values), math.fsum(values) / len(values), max(values), len(values))
@@ -130,12 +134,23 @@ def downsample(points: Sequence[Point], max_points: int) -> list[Point]:
     if len(points) <= max_points:
         return points
     buckets = max_points // 2
+    values = list(map(itemgetter(1), points))
+    n = len(points)
     out: list[Point] = []
     for b in range(buckets):
-        chunk = points[b * len(points) // buckets : (b + 1) * len(points) // buckets]
-        lo = min(range(len(chunk)), key=lambda i: chunk[i][1])
-        hi = max(range(len(chunk)), key=lambda i: chunk[i][1])
-        out.extend(chunk[i] for i in sorted({lo, hi}))
+        first, end = b * n // buckets, (b + 1) * n // buckets
+        chunk = values[first:end]
+        # the first lowest / highest, as min/max with a key would pick them
+        lo = chunk.index(min(chunk))
+        hi = chunk.index(max(chunk))
+        if lo == hi:
+            out.append(points[first + lo])
+        elif lo < hi:
+            out.append(points[first + lo])
+            out.append(points[first + hi])
+        else:
+            out.append(points[first + hi])
+            out.append(points[first + lo])
     return out
 
 

@@ -109,16 +109,20 @@ class FreezerFeed:
         self._sync_assignment(ctx)
         events: list[AlertEvent] = []
         if self.assigned:
+            # the hot path (hundreds of thousands a second): names bound locally
+            rules, add = self.rules, self.board.add
             for msg in self.consumer.consume(num_messages=BATCH, timeout=0):
                 err = msg.error()
                 if err is not None:
                     if err.code() != KafkaError._PARTITION_EOF:
                         log.warning("freezer consumer: %s", err.str())
                     continue
-                _, ts_ms = msg.timestamp()
+                ts_ms = msg.timestamp()[1]
                 ts = ts_ms / 1000.0 if ts_ms and ts_ms > 0 else now
-                item = parse(msg.key(), msg.value(), ts, msg.partition() or 0, msg.offset() or 0, self.rules)
-                events += self.board.add(item, now)
+                item = parse(msg.key(), msg.value(), ts, msg.partition() or 0, msg.offset() or 0, rules)
+                found = add(item, now)
+                if found:
+                    events += found
         if now >= self.next_tick:
             events += self.board.tick(now)
             self.next_tick = now + 1.0
@@ -182,8 +186,22 @@ class FreezerFeed:
         except Exception as exc:
             log.warning("offsets_for_times failed: %s", exc)
             return [TopicPartition(self.topic, p, OFFSET_BEGINNING) for p in partitions]
-        # -1: no record at or after the time -> start at the end
-        return [TopicPartition(self.topic, tp.partition, tp.offset if tp.offset >= 0 else OFFSET_END) for tp in found]
+        # -1: no record at or after the time -> start at the end *as of now*; OFFSET_END would be
+        # resolved later and skip what arrives in between
+        return [
+            TopicPartition(self.topic, tp.partition, tp.offset if tp.offset >= 0 else self._end_now(ctx, tp.partition))
+            for tp in found
+        ]
+
+    def _end_now(self, ctx: Context, partition: int) -> int:
+        try:
+            _, high = self.consumer.get_watermark_offsets(
+                TopicPartition(self.topic, partition), timeout=min(ctx.settings.timeout, 5.0), cached=False
+            )
+            return int(high)
+        except Exception as exc:
+            log.warning("high watermark lookup failed: %s", exc)
+            return OFFSET_END
 
     def _rewind(self, ctx: Context, seconds: float) -> None:
         if self.assigned:

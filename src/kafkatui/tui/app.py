@@ -131,7 +131,7 @@ class KafkaTuiApp(App[int]):
 
     def on_mount(self) -> None:
         self.theme = "textual-dark"
-        self.call_after_refresh(self.focus_pane)
+        self.focus_pane()  # now, not after a refresh: the first frame is the same on every machine
         self.set_interval(1.0, self._tick)
         if self._worker_factory is not None:
             self.worker = self._worker_factory(self.settings, self._post_from_worker)

@@ -13,6 +13,8 @@ import plotext as plt
 from rich.text import Text
 from textual.widget import Widget
 
+from kafkatui.domain.series import downsample
+
 Point = tuple[float, float]
 LINE_COLORS = ("cyan", "green", "yellow", "magenta", "orange", "white")
 
@@ -35,9 +37,14 @@ def build_chart(
     oldest = min((points[0][0] for _, points in lines if points), default=now - window)
     # while the data is younger than the window, show just the data (at least 30 s)
     shown = max(30.0, min(window, now - oldest))
+    # a braille cell is 2 dots wide: more points than 2 per column cannot show, and plotext's
+    # cost grows with the points (it joins each pair with a line); keep each bucket's extremes
+    most = 2 * max(width, 20)
     for index, (name, points) in enumerate(lines):
         if not points:
             continue
+        if len(points) > most:
+            points = downsample(points, most)
         xs = [ts - now for ts, _ in points]
         ys = [v for _, v in points]
         lows.append(min(ys))
@@ -62,6 +69,9 @@ class TemperatureChart(Widget):
     def __init__(self, id: str | None = None) -> None:
         super().__init__(id=id)
         self.data: tuple[Sequence[tuple[str, Sequence[Point]]], float, float, float, float] | None = None
+        # the last drawing: a repaint without new data or a new size (a pane switch, a resize
+        # of something else) reuses it instead of running plotext again
+        self._drawn: tuple[object, int, int, Text] | None = None
 
     def show(
         self,
@@ -77,6 +87,11 @@ class TemperatureChart(Widget):
     def render(self) -> Text:
         if self.data is None:
             return Text("No readings yet.", style="italic")
+        width, height = self.size.width, self.size.height
+        drawn = self._drawn
+        if drawn is not None and drawn[0] is self.data and drawn[1] == width and drawn[2] == height:
+            return drawn[3].copy()  # Text is mutable: hand out a copy, keep the original
         lines, now, window, tmin, tmax = self.data
-        text = build_chart(lines, now, window, tmin, tmax, self.size.width, self.size.height)
-        return Text.from_ansi(text, no_wrap=True)
+        text = Text.from_ansi(build_chart(lines, now, window, tmin, tmax, width, height), no_wrap=True)
+        self._drawn = (self.data, width, height, text)
+        return text.copy()
