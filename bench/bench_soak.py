@@ -26,7 +26,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import kafka_testbed as tb  # noqa: E402
-
 from kafkatui.domain.freezer import FreezerView  # noqa: E402
 from kafkatui.domain.groups import GroupsView  # noqa: E402
 from kafkatui.kafka.services import DashboardOptions, dashboard_services  # noqa: E402
@@ -68,14 +67,44 @@ async def soak(minutes: float) -> None:
     log_file = Path(f"/tmp/kafkatui-soak-{os.getpid()}.log")
     env = {**os.environ, "KAFKATUI_LOG_FILE": str(log_file) + ".sim"}
     sim = subprocess.Popen(
-        [sys.executable, "-m", "kafkatui", "simulate", "-b", bs, "-t", topic, "--sensors", "100", "--rate", "10",
-         "--acks", "all"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+        [
+            sys.executable,
+            "-m",
+            "kafkatui",
+            "simulate",
+            "-b",
+            bs,
+            "-t",
+            topic,
+            "--sensors",
+            "100",
+            "--rate",
+            "10",
+            "--acks",
+            "all",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
     )
     reader = subprocess.Popen(
-        ["kcat", "-b", bs, "-G", group, topic, "-q", "-X", "auto.offset.reset=earliest",
-         "-X", "fetch.max.bytes=2000", "-X", "max.partition.fetch.bytes=2000"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            "kcat",
+            "-b",
+            bs,
+            "-G",
+            group,
+            topic,
+            "-q",
+            "-X",
+            "auto.offset.reset=earliest",
+            "-X",
+            "fetch.max.bytes=2000",
+            "-X",
+            "max.partition.fetch.bytes=2000",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     settings = Settings(_env_file=None, bootstrap_servers=bs, topic=topic, groups=(group,), timeout=5.0)  # type: ignore[call-arg]
     setup_logging(log_file, [])
@@ -120,12 +149,16 @@ async def soak(minutes: float) -> None:
     warm = samples[1][1] if len(samples) > 1 else samples[0][1]
     growth = (samples[-1][1] - warm) / warm * 100
     log_errors = [ln for ln in log_file.read_text().splitlines() if " ERROR " in ln] if log_file.exists() else []
-    print(f"RSS after warm-up {warm:.1f} MB, at the end {samples[-1][1]:.1f} MB: growth {growth:+.1f} % (target <= 10 %)")
+    print(
+        f"RSS after warm-up {warm:.1f} MB, at the end {samples[-1][1]:.1f} MB: growth {growth:+.1f} % (target <= 10 %)"
+    )
     print(f"unhandled errors: {len(errors)} in the app, {len(log_errors)} ERROR lines in the log")
     for line in log_errors[:5]:
         print("   ", line[:200])
     readings = freezer.readings + freezer.rejects.total if freezer else None
-    print(f"freezer readings {readings} vs records in the topic {total}: {'equal' if readings == total else 'DIFFERENT'}")
+    print(
+        f"freezer readings {readings} vs records in the topic {total}: {'equal' if readings == total else 'DIFFERENT'}"
+    )
     print(f"lag shown {shown_lag} vs ConsumerGroupCommand {lag}: {'equal' if shown_lag == lag else 'DIFFERENT'}")
 
 
