@@ -147,3 +147,16 @@ def kcat() -> Kcat:
     if path is None:
         unavailable("neither kcat nor kafkacat is on PATH (apt-get install kcat)")
     return Kcat(path)
+
+
+def create_topic(
+    kafka_tool: ToolRunner, bootstrap: str, partitions: int = 3, rf: int = 1, prefix: str = "it"
+) -> str:
+    """A new uniquely named topic, created with Kafka's own TopicCommand (an independent peer)."""
+    import uuid
+
+    topic = f"{prefix}-{uuid.uuid4().hex[:8]}"
+    args = ["--bootstrap-server", bootstrap, "--create", "--topic", topic]
+    r = kafka_tool("TopicCommand", [*args, "--partitions", str(partitions), "--replication-factor", str(rf)])
+    assert r.returncode == 0, r.stderr
+    return topic

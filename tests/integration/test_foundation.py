@@ -6,37 +6,16 @@ import re
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 
 import pytest
 from textual.widgets import DataTable
 
 import kafka_testbed as tb
-from kafka_fixtures import ToolRunner
+from kafka_fixtures import ToolRunner, create_topic
 from kafkatui.domain.models import ClusterSnapshot, ConnectionState, Link
 from kafkatui.tui.app import KafkaTuiApp
 from worker_probe import probe_settings, start_worker
-
-
-def create_topic(kafka_tool: ToolRunner, bootstrap: str, partitions: int, rf: int = 1) -> str:
-    topic = f"it-{uuid.uuid4().hex[:8]}"
-    r = kafka_tool(
-        "TopicCommand",
-        [
-            "--bootstrap-server",
-            bootstrap,
-            "--create",
-            "--topic",
-            topic,
-            "--partitions",
-            str(partitions),
-            "--replication-factor",
-            str(rf),
-        ],
-    )
-    assert r.returncode == 0, r.stderr
-    return topic
 
 
 def describe(

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 import time
-import uuid
 from pathlib import Path
 
 import pytest
 
 import kafka_testbed as tb
-from kafka_fixtures import Kcat, ToolRunner
+from kafka_fixtures import Kcat, ToolRunner, create_topic
 from kafkatui.domain.alerts import AlertEvent, AlertKind
 from kafkatui.domain.freezer import FreezerView
 from kafkatui.domain.readings import RejectReason
@@ -20,23 +19,7 @@ from worker_probe import probe_settings, start_worker
 
 
 def make_topic(kafka_tool: ToolRunner, bootstrap: str, partitions: int = 3) -> str:
-    topic = f"freezer-{uuid.uuid4().hex[:8]}"
-    r = kafka_tool(
-        "TopicCommand",
-        [
-            "--bootstrap-server",
-            bootstrap,
-            "--create",
-            "--topic",
-            topic,
-            "--partitions",
-            str(partitions),
-            "--replication-factor",
-            "1",
-        ],
-    )
-    assert r.returncode == 0, r.stderr
-    return topic
+    return create_topic(kafka_tool, bootstrap, partitions, prefix="freezer")
 
 
 def produce(kcat: Kcat, bootstrap: str, topic: str, lines: list[str], *extra: str) -> None:

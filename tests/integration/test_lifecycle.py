@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import time
-import uuid
 
 import pytest
 
 import kafka_testbed as tb
-from kafka_fixtures import Kcat, ToolRunner
+from kafka_fixtures import Kcat, ToolRunner, create_topic
 from kafkatui.domain.freezer import FreezerView
 from kafkatui.domain.models import ClusterSnapshot, ConnectionState, Link
 from kafkatui.kafka.context import Context
@@ -17,23 +16,7 @@ from worker_probe import EventSink, probe_settings, start_worker
 
 
 def topic_with(kafka_tool: ToolRunner, bootstrap: str, partitions: int, rf: int) -> str:
-    topic = f"life-{uuid.uuid4().hex[:8]}"
-    r = kafka_tool(
-        "TopicCommand",
-        [
-            "--bootstrap-server",
-            bootstrap,
-            "--create",
-            "--topic",
-            topic,
-            "--partitions",
-            str(partitions),
-            "--replication-factor",
-            str(rf),
-        ],
-    )
-    assert r.returncode == 0, r.stderr
-    return topic
+    return create_topic(kafka_tool, bootstrap, partitions, rf, prefix="life")
 
 
 def produce(kcat: Kcat, bootstrap: str, topic: str, start: int, count: int) -> None:

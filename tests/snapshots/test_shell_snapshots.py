@@ -41,6 +41,7 @@ def test_help_screen(snap_compare: Any) -> None:
 
     async def open_help(pilot: Any) -> None:
         app.apply(canned.cluster())
+        await pilot.pause(0.3)  # the active tab's underline is placed after the first layout
         await pilot.press("question_mark")
         await pilot.pause()
         await pilot.pause(0.3)  # focus and layout settle even on a loaded CI machine
