@@ -71,6 +71,7 @@ def test_single_broker_killed_and_back(kafka1: tb.Cluster, kafka_tool: ToolRunne
 def test_one_of_three_brokers_killed_mid_stream(kafka3_faults: tb.Cluster, kafka_tool: ToolRunner, kcat: Kcat) -> None:
     bootstrap = kafka3_faults.bootstrap
     topic = topic_with(kafka_tool, bootstrap, 3, 3)
+    kafka3_faults.wait_healthy()  # a brand-new topic: every partition led, ISRs full, before we read
     settings = probe_settings(bootstrap, topic=topic, timeout=3.0)
 
     def feed(ctx: Context) -> FreezerFeed:
@@ -79,7 +80,12 @@ def test_one_of_three_brokers_killed_mid_stream(kafka3_faults: tb.Cluster, kafka
     worker, sink = start_worker(settings, feed)
     try:
         produce(kcat, bootstrap, topic, 0, 100)
-        sink.wait_for(FreezerView, lambda v: v.readings == 100)
+        try:
+            sink.wait_for(FreezerView, lambda v: v.readings == 100)
+        except AssertionError:
+            last = sink.latest(FreezerView)
+            print("last view:", last.readings if last else None, last.source if last else None)
+            raise
         kafka3_faults.kill(2)
         snap = sink.wait_for(ClusterSnapshot, lambda s: any(not b.up for b in s.brokers), timeout=20)
         assert [b.id for b in snap.brokers if not b.up] == [2]

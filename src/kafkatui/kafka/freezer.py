@@ -188,10 +188,15 @@ class FreezerFeed:
             return [TopicPartition(self.topic, p, OFFSET_BEGINNING) for p in partitions]
         # -1: no record at or after the time -> start at the end *as of now*; OFFSET_END would be
         # resolved later and skip what arrives in between
-        return [
-            TopicPartition(self.topic, tp.partition, tp.offset if tp.offset >= 0 else self._end_now(ctx, tp.partition))
-            for tp in found
-        ]
+        return [TopicPartition(self.topic, tp.partition, self._start_of(ctx, tp)) for tp in found]
+
+    def _start_of(self, ctx: Context, tp: TopicPartition) -> int:
+        if tp.error is not None:
+            # the lookup failed for this partition (a leader not ready on a new topic, say):
+            # show too much history rather than skip records
+            log.info("offsets_for_times for partition %d: %s", tp.partition, tp.error)
+            return OFFSET_BEGINNING
+        return int(tp.offset) if tp.offset >= 0 else self._end_now(ctx, tp.partition)
 
     def _end_now(self, ctx: Context, partition: int) -> int:
         try:
