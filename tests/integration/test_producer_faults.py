@@ -127,4 +127,3 @@ def test_acks_1_reports_what_it_lost_instead_of_claiming_success(
     # hole, which the guarantee text names). Only the newest reports are kept, so acknowledged-
     # then-lost can be counted exactly only among them: check what is checkable.
     assert lost_after_ack <= missing
-    assert view.failed == 0 or missing > 0 or duplicates >= 0  # failures are reported, never hidden
