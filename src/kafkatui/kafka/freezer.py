@@ -180,6 +180,8 @@ class FreezerFeed:
 
     def _offsets_since(self, ctx: Context, partitions: list[int], seconds: float) -> list[TopicPartition]:
         ts_ms = int((ctx.clock() - seconds) * 1000)
+        # the ends BEFORE the time lookup: whatever is appended after them is newer than `since`
+        self._ends_before = {p: self._end_now(ctx, p) for p in partitions}
         query = [TopicPartition(self.topic, p, ts_ms) for p in partitions]
         try:
             found = self.consumer.offsets_for_times(query, timeout=min(ctx.settings.timeout, 5.0))
@@ -196,7 +198,9 @@ class FreezerFeed:
             # show too much history rather than skip records
             log.info("offsets_for_times for partition %d: %s", tp.partition, tp.error)
             return OFFSET_BEGINNING
-        return int(tp.offset) if tp.offset >= 0 else self._end_now(ctx, tp.partition)
+        if tp.offset >= 0:
+            return int(tp.offset)
+        return self._ends_before.get(tp.partition, OFFSET_BEGINNING)
 
     def _end_now(self, ctx: Context, partition: int) -> int:
         try:
