@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import threading
 import time
 import uuid
@@ -26,7 +28,7 @@ from kafkatui.domain.groups import (
     ResetSpec,
     ResetTarget,
 )
-from kafkatui.domain.models import Refused
+from kafkatui.domain.models import Refused, WorkerError
 from kafkatui.kafka.groups import GroupsService
 from kafkatui.kafka.worker import Worker
 from kafkatui.settings import Settings
@@ -195,9 +197,7 @@ async def test_pane_rows_equal_the_tool_for_an_empty_group_and_a_live_one(
     async with app.run_test(size=(200, 50)) as pilot:
         app.action_pane("groups")
         ours_empty = await pane_rows(app, pilot, groups["empty"], lambda v: True)
-        ours_alive = await pane_rows(
-            app, pilot, groups["alive"], lambda v: (v.group(groups["alive"]).members or 0) > 0
-        )
+        ours_alive = await pane_rows(app, pilot, groups["alive"], lambda v: (v.group(groups["alive"]).members or 0) > 0)
         listed = app.query_one("#groups-list", DataTable)
         row = listed.get_row(groups["alive"])
         empty_row = listed.get_row(groups["empty"])
@@ -232,9 +232,27 @@ def test_followed_group_is_shown_even_when_it_does_not_exist(bed: Bed) -> None:
     assert g is not None and g.followed and g.error is not None and "does not exist" in g.error
 
 
-async def test_offset_reset_from_the_pane_is_confirmed_by_the_tool(
-    bed: Bed, kafka_tool: ToolRunner
-) -> None:
+def test_a_crashed_group_client_process_is_restarted_and_the_pane_says_so(bed: Bed, groups: dict[str, Any]) -> None:
+    group = groups["empty"]
+    worker, sink = start_worker(probe_settings(bed.bootstrap), GroupsService)
+    try:
+        before = sink.wait_for(GroupsView, lambda v: v.group(group) is not None, timeout=30)
+        service = next(s for s in worker.services if isinstance(s, GroupsService))
+        client = service.group_admin
+        old = client._proc.pid
+        os.kill(old, signal.SIGABRT)  # what librdkafka's failed assertion does to the process
+        sink.clear()
+        after = sink.wait_for(GroupsView, lambda v: any("crashed once" in n for n in v.notes), timeout=30)
+        new = client._proc.pid
+    finally:
+        worker.stop(1.0)
+    assert new != old and client.starts == 2
+    assert client.crashes[0].reason == "killed by SIGABRT"
+    assert after.group(group).total_lag == before.group(group).total_lag == 6  # p0 6 behind, p1 caught up
+    assert worker.services and not any(isinstance(e, WorkerError) for e in sink.events)
+
+
+async def test_offset_reset_from_the_pane_is_confirmed_by_the_tool(bed: Bed, kafka_tool: ToolRunner) -> None:
     group = bed.group("reset")
     commit(bed, group, {0: 8, 1: 9, 2: 10})
     app = app_with_worker(probe_settings(bed.bootstrap))

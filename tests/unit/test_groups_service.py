@@ -46,7 +46,9 @@ def description(gid: str, members: list[tuple[str, list[int]]], state: Any = Con
         type=ConsumerGroupType.CLASSIC,
         members=[
             SimpleNamespace(
-                member_id=mid, client_id=f"client-{mid}", host="/127.0.0.1",
+                member_id=mid,
+                client_id=f"client-{mid}",
+                host="/127.0.0.1",
                 assignment=SimpleNamespace(topic_partitions=[TopicPartition(T, p) for p in parts]),
             )
             for mid, parts in members
@@ -129,7 +131,7 @@ def make(admin: FakeAdmin, **settings: Any) -> tuple[Context, GroupsService, lis
     ctx = Context(canned.settings(**settings), events.append, lambda: clock[0], admin)  # type: ignore[arg-type]
     ctx.connected = True
     ctx.snapshot = canned.cluster()
-    return ctx, GroupsService(ctx, max_in_flight=2), events
+    return ctx, GroupsService(ctx, max_in_flight=2, group_admin=admin), events
 
 
 def run(ctx: Context, svc: GroupsService, now: float = canned.NOW, steps: int = 20) -> None:

@@ -26,12 +26,18 @@ LIBRDKAFKA_LOGGER = "kafkatui.librdkafka"
 INTERNAL_PREFIXES = ("__", "_schemas", "_confluent", "_connect")
 
 
-def base_config(settings: Settings) -> dict[str, Any]:
-    """Common librdkafka config: settings plus our logger so nothing reaches the terminal."""
-    conf: dict[str, Any] = settings.librdkafka_config()
-    conf["logger"] = logging.getLogger(LIBRDKAFKA_LOGGER)
+def plain_config(settings: Settings) -> dict[str, str]:
+    """The librdkafka properties (strings only; secrets revealed: give them only to a client)."""
+    conf = settings.librdkafka_config()
     # librdkafka's floor for this property is 1000 ms; a shorter --timeout still bounds our own waits
     conf.setdefault("socket.connection.setup.timeout.ms", str(max(1000, int(settings.timeout * 1000))))
+    return conf
+
+
+def base_config(settings: Settings) -> dict[str, Any]:
+    """Common librdkafka config: settings plus our logger so nothing reaches the terminal."""
+    conf: dict[str, Any] = plain_config(settings)
+    conf["logger"] = logging.getLogger(LIBRDKAFKA_LOGGER)
     return conf
 
 

@@ -1,8 +1,10 @@
 """Consumer groups service: lag refresh every `refresh_interval`, offset reset preview and apply.
 
-Nothing here blocks: every AdminClient call returns futures, and each piece of work is a
-generator that yields the futures it waits for; `poll` resumes it once one of them is done
-(librdkafka completes admin futures on its own background thread).
+Nothing here blocks: every admin call returns futures, and each piece of work is a generator
+that yields the futures it waits for; `poll` resumes it once one of them is done. The consumer-group
+calls (ListGroups, DescribeGroups, OffsetFetch, OffsetCommit) are answered by the group client
+process (group_client.py / group_child.py), because librdkafka can crash its process around them;
+ListOffsets uses the worker's own AdminClient.
 
 One refresh = ListGroups (unless refused) -> one DescribeGroups for every group -> OffsetFetch
 per group (one group per request, at most MAX_IN_FLIGHT at once) -> one batched ListOffsets
@@ -44,11 +46,14 @@ from kafkatui.domain.groups import (
     plan_reset,
     select_partitions,
 )
+from kafkatui.kafka import clients
 from kafkatui.kafka.context import Context
+from kafkatui.kafka.group_client import Crash, GroupClient, GroupClientCrash
 
 log = logging.getLogger("kafkatui.groups")
 
 MAX_IN_FLIGHT = 8  # concurrent OffsetFetch requests (one group each)
+CRASH_NOTE_SECONDS = 600.0  # how long the pane mentions a restart of the group client process
 MEMBER_COLUMNS = ("STATE", "PROTOCOL", "MEMBERS", "CONSUMER-ID", "HOST", "CLIENT-ID")
 
 Waiting = list["Future[Any]"]
@@ -57,6 +62,8 @@ Job = Generator[Waiting, None, None]
 
 def explain(exc: BaseException | KafkaError) -> str:
     """One human line for a refused or failed admin request."""
+    if isinstance(exc, GroupClientCrash):
+        return str(exc)
     err = exc if isinstance(exc, KafkaError) else (exc.args[0] if exc.args else None)
     if not isinstance(err, KafkaError):
         return f"{type(exc).__name__}: {exc}"
@@ -152,7 +159,11 @@ class _Running:
 class GroupsService:
     """Consumer-group lag for the Groups pane, and offset resets."""
 
-    def __init__(self, ctx: Context, *, max_in_flight: int = MAX_IN_FLIGHT) -> None:
+    def __init__(self, ctx: Context, *, max_in_flight: int = MAX_IN_FLIGHT, group_admin: Any = None) -> None:
+        # Consumer-group calls go to a child process (see group_child.py); ListOffsets stays here.
+        self.group_admin: Any = group_admin or GroupClient(
+            clients.plain_config(ctx.settings), ctx.settings.secret_values(), clock=ctx.clock
+        )
         self.tracker = GroupTracker()
         self.max_in_flight = max_in_flight
         self.refresh: _Running | None = None
@@ -202,8 +213,15 @@ class GroupsService:
                 log.info("groups refresh held: %s", held)
                 if held.startswith("group coordinator not available") and not self.tracker_has_data:
                     # a fresh cluster: no group has ever committed; say so instead of an empty table
-                    ctx.emit(self.tracker.update(now, [], {}, notes=[f"No consumer groups yet: {held}."],
-                                                 interval=ctx.settings.refresh_interval))
+                    ctx.emit(
+                        self.tracker.update(
+                            now,
+                            [],
+                            {},
+                            notes=[f"No consumer groups yet: {held}."],
+                            interval=ctx.settings.refresh_interval,
+                        )
+                    )
                 # otherwise the last view stays (the app marks it stale while the cluster is away)
             elif self.refresh is not None:
                 self.skipped += 1  # never two refreshes at once: a busy tick is skipped
@@ -223,6 +241,9 @@ class GroupsService:
         for running in (self.refresh, self.reset):
             if running is not None:
                 running.job.close()
+        closing = getattr(self.group_admin, "close", None)
+        if closing is not None:
+            closing()
 
     @property
     def busy(self) -> bool:
@@ -232,6 +253,9 @@ class GroupsService:
 
     def _advance(self, ctx: Context, running: _Running, now: float) -> bool:
         """Resume the job while something it waits for is done; True when it has finished."""
+        pump = getattr(self.group_admin, "pump", None)
+        if pump is not None:
+            pump()
         while not running.waiting or any(f.done() for f in running.waiting):
             try:
                 running.waiting = running.job.send(None)
@@ -241,7 +265,10 @@ class GroupsService:
                 ctx.report(running.what, exc)
                 return True
         if now <= running.deadline:
-            nap(running.waiting)
+            if getattr(self.group_admin, "waiting", False):
+                self.group_admin.wait(0.002)  # the child's answer wakes us; ListOffsets' at the next nap
+            else:
+                nap(running.waiting)
             return False
         running.job.close()
         log.warning("%s timed out", running.what)
@@ -257,8 +284,11 @@ class GroupsService:
         followed = tuple(dict.fromkeys(s.groups))
         notes: list[str] = []
 
-        listing = ctx.admin.list_consumer_groups(request_timeout=timeout)
+        crashes = len(self._crashes())
+        listing = self.group_admin.list_consumer_groups(request_timeout=timeout)
         yield from wait_all([listing])
+        if len(self._crashes()) != crashes:
+            return  # answers lost with the group client: the last view stays; the next refresh retries
         result, refused = _outcome(listing)
         listed: list[str] = []
         if result is not None:
@@ -278,6 +308,9 @@ class GroupsService:
         ids = sorted(set(listed) | set(followed))
 
         facts = yield from self._collect(ctx, ids)
+        if len(self._crashes()) != crashes:
+            return
+        notes.extend(self._crash_notes(ctx.clock()))
         described_refused = [f for f in facts if f.members is None and f.describe_error]
         unavailable: tuple[str, ...] = ()
         if described_refused:
@@ -308,12 +341,29 @@ class GroupsService:
         self.tracker_has_data = True
         ctx.emit(view)
 
+    def _crashes(self) -> list[Crash]:
+        return list(getattr(self.group_admin, "crashes", ()))
+
+    def _crash_notes(self, now: float) -> list[str]:
+        """Say so in the pane for a while after the group client process had to be restarted."""
+        crashes = self._crashes()
+        if not crashes or now - crashes[-1].at > CRASH_NOTE_SECONDS:
+            return []
+        last = crashes[-1]
+        at = time.strftime("%H:%M:%S", time.localtime(last.at))
+        times = f"{len(crashes)} times" if len(crashes) > 1 else "once"
+        return [
+            f"The group client process crashed {times}, last at {at} ({last.reason}); it was restarted by "
+            "itself. librdkafka aborts around coordinator changes (issue #4605), so group calls run apart "
+            "from the app."
+        ]
+
     def _collect(self, ctx: Context, ids: list[str]) -> Generator[Waiting, None, list[GroupFacts]]:
         """Describe every group (one request), then fetch offsets with a concurrency bound."""
         if not ids:
             return []
         timeout = ctx.settings.timeout
-        described = ctx.admin.describe_consumer_groups(ids, request_timeout=timeout)
+        described = self.group_admin.describe_consumer_groups(ids, request_timeout=timeout)
         yield from wait_all(described.values())
         base: dict[str, GroupFacts] = {}
         for gid in ids:
@@ -339,7 +389,7 @@ class GroupsService:
                 if request is None:
                     out[gid] = replace(base[gid], offsets_error=problem)
                     continue
-                inflight[gid] = ctx.admin.list_consumer_group_offsets([request], request_timeout=timeout)[gid]
+                inflight[gid] = self.group_admin.list_consumer_group_offsets([request], request_timeout=timeout)[gid]
             done = [gid for gid, f in inflight.items() if f.done()]
             if not done:
                 yield list(inflight.values())
@@ -463,7 +513,7 @@ class GroupsService:
         if not cmd.offsets:
             answer(False, "nothing to reset")
             return
-        described = ctx.admin.describe_consumer_groups([cmd.group], request_timeout=ctx.settings.timeout)
+        described = self.group_admin.describe_consumer_groups([cmd.group], request_timeout=ctx.settings.timeout)
         yield from wait_all(described.values())
         desc, error = _outcome(described[cmd.group])
         facts = (
@@ -475,10 +525,9 @@ class GroupsService:
         if refusal:
             answer(False, refusal)
             return
-        request = ConsumerGroupTopicPartitions(
-            cmd.group, [TopicPartition(t, p, o) for t, p, o in cmd.offsets]
-        )
-        future = ctx.admin.alter_consumer_group_offsets([request], request_timeout=ctx.settings.timeout)[cmd.group]
+        request = ConsumerGroupTopicPartitions(cmd.group, [TopicPartition(t, p, o) for t, p, o in cmd.offsets])
+        altered = self.group_admin.alter_consumer_group_offsets([request], request_timeout=ctx.settings.timeout)
+        future = altered[cmd.group]
         yield from wait_all([future])
         result, error = _outcome(future)
         if result is None:
@@ -491,4 +540,3 @@ class GroupsService:
         n = len(cmd.offsets)
         answer(True, f"Offsets of {n} partition{'s' * (n != 1)} of {cmd.group} reset.")
         self.next_refresh = 0.0  # show the new offsets now
-

@@ -1,0 +1,321 @@
+"""The app's side of the group client process (kafka/group_child.py).
+
+`GroupClient` offers the four consumer-group calls of `AdminClient` (list, describe, offsets,
+alter) with the same shapes: futures of objects carrying the attributes GroupsService reads.
+Nothing blocks: requests are written to the child's stdin, answers are read by `pump()` (called
+from the worker thread's poll) and complete the futures there.
+
+If the child dies (librdkafka aborts, see group_child.py), every pending future fails with
+`GroupClientCrash`, the crash is logged (secrets masked) and remembered in `crashes`, and the next
+request starts a fresh child.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import select
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future
+from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import IO, Any
+
+from confluent_kafka import ConsumerGroupState, ConsumerGroupType, KafkaError, KafkaException, TopicPartition
+
+from kafkatui.redact import redact
+
+log = logging.getLogger("kafkatui.groups")
+
+CHILD = [sys.executable, "-m", "kafkatui.kafka.group_child"]
+
+Decode = Callable[[Any], Any]
+
+
+class GroupClientCrash(RuntimeError):
+    """The group client process ended while a request was pending."""
+
+
+@dataclass(frozen=True)
+class Crash:
+    at: float  # wall clock
+    reason: str  # the child's last stderr line (librdkafka's assertion), masked
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
+
+
+def _failure(error: list[Any]) -> Exception:
+    code, text = error
+    return RuntimeError(text) if code is None else KafkaException(KafkaError(code, text))
+
+
+def _kafka_error(error: list[Any] | None) -> KafkaError | None:
+    return None if error is None else KafkaError(error[0] if error[0] is not None else KafkaError._FAIL, error[1])
+
+
+def _listing(data: dict[str, Any]) -> Any:
+    return SimpleNamespace(
+        valid=[SimpleNamespace(group_id=g) for g in data["valid"]],
+        errors=[_kafka_error(e) for e in data["errors"]],
+    )
+
+
+def _enum(kind: Any, name: str | None) -> Any:
+    try:
+        return kind[name] if name else None
+    except KeyError:
+        return SimpleNamespace(name=name)
+
+
+def _description(gid: str) -> Decode:
+    def decode(data: dict[str, Any]) -> Any:
+        return SimpleNamespace(
+            group_id=gid,
+            state=_enum(ConsumerGroupState, data["state"]),
+            type=_enum(ConsumerGroupType, data["type"]),
+            members=[
+                SimpleNamespace(
+                    member_id=member_id,
+                    host=host,
+                    client_id=client_id,
+                    assignment=SimpleNamespace(topic_partitions=[TopicPartition(t, p) for t, p in tps]),
+                )
+                for member_id, host, client_id, tps in data["members"]
+            ],
+        )
+
+    return decode
+
+
+def _partitions(gid: str) -> Decode:
+    def decode(data: list[list[Any]]) -> Any:
+        return SimpleNamespace(
+            group_id=gid,
+            topic_partitions=[
+                SimpleNamespace(topic=t, partition=p, offset=o, error=_kafka_error(e)) for t, p, o, e in data
+            ],
+        )
+
+    return decode
+
+
+class GroupClient:
+    """Consumer-group admin calls answered by a child process (started on first use)."""
+
+    def __init__(
+        self,
+        config: dict[str, str],
+        secrets: Iterable[str] = (),
+        command: list[str] | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._config = config
+        self._clock = clock
+        self._secrets = [s for s in secrets if s]
+        self._command = command or CHILD
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._stderr: IO[bytes] | None = None
+        self._buffer = b""
+        self._pending: dict[int, tuple[Future[Any], Decode]] = {}
+        self._next_id = 0
+        self.crashes: list[Crash] = []
+        self.starts = 0
+
+    # -- the AdminClient calls ------------------------------------------------------------
+
+    def list_consumer_groups(self, request_timeout: float) -> Future[Any]:
+        (future,) = self._request({"op": "list", "timeout": request_timeout}, [_listing])
+        return future
+
+    def describe_consumer_groups(self, group_ids: list[str], request_timeout: float) -> dict[str, Future[Any]]:
+        ids = list(dict.fromkeys(group_ids))
+        futures = self._request(
+            {"op": "describe", "timeout": request_timeout, "groups": ids}, [_description(g) for g in ids]
+        )
+        return dict(zip(ids, futures, strict=True))
+
+    def list_consumer_group_offsets(self, requests: list[Any], request_timeout: float) -> dict[str, Future[Any]]:
+        (group,) = requests  # one group per request, as librdkafka requires
+        tps = None if group.topic_partitions is None else [[tp.topic, tp.partition] for tp in group.topic_partitions]
+        return self._one("offsets", group.group_id, tps, request_timeout)
+
+    def alter_consumer_group_offsets(self, requests: list[Any], request_timeout: float) -> dict[str, Future[Any]]:
+        (group,) = requests
+        tps = [[tp.topic, tp.partition, tp.offset] for tp in group.topic_partitions]
+        return self._one("alter", group.group_id, tps, request_timeout)
+
+    def _one(self, op: str, gid: str, tps: list[list[Any]] | None, timeout: float) -> dict[str, Future[Any]]:
+        (future,) = self._request({"op": op, "timeout": timeout, "group": gid, "partitions": tps}, [_partitions(gid)])
+        return {gid: future}
+
+    # -- the worker thread's side ---------------------------------------------------------
+
+    @property
+    def waiting(self) -> bool:
+        return bool(self._pending)
+
+    @property
+    def running(self) -> bool:
+        return self._proc is not None and self._proc.poll() is None
+
+    def pump(self) -> None:
+        """Complete the futures whose answers have arrived; notice a dead child."""
+        proc = self._proc
+        if proc is None or proc.stdout is None:
+            return
+        eof = False
+        while True:
+            try:
+                chunk = os.read(proc.stdout.fileno(), 1 << 16)
+            except BlockingIOError:
+                break
+            if not chunk:
+                eof = True
+                break
+            self._buffer += chunk
+        *lines, self._buffer = self._buffer.split(b"\n")
+        for line in lines:
+            self._dispatch(line)
+        if eof:
+            self._died()
+
+    def wait(self, seconds: float) -> None:
+        """Sleep until an answer arrives or `seconds` pass (releases the GIL)."""
+        proc = self._proc
+        if proc is not None and proc.stdout is not None:
+            select.select([proc.stdout], [], [], seconds)
+
+    def close(self) -> None:
+        proc, self._proc = self._proc, None
+        if proc is None:
+            return
+        for stream in (proc.stdin, proc.stdout):
+            try:
+                if stream is not None:
+                    stream.close()
+            except OSError:
+                pass
+        try:
+            proc.wait(0.5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        if self._stderr is not None:
+            self._stderr.close()
+            self._stderr = None
+        self._fail_pending("the group client was closed")
+
+    # -- internals ------------------------------------------------------------------------
+
+    def _request(self, message: dict[str, Any], decoders: list[Decode]) -> list[Future[Any]]:
+        if not self.running:
+            if self._proc is not None:
+                self._died()  # noticed here before pump() saw it: still a crash to report
+            self._start()
+        futures: list[Future[Any]] = []
+        ids: list[int] = []
+        for decode in decoders:
+            future: Future[Any] = Future()
+            self._next_id += 1
+            self._pending[self._next_id] = (future, decode)
+            futures.append(future)
+            ids.append(self._next_id)
+        if message["op"] == "describe":
+            message["groups"] = [[i, g] for i, g in zip(ids, message["groups"], strict=True)]
+        else:
+            message["id"] = ids[0]
+        self._send(message)
+        return futures
+
+    def _send(self, message: dict[str, Any]) -> None:
+        proc = self._proc
+        assert proc is not None and proc.stdin is not None
+        try:
+            proc.stdin.write(json.dumps(message).encode() + b"\n")
+            proc.stdin.flush()
+        except (BrokenPipeError, OSError):
+            self._died()
+
+    def _start(self) -> None:
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed in _last_words / close)
+        proc = subprocess.Popen(
+            self._command,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self._stderr,
+            start_new_session=True,  # terminal signals (Ctrl-C, Ctrl-Z) are the app's, not the child's
+        )
+        assert proc.stdin is not None and proc.stdout is not None
+        os.set_blocking(proc.stdout.fileno(), False)
+        proc.stdin.write(json.dumps({"config": self._config}).encode() + b"\n")
+        proc.stdin.flush()
+        self._proc = proc
+        self._buffer = b""
+        self.starts += 1
+        log.info("group client process %d started", proc.pid)
+
+    def _dispatch(self, line: bytes) -> None:
+        try:
+            message = json.loads(line)
+        except ValueError:
+            log.warning("group client: unreadable line %r", line[:200])
+            return
+        if "log" in message:
+            level, text = message["log"]
+            log.log(level, "group client: %s", redact(text, self._secrets))
+            return
+        entry = self._pending.pop(message.get("id"), None)
+        if entry is None:
+            return
+        future, decode = entry
+        if "error" in message:
+            future.set_exception(_failure(message["error"]))
+            return
+        try:
+            future.set_result(decode(message["ok"]))
+        except Exception as exc:  # a malformed answer fails its request, not the worker
+            future.set_exception(exc)
+
+    def _died(self) -> None:
+        proc, self._proc = self._proc, None
+        if proc is None:
+            return
+        try:
+            code = proc.wait(1.0)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            code = proc.wait()
+        ended = f"killed by {_signal_name(-code)}" if code < 0 else f"exit status {code}"
+        words = self._last_words()
+        reason = f"{words}; {ended}" if words else ended
+        self.crashes.append(Crash(self._clock(), reason))
+        log.warning("group client process %d ended unexpectedly: %s", proc.pid, reason)
+        self._fail_pending(f"the group client process stopped ({reason}); a new one starts on the next request")
+
+    def _last_words(self) -> str:
+        stderr, self._stderr = self._stderr, None
+        if stderr is None:
+            return ""
+        try:
+            stderr.seek(0, os.SEEK_END)
+            stderr.seek(max(0, stderr.tell() - 4096))
+            lines = [ln.strip() for ln in stderr.read().decode(errors="replace").splitlines() if ln.strip()]
+        finally:
+            stderr.close()
+        return redact(lines[-1][:300], self._secrets) if lines else ""
+
+    def _fail_pending(self, why: str) -> None:
+        pending, self._pending = self._pending, {}
+        for future, _ in pending.values():
+            if not future.done():
+                future.set_exception(GroupClientCrash(why))

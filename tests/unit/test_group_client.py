@@ -1,0 +1,138 @@
+"""GroupClient against scripted child processes: answers decoded, a crash fails the pending requests,
+is remembered with the child's last words (secrets masked) and the next request starts a new child."""
+
+from __future__ import annotations
+
+import sys
+import time
+from concurrent.futures import Future
+from pathlib import Path
+from typing import Any
+
+import pytest
+from confluent_kafka import ConsumerGroupState, ConsumerGroupTopicPartitions, KafkaError, KafkaException, TopicPartition
+
+from kafkatui.kafka.group_client import GroupClient, GroupClientCrash
+
+SECRET = "s3cr3t-canary-pw"
+
+# A stand-in for group_child.py: answers from a script, and aborts like librdkafka when asked.
+FAKE_CHILD = r"""
+import json, os, sys
+config = json.loads(sys.stdin.readline())["config"]
+def send(m):
+    sys.stdout.write(json.dumps(m) + "\n"); sys.stdout.flush()
+for line in sys.stdin:
+    r = json.loads(line)
+    if r["op"] == "list":
+        send({"log": [30, "connected with sasl.password=" + config["sasl.password"]]})
+        send({"id": r["id"], "ok": {"valid": ["g1", "g2"], "errors": [[-185, "broker 2 timed out"]]}})
+    elif r["op"] == "describe":
+        for fid, gid in r["groups"]:
+            if gid == "bad":
+                send({"id": fid, "error": [16, "Broker: Not coordinator"]})
+            else:
+                send({"id": fid, "ok": {"state": "STABLE", "type": "CLASSIC",
+                      "members": [["m1", "/10.0.0.1", "c1", [["t", 0], ["t", 1]]]]}})
+    elif r["op"] == "offsets" and r["group"] == "crash":
+        sys.stderr.write("rdkafka_queue.h:1: rd_kafka_enq_once_del_source: Assertion `eonce->refcnt > 0' failed "
+                         + config["sasl.password"] + "\n")
+        sys.stderr.flush()
+        os.abort()
+    elif r["op"] in ("offsets", "alter"):
+        send({"id": r["id"], "ok": [["t", 0, 42, None], ["t", 1, -1001, [3, "Broker: Unknown topic"]]]})
+"""
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> Any:
+    script = tmp_path / "fake_child.py"
+    script.write_text(FAKE_CHILD)
+    c = GroupClient(
+        {"bootstrap.servers": "x:9092", "sasl.password": SECRET}, [SECRET], command=[sys.executable, str(script)]
+    )
+    yield c
+    c.close()
+
+
+def settle(client: GroupClient, *futures: Future[Any], seconds: float = 10.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not all(f.done() for f in futures):
+        assert time.monotonic() < deadline, "no answer from the child"
+        client.wait(0.05)
+        client.pump()
+
+
+def test_answers_have_the_shapes_groups_service_reads(client: GroupClient, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level("INFO", logger="kafkatui.groups")
+    listing = client.list_consumer_groups(request_timeout=5)
+    described = client.describe_consumer_groups(["g1", "bad"], request_timeout=5)
+    offsets = client.list_consumer_group_offsets([ConsumerGroupTopicPartitions("g1")], request_timeout=5)["g1"]
+    settle(client, listing, *described.values(), offsets)
+
+    result = listing.result()
+    assert [g.group_id for g in result.valid] == ["g1", "g2"]
+    assert result.errors[0].code() == KafkaError._TIMED_OUT
+    desc = described["g1"].result()
+    assert desc.state is ConsumerGroupState.STABLE and desc.type.name == "CLASSIC"
+    (member,) = desc.members
+    assert (member.member_id, member.host, member.client_id) == ("m1", "/10.0.0.1", "c1")
+    assert [(tp.topic, tp.partition) for tp in member.assignment.topic_partitions] == [("t", 0), ("t", 1)]
+    with pytest.raises(KafkaException) as refused:
+        described["bad"].result()
+    assert refused.value.args[0].code() == KafkaError.NOT_COORDINATOR
+    ok, missing = offsets.result().topic_partitions
+    assert (ok.topic, ok.partition, ok.offset, ok.error) == ("t", 0, 42, None)
+    assert missing.error.code() == KafkaError.UNKNOWN_TOPIC_OR_PART
+    # the child's log lines reach the app's log, secrets masked
+    assert any("connected with sasl.password=" in r.getMessage() for r in caplog.records)
+    assert SECRET not in caplog.text
+    assert client.starts == 1 and client.crashes == []
+
+
+def test_alter_sends_the_offsets(client: GroupClient) -> None:
+    request = ConsumerGroupTopicPartitions("g1", [TopicPartition("t", 0, 7)])
+    future = client.alter_consumer_group_offsets([request], request_timeout=5)["g1"]
+    settle(client, future)
+    assert future.result().topic_partitions[0].offset == 42
+
+
+def test_a_crash_fails_pending_requests_and_the_next_request_restarts(
+    client: GroupClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("INFO", logger="kafkatui.groups")
+    first = client.list_consumer_groups(request_timeout=5)
+    settle(client, first)
+    doomed = client.list_consumer_group_offsets([ConsumerGroupTopicPartitions("crash")], request_timeout=5)["crash"]
+    settle(client, doomed)
+
+    with pytest.raises(GroupClientCrash) as crash:
+        doomed.result()
+    assert "eonce->refcnt > 0" in str(crash.value) and "killed by SIGABRT" in str(crash.value)
+    (recorded,) = client.crashes
+    assert "Assertion" in recorded.reason and SECRET not in recorded.reason
+    assert SECRET not in caplog.text and "ended unexpectedly" in caplog.text
+    assert not client.running
+
+    again = client.list_consumer_groups(request_timeout=5)
+    settle(client, again)
+    assert [g.group_id for g in again.result().valid] == ["g1", "g2"]
+    assert client.starts == 2
+
+
+def test_the_config_never_appears_on_the_command_line(client: GroupClient) -> None:
+    future = client.list_consumer_groups(request_timeout=5)
+    proc = client._proc
+    assert proc is not None
+    cmdline = Path(f"/proc/{proc.pid}/cmdline").read_bytes()
+    environ = Path(f"/proc/{proc.pid}/environ").read_bytes()
+    assert SECRET.encode() not in cmdline and SECRET.encode() not in environ
+    settle(client, future)
+
+
+def test_close_fails_what_is_pending_and_ends_the_child(client: GroupClient) -> None:
+    future = client.list_consumer_groups(request_timeout=5)
+    proc = client._proc
+    client.close()
+    assert proc is not None and proc.poll() is not None
+    assert future.done()
