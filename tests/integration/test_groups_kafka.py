@@ -242,7 +242,7 @@ def test_a_crashed_group_client_process_is_restarted_and_the_pane_says_so(bed: B
         old = client._proc.pid
         os.kill(old, signal.SIGABRT)  # what librdkafka's failed assertion does to the process
         sink.clear()
-        after = sink.wait_for(GroupsView, lambda v: any("crashed once" in n for n in v.notes), timeout=30)
+        after = sink.wait_for(GroupsView, lambda v: any("restarted once" in n for n in v.notes), timeout=30)
         new = client._proc.pid
     finally:
         worker.stop(1.0)

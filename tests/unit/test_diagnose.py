@@ -162,3 +162,22 @@ def test_hinting_logger_forwards_every_line_and_reports_a_hint_once_a_second(
     assert all(e.code() == KafkaError._TRANSPORT and e.str().startswith("protocol mismatch") for e in errors)
     state = classify(errors[0].code(), errors[0].str(), 1.0)
     assert state.link is Link.UNREACHABLE and state.reason == errors[0].str()
+
+
+def test_a_single_close_at_the_first_request_is_not_a_mismatch() -> None:
+    """A broker being killed can drop one connection during ApiVersion: no TLS hint for that."""
+    errors: list[KafkaError] = []
+    now = [100.0]
+    logger = diagnose.HintingLogger(logging.getLogger("test.librdkafka"), errors.append, clock=lambda: now[0])
+    closed = _log(
+        "127.0.0.1:52087/1: Disconnected: connection closed by peer: receive 0 after POLLIN "
+        "(after 0ms in state APIVERSION_QUERY)"
+    )
+    refused = _log("127.0.0.1:52087/1: Connect to ipv4#127.0.0.1:52087 failed: Connection refused")
+    logger.log(logging.INFO, "%s [%s] %s", "FAIL", "rdkafka#producer-1", closed)
+    for _ in range(30):
+        now[0] += 0.5
+        logger.log(logging.ERROR, "%s [%s] %s", "FAIL", "rdkafka#producer-1", refused)
+    now[0] += 0.5
+    logger.log(logging.INFO, "%s [%s] %s", "FAIL", "rdkafka#producer-1", closed)  # 15.5 s later: not a repeat
+    assert errors == []

@@ -64,7 +64,7 @@ def settle(client: GroupClient, *futures: Future[Any], seconds: float = 10.0) ->
 
 
 def test_answers_have_the_shapes_groups_service_reads(client: GroupClient, caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level("INFO", logger="kafkatui.groups")
+    caplog.set_level("INFO")
     listing = client.list_consumer_groups(request_timeout=5)
     described = client.describe_consumer_groups(["g1", "bad"], request_timeout=5)
     offsets = client.list_consumer_group_offsets([ConsumerGroupTopicPartitions("g1")], request_timeout=5)["g1"]

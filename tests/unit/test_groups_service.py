@@ -4,6 +4,7 @@ restricted clusters, and refusals that the worker makes whatever the UI does."""
 from __future__ import annotations
 
 from concurrent.futures import Future
+from dataclasses import replace
 from types import SimpleNamespace
 from typing import Any
 
@@ -20,7 +21,9 @@ from kafkatui.domain.groups import (
     ResetSpec,
     ResetTarget,
 )
+from kafkatui.domain.models import WorkerError
 from kafkatui.kafka.context import Context
+from kafkatui.kafka.group_client import Crash, GroupClientCrash
 from kafkatui.kafka.groups import MEMBER_COLUMNS, GroupsService
 
 T = "freezer-temperatura"
@@ -264,3 +267,86 @@ def test_a_refresh_that_never_answers_times_out_and_the_next_one_runs() -> None:
     run(ctx, svc, canned.NOW + 10)  # past 2 * timeout + 1
     assert not svc.busy
     assert any("groups refresh" in getattr(e, "where", "") for e in events)
+
+
+def test_a_refresh_that_times_out_while_the_cluster_is_away_is_not_an_error(caplog: Any) -> None:
+    admin = FakeAdmin({"a": {0: 1}}, hold=True)
+    ctx, svc, events = make(admin, timeout=1.0)
+    run(ctx, svc)
+    ctx.connected = False  # the broker went away after the refresh started
+    run(ctx, svc, canned.NOW + 10)
+    assert not svc.busy
+    assert not any(isinstance(e, WorkerError) for e in events)
+    assert "while the cluster is unreachable" in caplog.text
+
+
+def test_a_group_client_crash_mid_refresh_keeps_the_last_view_and_the_next_one_says_so() -> None:
+    admin = FakeAdmin({"a": {0: 1}}, hold=True)
+    admin.crashes = []  # type: ignore[attr-defined]
+    admin.generation = 0  # type: ignore[attr-defined]
+    ctx, svc, events = make(admin)
+    run(ctx, svc)
+    assert svc.busy
+    admin.crashes.append(Crash(canned.NOW, "Assertion `eonce->refcnt > 0' failed; killed by SIGABRT"))  # type: ignore[attr-defined]
+    admin.generation += 1  # type: ignore[attr-defined]
+    for future, _ in admin.pending:
+        future.set_exception(GroupClientCrash("the group client process stopped"))
+    admin.pending.clear()
+    run(ctx, svc)
+    assert not svc.busy and views(events) == [] and not any(isinstance(e, WorkerError) for e in events)
+
+    admin.hold = False
+    run(ctx, svc, canned.NOW + 60)
+    (view,) = views(events)
+    assert view.group("a") is not None and view.group("a").total_lag == 99
+    (note,) = [n for n in view.notes if "group client" in n]
+    assert "restarted once" in note and "SIGABRT" in note
+    ctx.clock = lambda: canned.NOW + 601
+    run(ctx, svc, canned.NOW + 601)  # long after the crash, the note is gone
+    assert not any("group client" in n for n in views(events)[-1].notes)
+
+
+class ClosableAdmin(FakeAdmin):
+    """A FakeAdmin with GroupClient's process controls, recording each close."""
+
+    def __init__(self, groups: dict[str, dict[int, int]], *, stall: bool = False) -> None:
+        super().__init__(groups)
+        self.running = True
+        self.stall = stall
+        self.closed: list[str | None] = []
+
+    def close(self, why: str | None = None) -> None:
+        self.closed.append(why)
+        self.running = False
+
+    def describe_consumer_groups(self, ids: list[str], **kw: Any) -> dict[str, Future[Any]]:
+        if self.stall:
+            return {g: done(KafkaException(KafkaError(KafkaError._TIMED_OUT))) for g in ids}
+        return super().describe_consumer_groups(ids, **kw)
+
+
+def test_the_group_client_is_replaced_when_the_cluster_goes_away_or_brokers_change() -> None:
+    admin = ClosableAdmin({"a": {0: 1}})
+    ctx, svc, _ = make(admin)
+    run(ctx, svc)
+    assert admin.closed == []
+    ctx.connected = False
+    run(ctx, svc)
+    assert admin.closed == [None]  # once, not at every poll
+
+    admin.running = True
+    ctx.connected = True
+    ctx.snapshot = replace(canned.cluster(), brokers=canned.cluster().brokers[:-1])  # a broker left
+    run(ctx, svc, canned.NOW + 60)
+    assert admin.closed == [None, None]
+
+
+def test_a_group_client_that_only_times_out_while_the_cluster_answers_is_replaced() -> None:
+    admin = ClosableAdmin({"a": {0: 1}}, stall=True)
+    ctx, svc, events = make(admin)
+    run(ctx, svc)
+    assert admin.closed == []
+    run(ctx, svc, canned.NOW + 60)
+    (why,) = admin.closed
+    assert why is not None and "timed out 2 refreshes in a row" in why
+    assert views(events)[-1].group("a").error == "DescribeGroups: timed out"

@@ -30,6 +30,7 @@ _SASL_FAILED = re.compile(
 )
 
 HINT_INTERVAL = 1.0  # the same hint reaches error_cb at most once a second (librdkafka retries ~20/s)
+HINT_CONFIRM = 10.0  # a hint counts once seen twice within this many seconds (see HintingLogger)
 
 
 def split_broker(text: str) -> tuple[str, str, str]:
@@ -114,7 +115,9 @@ class HintingLogger:
     """The ``logger`` for a librdkafka client: forwards every line to ``target`` and reports
     protocol mismatches to ``on_error`` as ``KafkaError(_TRANSPORT, "protocol mismatch: ...")``.
 
-    librdkafka calls it on the thread that polls the client, like ``error_cb``.
+    librdkafka calls it on the thread that polls the client, like ``error_cb``. A hint is reported
+    only when its line comes back within HINT_CONFIRM seconds: a real mismatch repeats at every
+    reconnect, while a broker that is shutting down can close one connection in the same way once.
     """
 
     def __init__(
@@ -127,6 +130,7 @@ class HintingLogger:
         self.on_error = on_error
         self.clock = clock
         self._last: tuple[str, float] | None = None
+        self._first: tuple[str, float] | None = None  # a hint seen once, not yet confirmed
 
     def log(self, level: int, msg: str, *args: Any, **kwargs: Any) -> None:
         self.target.log(level, msg, *args, **kwargs)
@@ -135,6 +139,9 @@ class HintingLogger:
         if hint is None:
             return
         now = self.clock()
+        if self._first is None or self._first[0] != hint or now - self._first[1] > HINT_CONFIRM:
+            self._first = (hint, now)
+            return
         if self._last is not None and self._last[0] == hint and now - self._last[1] < HINT_INTERVAL:
             return
         self._last = (hint, now)

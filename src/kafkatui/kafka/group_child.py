@@ -102,12 +102,31 @@ def handle(admin: AdminClient, request: dict[str, Any], send: Send) -> None:
 
 
 class _Forward(logging.Handler):
+    """librdkafka's log lines to the app's log; the same line at most every REPEAT_SECONDS."""
+
+    REPEAT_SECONDS = 30.0
+
     def __init__(self, send: Send) -> None:
         super().__init__()
         self.send = send
+        self.sent: dict[str, float] = {}
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.send({"log": [record.levelno, record.getMessage()]})
+        text = record.getMessage()
+        key = text.split("]: ", 1)[-1]  # without the thread name, which varies
+        last = self.sent.get(key)
+        if last is not None and record.created - last < self.REPEAT_SECONDS:
+            return
+        if len(self.sent) > 256:
+            self.sent.clear()
+        self.sent[key] = record.created
+        self.send({"log": [record.levelno, text]})
+
+
+def _serve_events(admin: AdminClient) -> None:
+    """Poll the client for ever: its log lines wait on a queue that only poll() empties."""
+    while True:
+        admin.poll(0.5)
 
 
 def serve(lines: TextIO, out: TextIO) -> None:
@@ -132,6 +151,7 @@ def serve(lines: TextIO, out: TextIO) -> None:
     logger.addHandler(_Forward(send))
     conf["logger"] = logger
     admin = AdminClient(conf)
+    threading.Thread(target=_serve_events, args=(admin,), name="events", daemon=True).start()
     for line in lines:
         request = json.loads(line)
         try:

@@ -29,9 +29,11 @@ from typing import IO, Any
 
 from confluent_kafka import ConsumerGroupState, ConsumerGroupType, KafkaError, KafkaException, TopicPartition
 
+from kafkatui.kafka.clients import LIBRDKAFKA_LOGGER
 from kafkatui.redact import redact
 
 log = logging.getLogger("kafkatui.groups")
+librdkafka_log = logging.getLogger(LIBRDKAFKA_LOGGER)  # the child's librdkafka lines go where the app's go
 
 CHILD = [sys.executable, "-m", "kafkatui.kafka.group_child"]
 
@@ -129,8 +131,9 @@ class GroupClient:
         self._buffer = b""
         self._pending: dict[int, tuple[Future[Any], Decode]] = {}
         self._next_id = 0
-        self.crashes: list[Crash] = []
+        self.crashes: list[Crash] = []  # unexpected ends and replacements, to report
         self.starts = 0
+        self.generation = 0  # +1 each time a child goes away: answers pending then are lost
 
     # -- the AdminClient calls ------------------------------------------------------------
 
@@ -196,24 +199,31 @@ class GroupClient:
         if proc is not None and proc.stdout is not None:
             select.select([proc.stdout], [], [], seconds)
 
-    def close(self) -> None:
+    def close(self, why: str | None = None) -> None:
+        """End the child now (pending requests fail). With `why`, it counts as a restart to report:
+        the service gives up on a child that stopped answering."""
         proc, self._proc = self._proc, None
         if proc is None:
             return
+        self.generation += 1
         for stream in (proc.stdin, proc.stdout):
             try:
                 if stream is not None:
                     stream.close()
             except OSError:
                 pass
+        proc.kill()  # nothing in it is worth waiting for; librdkafka may be stuck
         try:
             proc.wait(0.5)
         except subprocess.TimeoutExpired:
-            proc.kill()
+            log.warning("group client process %d did not end", proc.pid)
         if self._stderr is not None:
             self._stderr.close()
             self._stderr = None
-        self._fail_pending("the group client was closed")
+        if why is not None:
+            self.crashes.append(Crash(self._clock(), why))
+            log.warning("group client process %d replaced: %s", proc.pid, why)
+        self._fail_pending(f"the group client was stopped ({why or 'closed'})")
 
     # -- internals ------------------------------------------------------------------------
 
@@ -272,7 +282,7 @@ class GroupClient:
             return
         if "log" in message:
             level, text = message["log"]
-            log.log(level, "group client: %s", redact(text, self._secrets))
+            librdkafka_log.log(level, "group client: %s", redact(text, self._secrets))
             return
         entry = self._pending.pop(message.get("id"), None)
         if entry is None:
@@ -290,6 +300,7 @@ class GroupClient:
         proc, self._proc = self._proc, None
         if proc is None:
             return
+        self.generation += 1
         try:
             code = proc.wait(1.0)
         except subprocess.TimeoutExpired:

@@ -54,6 +54,7 @@ log = logging.getLogger("kafkatui.groups")
 
 MAX_IN_FLIGHT = 8  # concurrent OffsetFetch requests (one group each)
 CRASH_NOTE_SECONDS = 600.0  # how long the pane mentions a restart of the group client process
+STALL_LIMIT = 2  # refreshes whose every DescribeGroups timed out before the group client is replaced
 MEMBER_COLUMNS = ("STATE", "PROTOCOL", "MEMBERS", "CONSUMER-ID", "HOST", "CLIENT-ID")
 
 Waiting = list["Future[Any]"]
@@ -173,6 +174,7 @@ class GroupsService:
         self.brokers_seen: frozenset[int] | None = None  # live broker ids at the last refresh
         self.brokers_changed = float("-inf")  # when that set last changed
         self.tracker_has_data = False
+        self.stalls = 0  # refreshes in a row whose DescribeGroups all timed out (see _watch_for_stall)
 
     # -- Service ------------------------------------------------------------------------
 
@@ -206,6 +208,8 @@ class GroupsService:
         return False
 
     def poll(self, ctx: Context, now: float) -> None:
+        if not ctx.connected:
+            self._recycle("the cluster is unreachable")
         if now >= self.next_refresh and ctx.connected:
             self.next_refresh = now + ctx.settings.refresh_interval
             held = self._coordinator_hold(ctx)
@@ -229,7 +233,11 @@ class GroupsService:
                 limit = 2 * ctx.settings.timeout + 1
 
                 def timed_out() -> None:
-                    ctx.report("groups refresh", TimeoutError(f"no answer within {limit:g} s"))
+                    if ctx.connected:
+                        ctx.report("groups refresh", TimeoutError(f"no answer within {limit:g} s"))
+                        self._count_stall(True)
+                    else:  # the cluster went away meanwhile: the header says so, the view is marked stale
+                        log.warning("groups refresh: no answer within %g s while the cluster is unreachable", limit)
 
                 self.refresh = _Running(self._refresh(ctx), now + limit, "groups refresh", timed_out)
         if self.refresh is not None and self._advance(ctx, self.refresh, now):
@@ -284,10 +292,10 @@ class GroupsService:
         followed = tuple(dict.fromkeys(s.groups))
         notes: list[str] = []
 
-        crashes = len(self._crashes())
+        generation = self._generation()
         listing = self.group_admin.list_consumer_groups(request_timeout=timeout)
         yield from wait_all([listing])
-        if len(self._crashes()) != crashes:
+        if self._generation() != generation:
             return  # answers lost with the group client: the last view stays; the next refresh retries
         result, refused = _outcome(listing)
         listed: list[str] = []
@@ -308,8 +316,9 @@ class GroupsService:
         ids = sorted(set(listed) | set(followed))
 
         facts = yield from self._collect(ctx, ids)
-        if len(self._crashes()) != crashes:
+        if self._generation() != generation:
             return
+        self._watch_for_stall(ctx, facts)
         notes.extend(self._crash_notes(ctx.clock()))
         described_refused = [f for f in facts if f.members is None and f.describe_error]
         unavailable: tuple[str, ...] = ()
@@ -344,6 +353,29 @@ class GroupsService:
     def _crashes(self) -> list[Crash]:
         return list(getattr(self.group_admin, "crashes", ()))
 
+    def _generation(self) -> int:
+        return int(getattr(self.group_admin, "generation", 0))
+
+    def _recycle(self, why: str) -> None:
+        """Replace the group client process before it can trip over the change (librdkafka aborts
+        when requests sent during an outage complete after the broker is back, #4605)."""
+        if getattr(self.group_admin, "running", False):
+            log.info("group client replaced: %s", why)
+            self.group_admin.close()
+
+    def _watch_for_stall(self, ctx: Context, facts: list[GroupFacts]) -> None:
+        """Replace a group client whose every DescribeGroups timed out twice while the cluster answered
+        (librdkafka can keep timing out after a coordinator change, whatever the broker says)."""
+        stalled = bool(facts) and ctx.connected and all("timed out" in (f.describe_error or "") for f in facts)
+        self._count_stall(stalled)
+
+    def _count_stall(self, stalled: bool) -> None:
+        self.stalls = self.stalls + 1 if stalled else 0
+        if self.stalls >= STALL_LIMIT and hasattr(self.group_admin, "close"):
+            self.stalls = 0
+            why = f"its requests timed out {STALL_LIMIT} refreshes in a row while the cluster answered"
+            self.group_admin.close(why)
+
     def _crash_notes(self, now: float) -> list[str]:
         """Say so in the pane for a while after the group client process had to be restarted."""
         crashes = self._crashes()
@@ -353,9 +385,8 @@ class GroupsService:
         at = time.strftime("%H:%M:%S", time.localtime(last.at))
         times = f"{len(crashes)} times" if len(crashes) > 1 else "once"
         return [
-            f"The group client process crashed {times}, last at {at} ({last.reason}); it was restarted by "
-            "itself. librdkafka aborts around coordinator changes (issue #4605), so group calls run apart "
-            "from the app."
+            f"The group client process was restarted {times}, last at {at}: {last.reason}. librdkafka can "
+            "abort or stall around coordinator changes (issue #4605), so group calls run apart from the app."
         ]
 
     def _collect(self, ctx: Context, ids: list[str]) -> Generator[Waiting, None, list[GroupFacts]]:
@@ -423,6 +454,7 @@ class GroupsService:
         now = ctx.clock()
         if self.brokers_seen is not None and up != self.brokers_seen:
             self.brokers_changed = now
+            self._recycle("the set of live brokers changed")
         self.brokers_seen = up
         if snapshot.is_mock:
             return None  # the mock's coordinator never moves
