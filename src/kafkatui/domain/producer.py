@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import ClassVar
 
+from kafkatui.domain import topic_names
 from kafkatui.domain.commands import Command
 from kafkatui.domain.partitioner import DEFAULT as DEFAULT_PARTITIONER
 from kafkatui.domain.partitioner import PARTITIONERS, predict
@@ -29,7 +30,6 @@ COMPRESSIONS = ("none", "gzip", "snappy", "lz4", "zstd")
 LINGER_MAX_MS = 900_000  # librdkafka's upper bound for linger.ms
 COUNT_MAX = 10_000_000
 RATE_MAX = 10_000_000.0
-TOPIC_MAX_LEN = 249
 CLIENT_MAX_BYTES_DEFAULT = 1_000_000  # librdkafka's default message.max.bytes
 REPORT_ROWS = 100  # delivery reports kept for the table
 
@@ -38,7 +38,6 @@ IDEMPOTENCE_WHY = (
     "batch it already has when every in-sync replica confirms each batch"
 )
 
-_TOPIC_CHARS = re.compile(r"^[A-Za-z0-9._-]+$")
 _PLACEHOLDER = re.compile(r"\{i(?:%(\d+))?\}")
 
 
@@ -301,16 +300,10 @@ def parse_headers(text: str) -> tuple[tuple[str, str], ...]:
 
 
 def check_topic_name(name: str) -> str | None:
-    """Why `name` cannot be a Kafka topic, or None."""
+    """Why `name` cannot be a Kafka topic, or None (Kafka's rules: domain/topic_names.py)."""
     if not name:
         return "empty: type a topic name (tab completes from the cluster's topics)"
-    if name in (".", ".."):
-        return f"{name!r} is not allowed as a topic name"
-    if len(name) > TOPIC_MAX_LEN:
-        return f"longer than Kafka's {TOPIC_MAX_LEN} characters"
-    if not _TOPIC_CHARS.match(name):
-        return f"{name!r} has characters Kafka does not allow (letters, digits, '.', '_', '-' only)"
-    return None
+    return topic_names.check_topic_name(name).error
 
 
 def json_error(text: str) -> str | None:
