@@ -141,16 +141,26 @@ def test_log_hint(line: str, expected: str | None) -> None:
     assert diagnose.log_hint(_log(line)) == expected
 
 
-def test_hinting_logger_forwards_every_line_and_reports_a_hint_once_a_second(
-    caplog: pytest.LogCaptureFixture,
-) -> None:
+def hinting() -> tuple[diagnose.HintingLogger, list[KafkaError], list[float]]:
+    """A HintingLogger on a hand-driven clock, and the errors it reports."""
     errors: list[KafkaError] = []
     now = [100.0]
     logger = diagnose.HintingLogger(logging.getLogger("test.librdkafka"), errors.append, clock=lambda: now[0])
-    line = _log(
-        "127.0.0.1:52087/bootstrap: Disconnected: connection closed by peer: receive 0 after POLLIN "
-        "(after 1ms in state APIVERSION_QUERY)"
+    return logger, errors, now
+
+
+def closed_at_first_request(broker_id: str, ms: int) -> str:
+    return _log(
+        f"127.0.0.1:52087/{broker_id}: Disconnected: connection closed by peer: receive 0 after POLLIN "
+        f"(after {ms}ms in state APIVERSION_QUERY)"
     )
+
+
+def test_hinting_logger_forwards_every_line_and_reports_a_hint_once_a_second(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    logger, errors, now = hinting()
+    line = closed_at_first_request("bootstrap", 1)
     with caplog.at_level(logging.INFO, logger="test.librdkafka"):
         for _ in range(20):  # librdkafka retries about 20 times a second
             logger.log(logging.INFO, "%s [%s] %s", "FAIL", "rdkafka#producer-1", line)
@@ -166,13 +176,8 @@ def test_hinting_logger_forwards_every_line_and_reports_a_hint_once_a_second(
 
 def test_a_single_close_at_the_first_request_is_not_a_mismatch() -> None:
     """A broker being killed can drop one connection during ApiVersion: no TLS hint for that."""
-    errors: list[KafkaError] = []
-    now = [100.0]
-    logger = diagnose.HintingLogger(logging.getLogger("test.librdkafka"), errors.append, clock=lambda: now[0])
-    closed = _log(
-        "127.0.0.1:52087/1: Disconnected: connection closed by peer: receive 0 after POLLIN "
-        "(after 0ms in state APIVERSION_QUERY)"
-    )
+    logger, errors, now = hinting()
+    closed = closed_at_first_request("1", 0)
     refused = _log("127.0.0.1:52087/1: Connect to ipv4#127.0.0.1:52087 failed: Connection refused")
     logger.log(logging.INFO, "%s [%s] %s", "FAIL", "rdkafka#producer-1", closed)
     for _ in range(30):
