@@ -20,6 +20,7 @@ import re
 import subprocess
 import sys
 import time
+import tracemalloc
 import uuid
 from pathlib import Path
 
@@ -75,8 +76,11 @@ def shown(app: KafkaTuiApp, group: str) -> str:
     return "no groups view" if row is None else f"{row.state}, lag {row.total_lag}, error {row.error}"
 
 
-async def soak(minutes: float) -> None:
-    cluster = tb.start_cluster(1, "bench-soak")
+async def soak(minutes: float, trace: bool = False) -> None:
+    if trace:
+        tracemalloc.start(5)
+    before = None
+    cluster = tb.start_cluster(1, f"bench-soak-{os.getpid()}")  # runs side by side never share a broker
     bs = cluster.bootstrap
     print(f"broker {bs}", flush=True)
     topic = f"soak-{uuid.uuid4().hex[:6]}"
@@ -140,12 +144,22 @@ async def soak(minutes: float) -> None:
                     print(f"{elapsed / 60:5.1f} min  RSS {samples[-1][1]:7.1f} MB", flush=True)
                 if not restarted and elapsed >= minutes * 30:
                     print(f"before the restart: shown {shown(app, group)}; tool {tool_lag(bs, group)}", flush=True)
+                    before = tracemalloc.take_snapshot() if trace else None
                     print("killing the broker", flush=True)
                     cluster.kill(1)
                     await pilot.pause(10.0)
                     cluster.start(1)
                     print(f"broker back after {time.monotonic() - start - elapsed:.1f} s", flush=True)
                     restarted = True
+                    if before is not None:
+                        await pilot.pause(30.0)
+                        print(f"RSS 30 s after the restart {rss_mb():.1f} MB; Python heap growth, largest first:")
+                        for stat in tracemalloc.take_snapshot().compare_to(before, "lineno")[:8]:
+                            print("   ", stat)
+                        import ctypes
+
+                        ctypes.CDLL("libc.so.6").malloc_trim(0)
+                        print(f"RSS after malloc_trim(0) {rss_mb():.1f} MB (freed memory the allocator kept)")
             # the reader stops first, so the group ends with a real lag (the records produced after it left)
             reader.terminate()
             reader.wait(10)
@@ -197,8 +211,9 @@ async def soak(minutes: float) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--minutes", type=float, default=30.0)
+    parser.add_argument("--trace", action="store_true", help="tracemalloc: where the Python heap grew at the restart")
     args = parser.parse_args()
-    asyncio.run(soak(args.minutes))
+    asyncio.run(soak(args.minutes, args.trace))
 
 
 if __name__ == "__main__":

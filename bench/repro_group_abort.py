@@ -107,6 +107,7 @@ def main() -> None:
     for kind in ("group", "other"):
         print(f"{kind} calls:", flush=True)
         r = subprocess.run([sys.executable, __file__, "--one", kind], capture_output=True, text=True, check=False)
+        tb.down(f"repro-{kind}")  # an aborted run could not stop its broker
         lines = (r.stdout + r.stderr).rstrip().splitlines()
         print("\n".join(lines[:4] + (["  ..."] if len(lines) > 8 else []) + lines[-3:] if len(lines) > 7 else lines))
         verdict = f"process ended by signal {-r.returncode}" if r.returncode < 0 else f"exit status {r.returncode}"
