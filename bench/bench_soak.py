@@ -79,6 +79,19 @@ def shown(app: KafkaTuiApp, group: str) -> str:
 async def soak(minutes: float, trace: bool = False) -> None:
     if trace:
         tracemalloc.start(5)
+        import threading
+
+        def watch_rss() -> None:  # every step of 1 MB or more, with its time
+            last = rss_mb()
+            t0 = time.monotonic()
+            while True:
+                time.sleep(0.5)
+                now = rss_mb()
+                if abs(now - last) >= 1.0:
+                    print(f"    [{time.monotonic() - t0:6.1f} s] RSS {last:.1f} -> {now:.1f} MB", flush=True)
+                    last = now
+
+        threading.Thread(target=watch_rss, daemon=True).start()
     before = None
     cluster = tb.start_cluster(1, f"bench-soak-{os.getpid()}")  # runs side by side never share a broker
     bs = cluster.bootstrap
@@ -145,9 +158,10 @@ async def soak(minutes: float, trace: bool = False) -> None:
                 if not restarted and elapsed >= minutes * 30:
                     print(f"before the restart: shown {shown(app, group)}; tool {tool_lag(bs, group)}", flush=True)
                     before = tracemalloc.take_snapshot() if trace else None
-                    print("killing the broker", flush=True)
+                    print(f"killing the broker at {time.monotonic() - start:.1f} s", flush=True)
                     cluster.kill(1)
                     await pilot.pause(10.0)
+                    print(f"starting the broker at {time.monotonic() - start:.1f} s", flush=True)
                     cluster.start(1)
                     print(f"broker back after {time.monotonic() - start - elapsed:.1f} s", flush=True)
                     restarted = True

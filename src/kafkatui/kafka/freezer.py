@@ -18,11 +18,18 @@ from kafkatui.domain.freezer import FreezerBoard
 from kafkatui.domain.readings import ParseRules, parse
 from kafkatui.kafka import clients
 from kafkatui.kafka.context import Context
+from kafkatui.memory import release_free_memory
 
 log = logging.getLogger("kafkatui.freezer")
 
 VIEW_EVERY = 0.33  # seconds between views sent to the UI (about 3 Hz)
 BATCH = 5000
+# librdkafka prefetches up to 64 MB per consumer by default; after an outage the catch-up burst
+# filled it and the process kept the memory (RSS +10 MB for good in the soak). 8 MB still holds
+# far more than a batch.
+FETCH_BOUNDS = {"queued.max.messages.kbytes": "8192"}
+BURST_BATCHES = 2  # full batches in a row that make a burst worth a trim
+TRIM_EVERY = 60.0  # at most one malloc_trim a minute, after a burst (see kafkatui.memory)
 
 
 class AlertLog:
@@ -79,9 +86,13 @@ class FreezerFeed:
                 "enable.partition.eof": False,
             }
         )
+        for key, value in FETCH_BOUNDS.items():
+            conf.setdefault(key, value)  # -X / --config still win
         self.consumer = Consumer(conf)
         self.board = FreezerBoard(self.topic, Thresholds(s.temp_min, s.temp_max), stale_after=s.stale_after)
         self.assigned: set[int] = set()
+        self.full_batches = 0  # consume() calls in a row that returned a whole BATCH
+        self.last_trim = float("-inf")
         self.next_view = 0.0
         self.next_tick = 0.0
         self.alert_log = AlertLog(alert_log) if alert_log else None
@@ -111,7 +122,9 @@ class FreezerFeed:
         if self.assigned:
             # the hot path (hundreds of thousands a second): names bound locally
             rules, add = self.rules, self.board.add
-            for msg in self.consumer.consume(num_messages=BATCH, timeout=0):
+            batch = self.consumer.consume(num_messages=BATCH, timeout=0)
+            self._after_burst(len(batch), now)
+            for msg in batch:
                 err = msg.error()
                 if err is not None:
                     if err.code() != KafkaError._PARTITION_EOF:
@@ -130,6 +143,21 @@ class FreezerFeed:
         if now >= self.next_view:
             ctx.emit(self.board.view(now))
             self.next_view = now + VIEW_EVERY
+
+    @property
+    def busy(self) -> bool:
+        """A full batch came: more is probably waiting (catch-up), so the worker should not nap."""
+        return self.full_batches > 0
+
+    def _after_burst(self, size: int, now: float) -> None:
+        if size >= BATCH:
+            self.full_batches += 1
+            return
+        if self.full_batches >= BURST_BATCHES and now - self.last_trim >= TRIM_EVERY:
+            self.last_trim = now
+            released = release_free_memory()
+            log.info("freezer caught up after %d full batches; memory released: %s", self.full_batches, released)
+        self.full_batches = 0
 
     def close(self, ctx: Context) -> None:
         try:
