@@ -24,10 +24,6 @@ log = logging.getLogger("kafkatui.freezer")
 
 VIEW_EVERY = 0.33  # seconds between views sent to the UI (about 3 Hz)
 BATCH = 5000
-# librdkafka prefetches up to 64 MB per consumer by default; after an outage the catch-up burst
-# filled it and the process kept the memory (RSS +10 MB for good in the soak). 8 MB still holds
-# far more than a batch.
-FETCH_BOUNDS = {"queued.max.messages.kbytes": "8192"}
 BURST_BATCHES = 2  # full batches in a row that make a burst worth a trim
 TRIM_EVERY = 60.0  # at most one malloc_trim a minute, after a burst (see kafkatui.memory)
 
@@ -86,8 +82,6 @@ class FreezerFeed:
                 "enable.partition.eof": False,
             }
         )
-        for key, value in FETCH_BOUNDS.items():
-            conf.setdefault(key, value)  # -X / --config still win
         self.consumer = Consumer(conf)
         self.board = FreezerBoard(self.topic, Thresholds(s.temp_min, s.temp_max), stale_after=s.stale_after)
         self.assigned: set[int] = set()
