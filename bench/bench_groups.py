@@ -45,6 +45,7 @@ from kafkatui.domain.groups import GroupsView  # noqa: E402
 from kafkatui.domain.models import ClusterSnapshot  # noqa: E402
 from kafkatui.kafka import clients  # noqa: E402
 from kafkatui.kafka.context import Context  # noqa: E402
+from kafkatui.kafka.group_client import GroupClient  # noqa: E402
 from kafkatui.kafka.groups import GroupsService  # noqa: E402
 from kafkatui.settings import Settings  # noqa: E402
 
@@ -104,6 +105,8 @@ class TimedAdmin:
 
     def __getattr__(self, name: str) -> Any:
         method = getattr(self._admin, name)
+        if not callable(method):  # GroupClient's `waiting`, `crashes`, ...
+            return method
 
         def call(*args: Any, **kwargs: Any) -> Any:
             self.marks.setdefault(name, time.perf_counter())
@@ -138,14 +141,17 @@ def service_path(settings: Settings, snapshot: ClusterSnapshot, runs: int) -> di
     ctx = Context(settings, events.append, time.time, timed)  # type: ignore[arg-type]
     ctx.connected = True
     ctx.snapshot = snapshot
-    service = GroupsService(ctx)
+    # the group calls go through the group client process, as in the app
+    group_client = GroupClient(clients.plain_config(settings), settings.secret_values())
+    timed_groups = TimedAdmin(group_client)
+    service = GroupsService(ctx, group_admin=timed_groups)
     reported, walls, updates = [], [], []
     phases: dict[str, list[float]] = {"list": [], "describe": [], "offsets": [], "list_offsets": []}
     view: GroupsView | None = None
     order = ["list_consumer_groups", "describe_consumer_groups", "list_consumer_group_offsets", "list_offsets"]
     for run in range(runs + 1):  # the first refresh warms up connections and is not counted
         service.next_refresh = 0.0
-        timed.marks = {}
+        timed.marks, timed_groups.marks = {}, {}
         before = len(events)
         t0 = time.perf_counter()
         while not any(isinstance(e, GroupsView) for e in events[before:]):
@@ -158,10 +164,12 @@ def service_path(settings: Settings, snapshot: ClusterSnapshot, runs: int) -> di
         reported.append(view.refresh_ms)
         walls.append(wall * 1000)
         updates.append(wall * 1000 - view.refresh_ms)
-        stamps = [timed.marks.get(k) for k in order] + [t0 + view.refresh_ms / 1000]
+        marks = {**timed.marks, **timed_groups.marks}
+        stamps = [marks.get(k) for k in order] + [t0 + view.refresh_ms / 1000]
         if all(s is not None for s in stamps):
             for name, a, b in zip(phases, stamps, stamps[1:], strict=False):
                 phases[name].append((b - a) * 1000)  # type: ignore[operator]
+    group_client.close()
     assert view is not None
     return {
         "groups": len(view.groups),
