@@ -200,9 +200,14 @@ async def test_status_rules_help() -> None:
     app, _ = make()
     async with app.run_test(size=(160, 40)) as pilot:
         app.action_pane("groups")
+        await pilot.pause()  # the pane switch settles (focus moves with it) before the key
         app.query_one("#groups-list", DataTable).focus()
-        await pilot.press("i")
         await pilot.pause()
+        await pilot.press("i")
+        for _ in range(20):  # a loaded machine can take a few frames to push the screen
+            if isinstance(app.screen, GroupRulesScreen):
+                break
+            await pilot.pause(0.05)
         assert isinstance(app.screen, GroupRulesScreen)
         console = Console(width=120, record=True)
         console.print(rules_table())
