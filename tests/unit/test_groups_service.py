@@ -350,3 +350,13 @@ def test_a_group_client_that_only_times_out_while_the_cluster_answers_is_replace
     (why,) = admin.closed
     assert why is not None and "timed out 2 refreshes in a row" in why
     assert views(events)[-1].group("a").error == "DescribeGroups: timed out"
+
+
+def test_the_first_refresh_can_wait_for_the_first_frame() -> None:
+    admin = FakeAdmin({"a": {0: 1}})
+    ctx, _, events = make(admin)
+    svc = GroupsService(ctx, group_admin=admin, first_refresh_after=1.5)
+    run(ctx, svc, canned.NOW + 1.0)
+    assert admin.count("list") == 0 and views(events) == []
+    run(ctx, svc, canned.NOW + 1.6)
+    assert admin.count("list") == 1 and len(views(events)) == 1

@@ -160,7 +160,14 @@ class _Running:
 class GroupsService:
     """Consumer-group lag for the Groups pane, and offset resets."""
 
-    def __init__(self, ctx: Context, *, max_in_flight: int = MAX_IN_FLIGHT, group_admin: Any = None) -> None:
+    def __init__(
+        self,
+        ctx: Context,
+        *,
+        max_in_flight: int = MAX_IN_FLIGHT,
+        group_admin: Any = None,
+        first_refresh_after: float = 0.0,
+    ) -> None:
         # Consumer-group calls go to a child process (see group_child.py); ListOffsets stays here.
         self.group_admin: Any = group_admin or GroupClient(
             clients.plain_config(ctx.settings), ctx.settings.secret_values(), clock=ctx.clock
@@ -169,7 +176,7 @@ class GroupsService:
         self.max_in_flight = max_in_flight
         self.refresh: _Running | None = None
         self.reset: _Running | None = None
-        self.next_refresh = 0.0
+        self.next_refresh = ctx.clock() + first_refresh_after if first_refresh_after else 0.0
         self.skipped = 0
         self.brokers_seen: frozenset[int] | None = None  # live broker ids at the last refresh
         self.brokers_changed = float("-inf")  # when that set last changed

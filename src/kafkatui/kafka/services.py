@@ -12,6 +12,8 @@ from kafkatui.kafka.producer import ProducerService
 from kafkatui.kafka.topics import TopicsService
 from kafkatui.kafka.worker import ServiceFactory
 
+GROUPS_FIRST_REFRESH_AFTER = 1.5  # seconds after the worker starts
+
 
 @dataclass(frozen=True, slots=True)
 class DashboardOptions:
@@ -23,4 +25,8 @@ def dashboard_services(options: DashboardOptions) -> tuple[ServiceFactory, ...]:
     def freezer(ctx: Context) -> Service:
         return FreezerFeed(ctx, since=options.since, alert_log=options.alert_log)
 
-    return (freezer, TopicsService, GroupsService, ProducerService)
+    def groups(ctx: Context) -> Service:
+        # the group client process starts with the first refresh: not while the first frame is drawn
+        return GroupsService(ctx, first_refresh_after=GROUPS_FIRST_REFRESH_AFTER)
+
+    return (freezer, TopicsService, groups, ProducerService)
