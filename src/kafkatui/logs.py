@@ -5,12 +5,48 @@ from __future__ import annotations
 import logging
 import logging.handlers
 import os
-from collections.abc import Iterable
+import re
+import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from kafkatui.redact import RedactingFilter
 
 ROOT = "kafkatui"
+LIBRDKAFKA = "kafkatui.librdkafka"  # where every librdkafka client logs (kafka/clients.py)
+REPEAT_SECONDS = 30.0
+
+
+class RepeatFilter(logging.Filter):
+    """Drop a line logged less than REPEAT_SECONDS ago; when it is logged again it says how many were dropped.
+
+    While a broker is down librdkafka logs the refused connection from every client several times
+    a second (620 lines in a 30-second outage of the soak), which buries everything else.
+    """
+
+    # what changes between otherwise identical lines: the thread name and the time in a state
+    _VARYING = re.compile(r"\[thrd:[^\]]*\]: |\s*\(after \d+ms in state \w+[^)]*\)")
+
+    def __init__(self, seconds: float = REPEAT_SECONDS, clock: Callable[[], float] = time.monotonic) -> None:
+        super().__init__()
+        self.seconds = seconds
+        self.clock = clock
+        self.seen: dict[str, tuple[float, int]] = {}  # line -> (when last logged, dropped since)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        key = self._VARYING.sub("", message)
+        now = self.clock()
+        last, dropped = self.seen.get(key, (None, 0))
+        if last is not None and now - last < self.seconds:
+            self.seen[key] = (last, dropped + 1)
+            return False
+        if len(self.seen) > 512:
+            self.seen.clear()
+        self.seen[key] = (now, 0)
+        if dropped:
+            record.msg, record.args = f"{message} ({dropped} repeated lines not logged)", None
+        return True
 
 
 def default_log_path() -> Path:
@@ -40,4 +76,8 @@ def setup_logging(path: Path, secrets: Iterable[str], level: int = logging.INFO)
     file_handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     file_handler.addFilter(RedactingFilter(secrets))
     logger.addHandler(file_handler)
+    librdkafka = logging.getLogger(LIBRDKAFKA)
+    for old in [f for f in librdkafka.filters if isinstance(f, RepeatFilter)]:
+        librdkafka.removeFilter(old)
+    librdkafka.addFilter(RepeatFilter())
     return path

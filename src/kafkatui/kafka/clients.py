@@ -18,10 +18,11 @@ from kafkatui.domain.models import (
     TopicInfo,
 )
 from kafkatui.kafka import diagnose
+from kafkatui.logs import LIBRDKAFKA
 from kafkatui.redact import redact
 from kafkatui.settings import Settings, SettingsError
 
-LIBRDKAFKA_LOGGER = "kafkatui.librdkafka"
+LIBRDKAFKA_LOGGER = LIBRDKAFKA  # one name, defined where the log file is set up
 
 INTERNAL_PREFIXES = ("__", "_schemas", "_confluent", "_connect")
 
