@@ -39,8 +39,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from confluent_kafka import OFFSET_BEGINNING, TopicPartition  # noqa: E402
-from confluent_kafka.admin import AdminClient, NewTopic  # noqa: E402
+from confluent_kafka.admin import AdminClient  # noqa: E402
 
+from common import create_topic, measure_loop_lag  # noqa: E402
 from kafkatui.domain.alerts import AlertEvent, Thresholds  # noqa: E402
 from kafkatui.domain.freezer import FreezerBoard  # noqa: E402
 from kafkatui.domain.readings import Reading  # noqa: E402
@@ -54,14 +55,6 @@ def settings_for(bootstrap: str, topic: str) -> Settings:
     return Settings(_env_file=None, bootstrap_servers=bootstrap, topic=topic, refresh_interval=1.0)  # type: ignore[call-arg]
 
 
-def create_topic(bootstrap: str, partitions: int = 3) -> str:
-    topic = f"bench-freezer-{uuid.uuid4().hex[:8]}"
-    admin = AdminClient({"bootstrap.servers": bootstrap})
-    admin.create_topics([NewTopic(topic, partitions, 1)])[topic].result(30)
-    time.sleep(1.0)
-    return topic
-
-
 def rss_mb() -> float:
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -73,7 +66,7 @@ def rss_mb() -> float:
 
 
 def fill(bootstrap: str, count: int, fmt: str) -> str:
-    topic = create_topic(bootstrap)
+    topic = create_topic(bootstrap, "bench-freezer")
     rnd = random.Random(1)
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
         for i in range(count):
@@ -224,7 +217,7 @@ def ui_while_ingesting(bootstrap: str, rate: float, seconds: float, profile: boo
 
     from kafkatui.tui.app import KafkaTuiApp
 
-    topic = create_topic(bootstrap)
+    topic = create_topic(bootstrap, "bench-freezer")
     settings = settings_for(bootstrap, topic)
     feeds: list[FreezerFeed] = []
 
@@ -262,13 +255,6 @@ def ui_while_ingesting(bootstrap: str, rate: float, seconds: float, profile: boo
 
             idle = [await switch(k, p) for k, p in (("1", "cluster"), ("2", "freezer")) * 3]
             producer = start_producer(bootstrap, topic, rate, seconds, "plain")
-            expected = [time.perf_counter() + 0.05]
-
-            def tick() -> None:
-                now = time.perf_counter()
-                lags.append(max(0.0, now - expected[0]))
-                expected[0] = now + 0.05
-
             await pilot.pause(2.0)  # let the rate settle
             profiler: Any = None
             if profile:
@@ -276,7 +262,7 @@ def ui_while_ingesting(bootstrap: str, rate: float, seconds: float, profile: boo
 
                 profiler = Profiler(async_mode="disabled")
                 profiler.start()
-            timer = app.set_interval(0.05, tick)
+            timer = measure_loop_lag(app, lags)
             t_end = time.perf_counter() + seconds - 4
             while time.perf_counter() < t_end:
                 switches.append(await switch("1", "cluster"))
@@ -332,7 +318,7 @@ def chart(runs: int = 30) -> dict[str, float]:
 
 
 def alert_latency(bootstrap: str, rate: float, seconds: float) -> dict[str, float]:
-    topic = create_topic(bootstrap)
+    topic = create_topic(bootstrap, "bench-freezer")
     settings = settings_for(bootstrap, topic)
     feeds: list[FreezerFeed] = []
     lat: list[float] = []

@@ -36,6 +36,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
+
+from common import measure_loop_lag  # noqa: E402
+
 sys.path.insert(0, str(ROOT / "src"))
 
 from confluent_kafka import ConsumerGroupTopicPartitions, TopicPartition  # noqa: E402
@@ -217,14 +220,7 @@ def app_path(bootstrap: str, groups: int, seconds: float) -> dict[str, float]:
             await pilot.pause(0.5)
             shows.clear()
             refreshes.clear()
-            expected = [time.perf_counter() + 0.05]
-
-            def tick() -> None:
-                now = time.perf_counter()
-                lags.append(max(0.0, now - expected[0]))
-                expected[0] = now + 0.05
-
-            timer = app.set_interval(0.05, tick)
+            timer = measure_loop_lag(app, lags)
             await pilot.pause(seconds)
             timer.stop()
             await pilot.press("q")

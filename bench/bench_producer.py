@@ -29,6 +29,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
+from common import create_topic, measure_loop_lag  # noqa: E402
 from kafkatui.domain.models import ClusterSnapshot  # noqa: E402
 from kafkatui.domain.producer import (  # noqa: E402
     Configure,
@@ -44,18 +45,8 @@ from kafkatui.settings import Settings  # noqa: E402
 ACKS1 = ProducerConfig("1", False, "none", 5.0)
 
 
-def create_topic(bootstrap: str, partitions: int = 3) -> str:
-    from confluent_kafka.admin import AdminClient, NewTopic
-
-    topic = f"bench-producer-{uuid.uuid4().hex[:8]}"
-    admin = AdminClient({"bootstrap.servers": bootstrap})
-    admin.create_topics([NewTopic(topic, partitions, 1)])[topic].result(30)
-    time.sleep(1.0)
-    return topic
-
-
 def kcat_ceiling(bootstrap: str, count: int) -> float:
-    topic = create_topic(bootstrap)
+    topic = create_topic(bootstrap, "bench-producer")
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
         for i in range(count):
             f.write(f"sensor{i % 3}:-3.21\n")
@@ -74,7 +65,7 @@ def kcat_ceiling(bootstrap: str, count: int) -> float:
 
 
 def worker_path(bootstrap: str, count: int) -> dict[str, float]:
-    topic = create_topic(bootstrap)
+    topic = create_topic(bootstrap, "bench-producer")
     events: list[object] = []
     settings = Settings(_env_file=None, bootstrap_servers=bootstrap, refresh_interval=1.0)  # type: ignore[call-arg]
     worker = Worker(settings, events.append, extra_services=(ProducerService,))
@@ -116,7 +107,7 @@ def app_path(bootstrap: str, count: int) -> dict[str, float]:
     from kafkatui.tui.app import KafkaTuiApp
     from kafkatui.tui.panes.producer import ProducerPane
 
-    topic = create_topic(bootstrap)
+    topic = create_topic(bootstrap, "bench-producer")
     settings = Settings(_env_file=None, bootstrap_servers=bootstrap, topic=topic,  # type: ignore[call-arg]
                         refresh_interval=1.0, overrides={"acks": "1", "enable.idempotence": "false"})
 
@@ -151,14 +142,7 @@ def app_path(bootstrap: str, count: int) -> dict[str, float]:
                 return (time.perf_counter() - t0) / 2
 
             idle_switches = [await switch() for _ in range(3)]
-            expected = [time.perf_counter() + 0.05]
-
-            def tick() -> None:
-                now = time.perf_counter()
-                lags.append(max(0.0, now - expected[0]))
-                expected[0] = now + 0.05
-
-            timer = app.set_interval(0.05, tick)
+            timer = measure_loop_lag(app, lags)
             start = time.perf_counter()
             pane.action_send()
             while pane.view is None or pane.view.delivered + pane.view.failed < count:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from typing import Any
+
 from kafkatui.domain.models import (
     BrokerInfo,
     ClusterSnapshot,
@@ -13,6 +16,19 @@ from kafkatui.domain.models import (
 from kafkatui.settings import Settings
 
 NOW = 1_763_712_000.0  # 2025-11-21 08:00:00 UTC
+
+
+# environment names that Settings reads (the seed .env's names and KAFKATUI_*)
+SETTINGS_ENV_PREFIXES = ("KAFKATUI_", "SASL_", "SSL_", "MSK_", "TOPIC", "TEMP_")
+SETTINGS_ENV_NAMES = {"BOOTSTRAP_SERVERS", "KAFKA_BOOTSTRAP_SERVERS", "CLIENT_ID", "SECURITY_PROTOCOL", "STALE_AFTER"}
+
+
+def clear_settings_env(monkeypatch: Any) -> None:
+    """Remove every environment variable Settings would read (a pytest MonkeyPatch undoes it)."""
+    for name in list(os.environ):
+        upper = name.upper()
+        if upper.startswith(SETTINGS_ENV_PREFIXES) or upper in SETTINGS_ENV_NAMES:
+            monkeypatch.delenv(name)
 
 
 def clock() -> float:

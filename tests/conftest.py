@@ -30,7 +30,7 @@ def _restore_logging() -> Iterator[None]:
     test, so the next one's caplog still sees their records."""
     import logging
 
-    loggers = [logging.getLogger(name) for name in ("kafkatui", "kafkatui.librdkafka")]
+    loggers = [logging.getLogger(name) for name in ("kafkatui", "kafkatui.librdkafka", "kafkatui.metadata")]
     saved = [(lg.handlers[:], lg.filters[:], lg.propagate, lg.level) for lg in loggers]
     yield
     for lg, (handlers, filters, propagate, level) in zip(loggers, saved, strict=True):

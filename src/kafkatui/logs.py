@@ -14,6 +14,8 @@ from kafkatui.redact import RedactingFilter
 
 ROOT = "kafkatui"
 LIBRDKAFKA = "kafkatui.librdkafka"  # where every librdkafka client logs (kafka/clients.py)
+# loggers whose lines repeat while a broker is down: librdkafka's own, and its error_cb's (metadata)
+REPEATING = (LIBRDKAFKA, "kafkatui.metadata")
 REPEAT_SECONDS = 30.0
 
 
@@ -21,7 +23,8 @@ class RepeatFilter(logging.Filter):
     """Drop a line logged less than REPEAT_SECONDS ago; when it is logged again it says how many were dropped.
 
     While a broker is down librdkafka logs the refused connection from every client several times
-    a second (620 lines in a 30-second outage of the soak), which buries everything else.
+    a second, and its error_cb repeats it (620 + ~600 lines in a 30-second outage of the soak),
+    which buries everything else.
     """
 
     # what changes between otherwise identical lines: the thread name and the time in a state
@@ -76,8 +79,9 @@ def setup_logging(path: Path, secrets: Iterable[str], level: int = logging.INFO)
     file_handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     file_handler.addFilter(RedactingFilter(secrets))
     logger.addHandler(file_handler)
-    librdkafka = logging.getLogger(LIBRDKAFKA)
-    for old in [f for f in librdkafka.filters if isinstance(f, RepeatFilter)]:
-        librdkafka.removeFilter(old)
-    librdkafka.addFilter(RepeatFilter())
+    for name in REPEATING:
+        repeating = logging.getLogger(name)
+        for old in [f for f in repeating.filters if isinstance(f, RepeatFilter)]:
+            repeating.removeFilter(old)
+        repeating.addFilter(RepeatFilter())
     return path

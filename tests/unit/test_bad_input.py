@@ -8,7 +8,6 @@ runner, or whose "given" this file cannot build, fails).
 from __future__ import annotations
 
 import logging
-import os
 import re
 import shlex
 import socket
@@ -22,6 +21,7 @@ from typing import Any
 
 import pytest
 
+import canned
 from kafkatui import cli
 from kafkatui.domain.alerts import Thresholds
 from kafkatui.domain.groups import parse_partitions, parse_reset
@@ -235,28 +235,11 @@ def _kwargs(text: str) -> dict[str, Any]:
 
 @pytest.fixture
 def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
-    """A clean environment and working directory; the kafkatui logger put back afterwards."""
-    for name in list(os.environ):
-        upper = name.upper()
-        if upper.startswith(("KAFKATUI_", "SASL_", "SSL_", "MSK_", "TOPIC", "TEMP_")) or upper in {
-            "BOOTSTRAP_SERVERS",
-            "KAFKA_BOOTSTRAP_SERVERS",
-            "CLIENT_ID",
-            "SECURITY_PROTOCOL",
-            "STALE_AFTER",
-        }:
-            monkeypatch.delenv(name)
+    """A clean environment and working directory (conftest puts the kafkatui loggers back)."""
+    canned.clear_settings_env(monkeypatch)
     monkeypatch.setenv("KAFKATUI_LOG_FILE", str(tmp_path / "log" / "kafkatui.log"))
     monkeypatch.chdir(tmp_path)
-    logger = logging.getLogger("kafkatui")
-    saved = (list(logger.handlers), logger.propagate, logger.level)
     yield tmp_path
-    for handler in list(logger.handlers):
-        logger.removeHandler(handler)
-        handler.close()
-    for handler in saved[0]:
-        logger.addHandler(handler)
-    logger.propagate, logger.level = saved[1], saved[2]
 
 
 def run_command_line(

@@ -25,6 +25,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+import canned
 from kafkatui.domain import producer as producer_form
 from kafkatui.domain.alerts import Thresholds, parse_thresholds
 from kafkatui.domain.freezer import DURATION_MAX, parse_duration
@@ -78,16 +79,7 @@ FUZZ = settings(max_examples=150, suppress_health_check=[HealthCheck.function_sc
 @pytest.fixture
 def workdir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
     """A clean environment (no kafkatui settings inherited) in an empty working directory."""
-    for name in list(os.environ):
-        upper = name.upper()
-        if upper.startswith(("KAFKATUI_", "SASL_", "SSL_", "MSK_", "TOPIC", "TEMP_")) or upper in {
-            "BOOTSTRAP_SERVERS",
-            "KAFKA_BOOTSTRAP_SERVERS",
-            "CLIENT_ID",
-            "SECURITY_PROTOCOL",
-            "STALE_AFTER",
-        }:
-            monkeypatch.delenv(name)
+    canned.clear_settings_env(monkeypatch)
     monkeypatch.chdir(tmp_path)
     yield tmp_path
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
+import canned
 from kafkatui.settings import Settings, SettingsError, load_settings, read_properties
 
 SEED_ENV = """\
@@ -20,16 +20,7 @@ TOPIC_PRODUCER=freezer-temperatura
 
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    for name in list(os.environ):
-        upper = name.upper()
-        if upper.startswith(("KAFKATUI_", "SASL_", "SSL_", "MSK_", "TOPIC", "TEMP_")) or upper in {
-            "BOOTSTRAP_SERVERS",
-            "KAFKA_BOOTSTRAP_SERVERS",
-            "CLIENT_ID",
-            "SECURITY_PROTOCOL",
-            "STALE_AFTER",
-        }:
-            monkeypatch.delenv(name)
+    canned.clear_settings_env(monkeypatch)
     monkeypatch.chdir(tmp_path)
     return tmp_path
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+import uuid
 from typing import Any
 
 from confluent_kafka import KafkaError, KafkaException, Producer
@@ -39,6 +40,22 @@ def base_config(settings: Settings) -> dict[str, Any]:
     """Common librdkafka config: settings plus our logger so nothing reaches the terminal."""
     conf: dict[str, Any] = plain_config(settings)
     conf["logger"] = logging.getLogger(LIBRDKAFKA_LOGGER)
+    return conf
+
+
+def reader_config(settings: Settings, role: str) -> dict[str, Any]:
+    """A consumer that is only ever assign()ed: librdkafka wants a group.id, but it never joins the
+    group, never commits and so never shows up in `kafka-consumer-groups --list`."""
+    conf = base_config(settings)
+    conf.update(
+        {
+            "group.id": f"kafkatui-{role}-{uuid.uuid4().hex[:12]}",
+            "enable.auto.commit": False,
+            "enable.auto.offset.store": False,
+            "auto.offset.reset": "latest",
+            "enable.partition.eof": False,
+        }
+    )
     return conf
 
 

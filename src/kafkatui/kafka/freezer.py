@@ -6,9 +6,7 @@ import csv
 import io
 import json
 import logging
-import uuid
 from pathlib import Path
-from typing import Any
 
 from confluent_kafka import OFFSET_BEGINNING, OFFSET_END, Consumer, KafkaError, TopicPartition
 
@@ -71,20 +69,10 @@ class FreezerFeed:
         self.topic = s.topic
         self.rules = rules or ParseRules()
         self.since = since
-        conf: dict[str, Any] = clients.base_config(s)
-        conf.update(
-            {
-                # required by librdkafka, but we only assign(): no join, no commit, no group
-                "group.id": f"kafkatui-viewer-{uuid.uuid4().hex[:12]}",
-                "enable.auto.commit": False,
-                "enable.auto.offset.store": False,
-                "auto.offset.reset": "latest",
-                "enable.partition.eof": False,
-            }
-        )
-        self.consumer = Consumer(conf)
+        self.consumer = Consumer(clients.reader_config(s, "viewer"))  # assign() only: no group
         self.board = FreezerBoard(self.topic, Thresholds(s.temp_min, s.temp_max), stale_after=s.stale_after)
         self.assigned: set[int] = set()
+        self._ends_before: dict[int, int] = {}  # high watermarks read just before a time lookup
         self.full_batches = 0  # consume() calls in a row that returned a whole BATCH
         self.last_trim = float("-inf")
         self.next_view = 0.0

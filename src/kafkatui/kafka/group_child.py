@@ -102,25 +102,14 @@ def handle(admin: AdminClient, request: dict[str, Any], send: Send) -> None:
 
 
 class _Forward(logging.Handler):
-    """librdkafka's log lines to the app's log; the same line at most every REPEAT_SECONDS."""
-
-    REPEAT_SECONDS = 30.0
+    """librdkafka's log lines to the app's log (where logs.RepeatFilter drops the repeats)."""
 
     def __init__(self, send: Send) -> None:
         super().__init__()
         self.send = send
-        self.sent: dict[str, float] = {}
 
     def emit(self, record: logging.LogRecord) -> None:
-        text = record.getMessage()
-        key = text.split("]: ", 1)[-1]  # without the thread name, which varies
-        last = self.sent.get(key)
-        if last is not None and record.created - last < self.REPEAT_SECONDS:
-            return
-        if len(self.sent) > 256:
-            self.sent.clear()
-        self.sent[key] = record.created
-        self.send({"log": [record.levelno, text]})
+        self.send({"log": [record.levelno, record.getMessage()]})
 
 
 def _serve_events(admin: AdminClient) -> None:

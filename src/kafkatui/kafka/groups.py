@@ -445,14 +445,14 @@ class GroupsService:
     def _coordinator_hold(self, ctx: Context) -> str | None:
         """Why committed offsets must not be fetched right now, or None.
 
-        librdkafka 2.16 takes the whole process down in two known ways around coordinator-targeted
-        admin calls (DescribeConsumerGroups, ListConsumerGroupOffsets): a segfault when OffsetFetch
-        is answered NOT_COORDINATOR / COORDINATOR_NOT_AVAILABLE (librdkafka #5040: NULL
-        consumer-group handle), and an abort ("eonce->refcnt > 0", #4605 / #3663) when the
-        coordinator connection drops around the request, as when a broker restarts. So no group
-        request is sent unless `__consumer_offsets` has a leader for every partition and no broker
-        came or went in the last two refresh intervals; groups whose describe says the coordinator
-        is not ready get no OffsetFetch.
+        librdkafka 2.16 takes its process down in two known ways around coordinator-targeted admin
+        calls: a segfault when OffsetFetch is answered NOT_COORDINATOR / COORDINATOR_NOT_AVAILABLE
+        (librdkafka #5040) and an abort ("eonce->refcnt > 0", #4605 / #3663) when requests sent
+        during an outage complete after it. Those calls run in the group client process, so such
+        a crash costs a restart of that process, not the app; this hold makes it rare: no group
+        request unless `__consumer_offsets` has a leader for every partition and no broker came or
+        went in the last two refresh intervals (the client is also replaced at such a change);
+        groups whose describe says the coordinator is not ready get no OffsetFetch.
         """
         snapshot = ctx.snapshot
         if snapshot is None:

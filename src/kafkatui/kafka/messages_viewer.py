@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import time
-import uuid
 from concurrent.futures import Future
 from typing import Any
 
@@ -37,21 +36,6 @@ POLL_BUDGET = 0.015  # seconds of draining per poll at most (a fast tail is read
 MAX_PER_POLL = 20_000
 VIEW_EVERY = 0.25  # seconds between views sent to the UI
 BUFFER_ROWS = 1000
-
-
-def viewer_config(ctx: Context) -> dict[str, Any]:
-    conf: dict[str, Any] = clients.base_config(ctx.settings)
-    conf.update(
-        {
-            # librdkafka wants a group.id, but we only assign(): no join, no commit, no group
-            "group.id": f"kafkatui-viewer-{uuid.uuid4().hex[:12]}",
-            "enable.auto.commit": False,
-            "enable.auto.offset.store": False,
-            "auto.offset.reset": "latest",
-            "enable.partition.eof": False,
-        }
-    )
-    return conf
 
 
 def to_record(msg: Any) -> Record:
@@ -88,7 +72,7 @@ class MessageViewer:
         self.start = command.start
         self.buffer = MessageBuffer(size=rows)
         self.buffer.set_filter(command.filter)
-        self.consumer = Consumer(viewer_config(ctx))
+        self.consumer = Consumer(clients.reader_config(ctx.settings, "viewer"))
         self.state = "starting"
         self.error = False
         self.assigned = False

@@ -17,7 +17,6 @@ log = logging.getLogger("kafkatui.metadata")
 
 SLICE = 0.5  # longest single blocking metadata call, in seconds
 MAX_BACKOFF = 5.0
-REPEAT_LOG_SECONDS = 30.0  # the same client error is logged again at most this often
 
 
 class MetadataService:
@@ -32,12 +31,10 @@ class MetadataService:
         self.backoff = 1.0
         self.racks: Future[Any] | None = None
         self.rack_probe_done = False
-        self.logged: dict[str, float] = {}  # client error text -> when last logged
-        self.suppressed = 0
 
     def on_error(self, ctx: Context, err: KafkaError) -> None:
         """librdkafka error callback (served by admin.poll on the worker thread)."""
-        self.log_error(ctx.clock(), f"{err.name()}: {err.str()}")
+        log.warning("client error %s: %s", err.name(), err.str())  # repeats: logs.RepeatFilter
         if err.code() == KafkaError._ALL_BROKERS_DOWN:
             # librdkafka's text ("1/1 brokers are down") adds nothing to a transport error
             if self.pending_error is None:
@@ -53,23 +50,6 @@ class MetadataService:
             # keep the more specific reason (auth/TLS beat a plain disconnect)
             if current is None or current.link is Link.UNREACHABLE or state.link is not Link.UNREACHABLE:
                 self.pending_error = state
-
-    def log_error(self, now: float, text: str) -> None:
-        """Log a client error, but the same one at most every REPEAT_LOG_SECONDS.
-
-        While a broker is down librdkafka reports the refused connection from every client, several
-        times a second: a 15-minute outage would otherwise write thousands of identical lines.
-        """
-        last = self.logged.get(text)
-        if last is not None and now - last < REPEAT_LOG_SECONDS:
-            self.suppressed += 1
-            return
-        if len(self.logged) > 256:
-            self.logged.clear()
-        self.logged[text] = now
-        repeats = f" ({self.suppressed} repeated errors not logged)" if self.suppressed else ""
-        self.suppressed = 0
-        log.warning("client error %s%s", text, repeats)
 
     def set_state(self, ctx: Context, state: ConnectionState) -> None:
         if (state.link, state.reason) != (self.state.link, self.state.reason):

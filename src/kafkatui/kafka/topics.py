@@ -141,20 +141,6 @@ class PendingAction:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def offsets_config(ctx: Context) -> dict[str, Any]:
-    """A consumer that only answers ListOffsets: never assigned, never joins, never commits."""
-    conf: dict[str, Any] = clients.base_config(ctx.settings)
-    conf.update(
-        {
-            "group.id": f"kafkatui-watermarks-{uuid.uuid4().hex[:12]}",
-            "enable.auto.commit": False,
-            "enable.auto.offset.store": False,
-            "enable.partition.eof": False,
-        }
-    )
-    return conf
-
-
 def config_entries(result: dict[str, Any]) -> tuple[ConfigEntry, ...]:
     entries = []
     for name in sorted(result):
@@ -426,7 +412,7 @@ class TopicsService:
         timeout = min(ctx.settings.timeout, max(WATERMARK_TIMEOUT, 4 * snap.rtt_ms / 1000.0))
         try:
             if self.offsets_consumer is None:
-                self.offsets_consumer = Consumer(offsets_config(ctx))
+                self.offsets_consumer = Consumer(clients.reader_config(ctx.settings, "watermarks"))
             answer = self.offsets_consumer.offsets_for_times(
                 [TopicPartition(t, p, which) for t, p in chunk], timeout=timeout
             )

@@ -1,0 +1,30 @@
+"""Pieces several benchmarks share (run by hand; not part of the test suite)."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from typing import Any
+
+
+def create_topic(bootstrap: str, prefix: str, partitions: int = 3) -> str:
+    """A new uniquely named topic with replication factor 1, led by the time this returns."""
+    from confluent_kafka.admin import AdminClient, NewTopic
+
+    topic = f"{prefix}-{uuid.uuid4().hex[:8]}"
+    admin = AdminClient({"bootstrap.servers": bootstrap})
+    admin.create_topics([NewTopic(topic, partitions, 1)])[topic].result(30)
+    time.sleep(1.0)
+    return topic
+
+
+def measure_loop_lag(app: Any, lags: list[float], interval: float = 0.05) -> Any:
+    """Start a Textual timer that appends to `lags` how late the event loop ran it; returns the timer."""
+    expected = [time.perf_counter() + interval]
+
+    def tick() -> None:
+        now = time.perf_counter()
+        lags.append(max(0.0, now - expected[0]))
+        expected[0] = now + interval
+
+    return app.set_interval(interval, tick)
