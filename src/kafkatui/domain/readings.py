@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 
+from kafkatui.domain.text import escape_raw
+
 __all__ = [
     "DEFAULT_RULES",
     "ParseRules",
@@ -260,46 +262,6 @@ def _json_time(raw: object, fallback: float) -> float:
         if number > above:
             return number / divisor
     return number
-
-
-def escape_raw(raw: bytes | None, limit: int = 120) -> str:
-    """Bytes as one printable line: text stays text, everything else is escaped.
-
-    Invalid UTF-8 bytes show as ``\\xNN``, control characters as ``\\n``, ``\\t``, ``\\xNN``
-    or ``\\uNNNN``, and a backslash as ``\\\\`` so the output is unambiguous. Longer than
-    `limit` characters: cut at a whole escape and end with ``…``. None shows as ``(null)``.
-    """
-    if raw is None:
-        return "(null)"
-    if limit < 1:
-        raise ValueError("limit must be at least 1")
-    head = raw[: limit * 4 + 4]  # a character is at most 4 bytes; enough to fill `limit`
-    pieces = [_escape_char(c) for c in head.decode("utf-8", errors="surrogateescape")]
-    out: list[str] = []
-    used = 0
-    total = sum(len(p) for p in pieces)
-    if total <= limit and len(head) == len(raw):
-        return "".join(pieces)
-    for piece in pieces:
-        if used + len(piece) > limit - 1:
-            break
-        out.append(piece)
-        used += len(piece)
-    return "".join(out) + "…"
-
-
-_SHORT_ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
-
-
-def _escape_char(c: str) -> str:
-    if c in _SHORT_ESCAPES:
-        return _SHORT_ESCAPES[c]
-    code = ord(c)
-    if 0xDC80 <= code <= 0xDCFF:  # an undecodable byte, smuggled by surrogateescape
-        return f"\\x{code - 0xDC00:02x}"
-    if c.isprintable():
-        return c
-    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
 
 @dataclass(frozen=True, slots=True)
