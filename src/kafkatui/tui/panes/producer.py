@@ -274,7 +274,8 @@ class ProducerPane(PaneMixin, Vertical):
 
     def show_topics(self, snapshot: ClusterSnapshot) -> None:
         self.snapshot = snapshot
-        names = tuple(t.name for t in snapshot.user_topics)
+        # completions are drawn inside the field: only names that are plain printable text
+        names = tuple(t.name for t in snapshot.user_topics if t.name.isprintable())
         if names != self.topic_names:
             self.topic_names = names
             self.query_one("#p-topic", Input).suggester = SuggestFromList(names, case_sensitive=True)

@@ -45,7 +45,7 @@ class DeleteTopicScreen(ModalScreen[DeleteTopic | None]):
                     ": its messages are gone for good.\nType the topic's name to confirm; escape cancels.",
                 )
             )
-            yield Input("", placeholder=self.topic, id="delete-name")
+            yield Input("", placeholder=inert(self.topic, NAME_LIMIT), id="delete-name")
             yield Static("", id="delete-message", classes="message")
             with Horizontal():
                 yield Button("Delete", id="delete", variant="error")
