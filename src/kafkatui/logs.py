@@ -1,4 +1,9 @@
-"""Log files: everything (librdkafka included) goes to a rotating file, never to the terminal."""
+"""Log files: everything (librdkafka included) goes to a rotating file, never to the terminal.
+
+The file is read in a terminal (`tail -f`, `less -R`): every argument of a log call — a broker's
+error string, a topic, a host, librdkafka's own line — goes through `inert` (InertFilter), so a
+record or a broker cannot write escape sequences or forge lines into it. Format strings are ours.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from kafkatui.domain.text import inert, inert_lines
 from kafkatui.redact import RedactingFilter
 
 ROOT = "kafkatui"
@@ -52,6 +58,30 @@ class RepeatFilter(logging.Filter):
         return True
 
 
+LOG_ARG_LIMIT = 2000  # characters of one argument of a log line
+
+
+class InertFilter(logging.Filter):
+    """Each argument of a record as one inert line (`extra={"multiline": True}`: line breaks kept,
+    for a traceback); non-string arguments (numbers) pass as they are."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not record.args:
+            return True
+        escape = inert_lines if getattr(record, "multiline", False) else inert
+
+        def one(arg: object) -> object:
+            if arg is None or isinstance(arg, int | float):  # numbers keep their %d / %g
+                return arg
+            return escape(arg if isinstance(arg, str) else str(arg), LOG_ARG_LIMIT)
+
+        if isinstance(record.args, dict):
+            record.args = {k: one(v) for k, v in record.args.items()}
+        else:
+            record.args = tuple(one(a) for a in record.args)
+        return True
+
+
 def default_log_path() -> Path:
     """Where the log file goes unless KAFKATUI_LOG_FILE says otherwise."""
     state = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
@@ -77,6 +107,7 @@ def setup_logging(path: Path, secrets: Iterable[str], level: int = logging.INFO)
         logger.addHandler(logging.NullHandler())
         return None
     file_handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    file_handler.addFilter(InertFilter())  # first: the redacting filter joins the arguments in
     file_handler.addFilter(RedactingFilter(secrets))
     logger.addHandler(file_handler)
     for name in REPEATING:

@@ -6,6 +6,8 @@ import logging
 import re
 from collections.abc import Iterable
 
+from kafkatui.domain.text import inert
+
 MASK = "********"
 
 # librdkafka and our own messages sometimes echo `sasl.password=...`-like pairs.
@@ -33,7 +35,7 @@ class RedactingFilter(logging.Filter):
         message = record.getMessage()
         if record.exc_info and record.exc_info[1] is not None:
             exc = record.exc_info[1]
-            message += f" [{type(exc).__name__}: {exc}]"
+            message += f" [{type(exc).__name__}: {inert(str(exc), 2000)}]"  # may quote a record
             record.exc_info = None
             record.exc_text = None
         record.msg = redact(message, self.secrets)

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from kafkatui.domain.readings import Reading, parse_number, utc_iso
+from kafkatui.domain.text import SENSOR_LIMIT, inert
 
 __all__ = [
     "AlertEngine",
@@ -138,8 +139,8 @@ class AlertEvent:
         }
 
     def describe(self) -> str:
-        """One short sentence for the alert list and notifications."""
-        s = self.sensor
+        """One short sentence for the alert list and notifications (the sensor name inert)."""
+        s = inert(self.sensor, SENSOR_LIMIT)
         if self.kind is AlertKind.STALE:
             if not self.raised:
                 return f"{s} is reporting again"

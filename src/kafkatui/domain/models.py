@@ -6,6 +6,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import ClassVar
 
+from kafkatui.domain.text import inert
+
+REASON_LIMIT = 300  # characters of a broker's or librdkafka's error string on screen
+
 
 class Link(StrEnum):
     """The connection state shown in the header."""
@@ -28,7 +32,8 @@ class ConnectionState:
         return self.link is Link.CONNECTED
 
     def describe(self) -> str:
-        return f"{self.link.value}: {self.reason}" if self.reason else self.link.value
+        """One inert line: the reason is librdkafka's or a broker's text."""
+        return f"{self.link.value}: {inert(self.reason, REASON_LIMIT)}" if self.reason else self.link.value
 
 
 @dataclass(frozen=True, slots=True)

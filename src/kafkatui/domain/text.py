@@ -10,7 +10,12 @@ Widgets then render it as plain text (never as markup).
 
 from __future__ import annotations
 
-__all__ = ["escape_raw", "inert"]
+__all__ = ["NAME_LIMIT", "SENSOR_LIMIT", "escape_raw", "inert", "inert_lines"]
+
+# Limits for names shown in a column or a sentence; the whole value stays available where the
+# user opens a record (the message viewer's record view).
+SENSOR_LIMIT = 32  # a sensor name (a record key) in the table, chart legend, alerts and toasts
+NAME_LIMIT = 64  # a topic, group, client or consumer id, host or rack in a column or sentence
 
 _SHORT_ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
@@ -56,6 +61,21 @@ def inert(text: str | None, limit: int = 200) -> str:
     head = text[: limit + 1]
     pieces = [_escape_char(c) if not c.isprintable() or c == "\\" else c for c in head]
     return _cut(pieces, limit, len(head) == len(text))
+
+
+def inert_lines(text: str | None, limit: int = 100_000) -> str:
+    """Like `inert`, but line breaks stay line breaks: for a whole record value or a multi-line
+    message shown in a scrolling view. Every other control character is escaped; at most `limit`
+    characters (the newlines included), then ``…``. None shows as ``(null)``."""
+    if text is None:
+        return "(null)"
+    if limit < 1:
+        raise ValueError("limit must be at least 1")
+    lines = text[: limit + 1].replace("\r\n", "\n").split("\n")
+    shown = "\n".join(inert(line, max(1, len(line) * 6 + 1)) for line in lines)
+    if len(text) > limit or len(shown) > limit:
+        return shown[: limit - 1] + "…"
+    return shown
 
 
 def escape_raw(raw: bytes | None, limit: int = 120) -> str:

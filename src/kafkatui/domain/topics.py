@@ -24,6 +24,9 @@ from kafkatui.domain.partitioner import DEFAULT as DEFAULT_PARTITIONER
 from kafkatui.domain.partitioner import describe as describe_partitioner
 from kafkatui.domain.partitioner import predict
 from kafkatui.domain.readings import escape_raw, utc_iso
+from kafkatui.domain.text import NAME_LIMIT, inert, inert_lines
+
+TOPIC_LIMIT = 249  # Kafka's longest topic name; the list's column is capped narrower
 
 # --------------------------------------------------------------------------- commands
 
@@ -312,15 +315,16 @@ def human_ms(ms: int | None) -> str:
 
 
 def row_cells(row: TopicRow) -> tuple[str, ...]:
+    """The list's cells; the name and cleanup policy come from the broker: inert."""
     return (
-        row.name,
+        inert(row.name, TOPIC_LIMIT),
         str(row.partitions),
         str(row.replication_factor),
         str(row.under_replicated),
         str(row.offline),
         human_count(row.messages),
         human_ms(row.retention_ms),
-        row.cleanup or "-",
+        inert(row.cleanup, NAME_LIMIT) if row.cleanup else "-",
     )
 
 
@@ -705,7 +709,10 @@ class MessagesView:
 
 
 def pretty(raw: bytes | None) -> tuple[str, str]:
-    """A record field in full: ("json", indented), ("text", as is) or ("bytes", escaped)."""
+    """A record field in full: ("json", indented), ("text", as is) or ("bytes", escaped).
+
+    Whole, but inert: line breaks stay, every other control character (ESC, BEL, C1, bidi
+    overrides — json.dumps leaves the last two as they are) shows as an escape."""
     if raw is None:
         return "null", "(null)"
     try:
@@ -715,12 +722,12 @@ def pretty(raw: bytes | None) -> tuple[str, str]:
     stripped = text.strip()
     if stripped[:1] in ("{", "["):
         try:
-            return "json", json.dumps(json.loads(stripped), indent=2, ensure_ascii=False)
+            return "json", inert_lines(json.dumps(json.loads(stripped), indent=2, ensure_ascii=False))
         except ValueError:
             pass
     if any(ord(c) < 32 and c not in "\n\t" for c in text):
         return "bytes", escape_raw(raw, max(1, len(raw) * 4 + 1))
-    return "text", text
+    return "text", inert_lines(text)
 
 
 def headers_text(headers: Sequence[tuple[str, bytes | None]], limit: int = 60) -> str:

@@ -9,6 +9,7 @@ from confluent_kafka import KafkaError, KafkaException
 from confluent_kafka.admin import AdminClient
 
 from kafkatui.domain.models import BrokerInfo, ClusterSnapshot, ConnectionState, Link
+from kafkatui.domain.text import NAME_LIMIT, inert
 from kafkatui.kafka import clients, diagnose
 from kafkatui.settings import Settings
 
@@ -96,19 +97,21 @@ def _with_racks(admin: AdminClient, snap: ClusterSnapshot, settings: Settings) -
 
 
 def format_report(snap: ClusterSnapshot) -> list[str]:
+    """The report `kafkatui check` prints; hosts, racks and the cluster id are the brokers' text,
+    printed to the terminal: inert."""
     controller = next((b for b in snap.brokers if b.id == snap.controller_id), None)
-    ctrl = f"{snap.controller_id} ({controller.address})" if controller else "unknown"
+    ctrl = f"{snap.controller_id} ({inert(controller.address, NAME_LIMIT)})" if controller else "unknown"
     lines = [
-        f"bootstrap:   {snap.bootstrap}",
-        f"cluster id:  {snap.cluster_id or 'unknown'}",
+        f"bootstrap:   {inert(snap.bootstrap, 300)}",
+        f"cluster id:  {inert(snap.cluster_id, NAME_LIMIT) if snap.cluster_id else 'unknown'}",
         f"controller:  {ctrl}",
         f"brokers:     {snap.brokers_up} up of {len(snap.brokers)}",
     ]
     for b in snap.brokers:
         flags = " controller" if b.is_controller else ""
-        rack = f" rack={b.rack}" if b.rack else ""
+        rack = f" rack={inert(b.rack, NAME_LIMIT)}" if b.rack else ""
         state = "" if b.up else " DOWN"
-        lines.append(f"  {b.id:>4}  {b.address}{rack}{flags}{state}")
+        lines.append(f"  {b.id:>4}  {inert(b.address, NAME_LIMIT)}{rack}{flags}{state}")
     user = snap.user_topics
     lines += [
         f"topics:      {len(snap.topics)} ({len(user)} user, {len(snap.topics) - len(user)} internal)",

@@ -14,6 +14,7 @@ from kafkatui.domain.alerts import AlertEvent, Thresholds
 from kafkatui.domain.commands import Rewind, SetThresholds, SetWindow
 from kafkatui.domain.freezer import FreezerBoard
 from kafkatui.domain.readings import ParseRules, parse
+from kafkatui.domain.text import inert
 from kafkatui.kafka import clients
 from kafkatui.kafka.context import Context
 from kafkatui.memory import release_free_memory
@@ -44,6 +45,9 @@ class AlertLog:
     def write(self, event: AlertEvent) -> None:
         row = event.to_json_dict()
         if self.csv:
+            # a CSV file is read in a terminal too: the sensor name (a record key) goes inert;
+            # JSON lines need nothing more, json.dumps escapes every control character
+            row["sensor"] = inert(event.sensor, 200)
             buf = io.StringIO()
             csv.writer(buf).writerow([row.get(k, "") for k in self.FIELDS])
             self.file.write(buf.getvalue())

@@ -1,4 +1,9 @@
-"""The Textual app: header, panes switched by number keys, help, command palette."""
+"""The Textual app: header, panes switched by number keys, help, command palette.
+
+Text from outside is inert (kafkatui.domain.text): panes escape each external string where it
+becomes display text; `notify` here shows every toast as literal text through the same helper,
+whoever calls it.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +19,7 @@ from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.lazy import Lazy
+from textual.notifications import SeverityLevel
 from textual.widget import Widget
 from textual.widgets import Input, TabbedContent, TabPane
 
@@ -21,6 +27,7 @@ from kafkatui.domain.alerts import Thresholds
 from kafkatui.domain.commands import Command, Refresh
 from kafkatui.domain.freezer import FreezerView
 from kafkatui.domain.models import ClusterSnapshot, ConnectionState, Refused, WorkerError
+from kafkatui.domain.text import inert, inert_lines
 from kafkatui.redact import redact
 from kafkatui.settings import Settings
 from kafkatui.tui.messages import WorkerEvent
@@ -45,6 +52,8 @@ class WorkerHandle(Protocol):
     def submit(self, command: Command) -> None: ...
     def stop(self, timeout: float = 0.1) -> bool: ...
 
+
+NOTIFY_LIMIT = 400  # characters of a toast
 
 WorkerFactory = Callable[[Settings, Callable[[object], None]], WorkerHandle]
 
@@ -183,6 +192,26 @@ class KafkaTuiApp(App[int]):
             if isinstance(event, pane.EVENTS):
                 pane.apply(event)
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every toast as literal text: messages carry broker error strings, sensor, topic and
+        group names, so none is read as markup or may hold a control character. (`markup` is
+        accepted for Textual's callers and ignored.)"""
+        super().notify(
+            inert_lines(message, NOTIFY_LIMIT),
+            title=inert(title, 80),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
+
     def panes(self) -> list[PaneMixin]:
         return [w for w in self.query(".pane") if isinstance(w, PaneMixin)]
 
@@ -264,9 +293,10 @@ class KafkaTuiApp(App[int]):
         exc = sys.exc_info()[1]
         secrets = self.settings.secret_values()
         report = redact("".join(traceback.format_exc()), secrets)
-        log.error("unexpected error in the UI:\n%s", report)
+        log.error("unexpected error in the UI:\n%s", report, extra={"multiline": True})
         name = type(exc).__name__ if exc else "error"
-        self.crash_line = redact(f"kafkatui stopped on an unexpected {name}: {exc}", secrets)
+        # the exception's text may quote a record (a markup error quotes the markup): one inert line
+        self.crash_line = redact(f"kafkatui stopped on an unexpected {name}: {inert(str(exc), 300)}", secrets)
         where = f" (details in {self.log_path})" if self.log_path else ""
         self._exit_renderables.append(Text(self.crash_line + where))
         self.stop_worker()

@@ -11,6 +11,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from kafkatui.domain.models import ClusterSnapshot, ConnectionState
+from kafkatui.domain.text import inert
 from kafkatui.tui.panes.base import PaneMixin
 from kafkatui.tui.widgets.header import age_text
 from kafkatui.tui.widgets.keyed_table import sync_rows
@@ -61,8 +62,8 @@ class ClusterPane(PaneMixin, Vertical):
             state = Text("up", "green") if b.up else Text("DOWN", "bold white on red")
             rows[str(b.id)] = (
                 str(b.id),
-                b.address,
-                b.rack or "-",
+                inert(b.address, 60),
+                inert(b.rack, 30) if b.rack else "-",
                 Text("controller", "bold") if b.is_controller else "broker",
                 state,
                 str(leaders[b.id]),
@@ -100,7 +101,7 @@ class ClusterPane(PaneMixin, Vertical):
         offline = sum(t.offline for t in topics)
         ctrl = "unknown" if snap.controller_id is None else str(snap.controller_id)
         text = Text()
-        text.append(f"Cluster {snap.cluster_id or '?'}", "bold")
+        text.append(f"Cluster {inert(snap.cluster_id, 64) if snap.cluster_id else '?'}", "bold")
         text.append(f"   brokers {snap.brokers_up} up of {len(snap.brokers)}   controller {ctrl}\n")
         text.append(f"topics {len(topics)} ({len(user)} user, {len(topics) - len(user)} internal)")
         text.append(f"   partitions {snap.partition_count}   under-replicated ")

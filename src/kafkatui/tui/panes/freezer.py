@@ -15,6 +15,7 @@ from kafkatui.domain.alerts import AlertEvent, SensorStatus, Thresholds
 from kafkatui.domain.commands import Rewind, SetThresholds, SetWindow
 from kafkatui.domain.freezer import FreezerView
 from kafkatui.domain.readings import escape_raw, utc_iso
+from kafkatui.domain.text import SENSOR_LIMIT, inert
 from kafkatui.tui.panes.base import PaneMixin, SendCommand
 from kafkatui.tui.screens.limits import LimitsScreen
 from kafkatui.tui.widgets.chart import TemperatureChart
@@ -99,7 +100,7 @@ class FreezerPane(PaneMixin, Vertical):
         rows = {}
         for r in view.rows:
             rows[r.sensor] = (
-                r.sensor,
+                inert(r.sensor, SENSOR_LIMIT),  # a record key: one bounded, escaped line
                 Text(f"{r.last:.2f}", "bold red" if r.last > r.tmax else "bold blue" if r.last < r.tmin else ""),
                 _num(r.vmin),
                 _num(r.avg),
@@ -108,10 +109,10 @@ class FreezerPane(PaneMixin, Vertical):
                 f"{age_text(max(0.0, self.clock() - r.last_seen))} ago",
                 STATUS_TEXT[r.status],
             )
-        sync_rows(self.query_one("#sensors", DataTable), COLUMNS, rows)
+        sync_rows(self.query_one("#sensors", DataTable), COLUMNS, rows, {"SENSOR": SENSOR_LIMIT})
         hidden = f"  ({view.hidden_from_chart} calmer sensors not drawn)" if view.hidden_from_chart else ""
         self.query_one("#freezer-source", Static).update(
-            f"{view.source} · {view.readings} readings · window {age_text(view.window)}{hidden}"
+            Text(f"{inert(view.source, 200)} · {view.readings} readings · window {age_text(view.window)}{hidden}")
         )
         self.query_one("#alert-log", Static).update(self._alert_text(view))
         self.query_one("#rejects", Static).update(self._rejects_text(view))
@@ -142,7 +143,7 @@ class FreezerPane(PaneMixin, Vertical):
         for rej in summary.recent[:5]:
             text.append(
                 f"\n  p{rej.partition}@{rej.offset} {rej.reason.value}: key={escape_raw(rej.raw_key, 30)}"
-                f" value={escape_raw(rej.raw_value, 60)} {rej.detail}"
+                f" value={escape_raw(rej.raw_value, 60)} {inert(rej.detail, 120)}"
             )
         return text
 

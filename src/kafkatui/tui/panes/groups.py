@@ -1,5 +1,9 @@
 """Pane 4: consumer groups — lag list with trend, rate, time to drain and status; per-partition
-detail with exactly the columns of `kafka-consumer-groups --describe`; offset reset."""
+detail with exactly the columns of `kafka-consumer-groups --describe`; offset reset.
+
+Group ids, topics, states, consumer and client ids, hosts and error strings are the cluster's
+text: each goes through `inert` (bounded by NAME_LIMIT) where it becomes a cell or a sentence.
+"""
 
 from __future__ import annotations
 
@@ -25,11 +29,12 @@ from kafkatui.domain.groups import (
 )
 from kafkatui.domain.lag import GroupStatus, PartitionStatus
 from kafkatui.domain.series import sparkline
+from kafkatui.domain.text import NAME_LIMIT, inert
 from kafkatui.tui.panes.base import PaneMixin
 from kafkatui.tui.screens.group_help import GroupRulesScreen
 from kafkatui.tui.screens.group_reset import GroupResetScreen
 from kafkatui.tui.widgets.header import age_text
-from kafkatui.tui.widgets.keyed_table import sync_rows
+from kafkatui.tui.widgets.keyed_table import plain_cell, sync_rows
 
 GROUP_COLUMNS = ("GROUP", "STATE", "PROTOCOL", "MEMBERS", "TOPICS", "LAG", "TREND", "RATE/s", "DRAIN", "STATUS")
 TOOL_COLUMNS = (
@@ -72,7 +77,8 @@ def _num(value: int | None) -> str:
 
 def group_cells(g: GroupRow) -> tuple[object, ...]:
     na = Text("n/a", "dim")
-    topics = ", ".join(g.topics) if len(g.topics) <= 2 else f"{g.topics[0]} +{len(g.topics) - 1}"
+    names = [inert(t, NAME_LIMIT) for t in g.topics[:2]]
+    topics = ", ".join(names) if len(g.topics) <= 2 else f"{names[0]} +{len(g.topics) - 1}"
     not_draining = g.total_lag and g.consume_rate is not None and g.drain_seconds is None
     drain = "∞" if not_draining else duration_text(g.drain_seconds)
     if g.error:
@@ -80,9 +86,9 @@ def group_cells(g: GroupRow) -> tuple[object, ...]:
     else:
         status = status_text(g.status)
     return (
-        g.group_id,
-        g.state if g.state is not None else na,
-        g.protocol if g.protocol is not None else na,
+        inert(g.group_id, NAME_LIMIT),
+        inert(g.state, NAME_LIMIT) if g.state is not None else na,
+        inert(g.protocol, NAME_LIMIT) if g.protocol is not None else na,
         str(g.members) if g.members is not None else na,
         topics or "-",
         _num(g.total_lag),
@@ -94,7 +100,7 @@ def group_cells(g: GroupRow) -> tuple[object, ...]:
 
 
 def detail_cells(r: DescribeRow) -> tuple[object, ...]:
-    tool: list[object] = list(r.tool_cells())
+    tool: list[object] = [inert(cell, NAME_LIMIT) for cell in r.tool_cells()]  # the cluster's text
     if not r.members_known:
         tool[6:9] = [Text("n/a", "dim")] * 3
     return (*tool, trend_text(r.lag_history, r.status), duration_text(r.lag_seconds), status_text(r.status))
@@ -173,8 +179,8 @@ class GroupsPane(PaneMixin, Vertical):
         self._render_list()
         self._render_detail()
         self._render_summary()
-        notes = list(view.notes)
-        self.query_one("#groups-notes", Static).update("\n".join(notes))
+        # notes quote the cluster's refusals: literal text, each an inert line
+        self.query_one("#groups-notes", Static).update(Text("\n".join(inert(n, 300) for n in view.notes)))
 
     def visible_groups(self) -> list[GroupRow]:
         if self.view is None:
@@ -187,9 +193,15 @@ class GroupsPane(PaneMixin, Vertical):
         groups = self.visible_groups()
         sync_rows(table, GROUP_COLUMNS, {g.group_id: group_cells(g) for g in groups})
         order = {g.group_id: i for i, g in enumerate(groups)}
+        # the GROUP cells show the ids made inert: compare and sort by what they show (two ids
+        # that show alike — cut at the same NAME_LIMIT — keep their order among themselves)
+        shown = [str(plain_cell(inert(g.group_id, NAME_LIMIT))) for g in groups]
         current = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
-        if current != [g.group_id for g in groups]:
-            table.sort("GROUP", key=lambda gid: order[str(gid)])
+        if current != shown:
+            rank: dict[str, int] = {}
+            for i, text in enumerate(shown):
+                rank.setdefault(text, i)
+            table.sort("GROUP", key=lambda cell: rank.get(str(cell), len(rank)))
         if self.selected in order:
             if table.cursor_row != order[self.selected]:
                 table.move_cursor(row=order[self.selected], animate=False)
@@ -217,8 +229,9 @@ class GroupsPane(PaneMixin, Vertical):
 
     def _title(self, g: GroupRow, n_rows: int) -> Text:
         text = Text()
-        text.append(f"Group {g.group_id}", "bold")
-        facts = [g.state or "state n/a", g.protocol or "protocol n/a"]
+        gid = inert(g.group_id, NAME_LIMIT)
+        text.append(f"Group {gid}", "bold")
+        facts = [inert(g.state or "state n/a", NAME_LIMIT), inert(g.protocol or "protocol n/a", NAME_LIMIT)]
         if g.members is not None:
             facts.append(f"{g.members} member{'s' * (g.members != 1)}")
         text.append("  " + " · ".join(facts))
@@ -229,9 +242,9 @@ class GroupsPane(PaneMixin, Vertical):
         text.append("  ")
         text.append(status_text(g.status))
         if g.members == 0:
-            text.append(f"\nConsumer group '{g.group_id}' has no active members.", "italic")
+            text.append(f"\nConsumer group '{gid}' has no active members.", "italic")
         if g.error:
-            text.append(f"\n{g.error}", "bold red")
+            text.append(f"\n{inert(g.error, 300)}", "bold red")
         elif n_rows == 0:
             text.append("\nNo assigned partitions and no committed offsets.", "dim")
         return text
@@ -247,7 +260,7 @@ class GroupsPane(PaneMixin, Vertical):
         arrow = "↑" if self.reverse else "↓"
         text.append(f" · sort {self.sort_key} {arrow}")
         if self.filter_text:
-            text.append(f" · filter '{self.filter_text}'")
+            text.append(f" · filter '{inert(self.filter_text, 40)}'")
         age = max(0.0, self.clock() - view.ts)
         text.append(f" · refreshed {age_text(age)} ago in {view.refresh_ms:.0f} ms, every {view.interval:g} s")
         if view.skipped_ticks:
@@ -329,7 +342,7 @@ class GroupsPane(PaneMixin, Vertical):
             return
         if group.active:
             self.app.notify(
-                f"Group {group.group_id} has {group.members} active member(s): Kafka only resets "
+                f"Group {inert(group.group_id, NAME_LIMIT)} has {group.members} active member(s): Kafka only resets "
                 "offsets of a group with no active members. Stop its consumers first.",
                 severity="warning",
                 timeout=6,

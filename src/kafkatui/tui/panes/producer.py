@@ -4,6 +4,9 @@ The form is parsed by `kafkatui.domain.producer` (nothing half-sent: a request i
 toggles become a `Configure` command (the worker flushes, then rebuilds the producer), and the
 worker's ProducerView (counters, burst progress, the last delivery reports) arrives a few times a
 second. The key -> partition preview uses the partitioner the producer is configured with.
+
+Topics, keys, error names and the broker's or librdkafka's messages are shown inert
+(`kafkatui.domain.text`), as literal text.
 """
 
 from __future__ import annotations
@@ -52,8 +55,10 @@ from kafkatui.domain.producer import (
     preview,
     producer_partitioner,
 )
+from kafkatui.domain.text import NAME_LIMIT, inert, inert_lines
 from kafkatui.settings import Settings
 from kafkatui.tui.panes.base import PaneMixin, SendCommand
+from kafkatui.tui.widgets.keyed_table import plain_cell
 
 COLUMNS = ("#", "UTC", "TOPIC", "P", "OFFSET", "KEY", "ms", "ERROR")
 TABLE_EVERY_DURING_BURST = 1.0  # seconds
@@ -71,12 +76,12 @@ def report_cells(r: DeliveryReport) -> tuple[Any, ...]:
     return (
         r.seq,
         r.time_text(),
-        _cut(r.topic, 12),
+        inert(r.topic, 12),
         "-" if r.partition is None else str(r.partition),
         offset,
-        _cut(r.key, 10),
+        inert(r.key, 10),
         _ms(r.latency_ms),
-        Text(r.error, "bold red") if r.error else Text("ok", "green"),
+        Text(inert(r.error, 40), "bold red") if r.error else Text("ok", "green"),
     )
 
 
@@ -85,7 +90,8 @@ def sync_slots(table: DataTable[Any], rows: list[tuple[Any, ...]]) -> None:
     slots, so the cursor stays where it was and a refresh costs little at 4 views/s."""
     for i in range(table.row_count - 1, len(rows) - 1, -1):
         table.remove_row(RowKey(str(i)))
-    for i, cells in enumerate(rows):
+    for i, raw in enumerate(rows):
+        cells = [plain_cell(cell) for cell in raw]
         key = str(i)
         if i < table.row_count:
             old = table.get_row(key)
@@ -100,10 +106,6 @@ def _ms(value: float | None) -> str:
     if value is None:
         return "-"
     return f"{value:.1f}" if value < 100 else f"{value:,.0f}"
-
-
-def _cut(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 class ProducerPane(PaneMixin, Vertical):
@@ -272,7 +274,8 @@ class ProducerPane(PaneMixin, Vertical):
 
     def show_topics(self, snapshot: ClusterSnapshot) -> None:
         self.snapshot = snapshot
-        names = tuple(t.name for t in snapshot.user_topics)
+        # completions are drawn inside the field: only names that are plain printable text
+        names = tuple(t.name for t in snapshot.user_topics if t.name.isprintable())
         if names != self.topic_names:
             self.topic_names = names
             self.query_one("#p-topic", Input).suggester = SuggestFromList(names, case_sensitive=True)
@@ -318,7 +321,7 @@ class ProducerPane(PaneMixin, Vertical):
         if burst is not None and burst.total > 1:
             row.display = True
             self.query_one("#p-progress", ProgressBar).update(total=burst.total, progress=burst.reported)
-            self.query_one("#p-burst", Static).update(burst.summary())
+            self.query_one("#p-burst", Static).update(Text(inert(burst.summary(), 200)))
         else:
             row.display = False
         self.query_one("#p-failure", Static).update(self._failure_text(view))
@@ -334,16 +337,16 @@ class ProducerPane(PaneMixin, Vertical):
         self.awaiting = None
         r = view.reports[0]
         if r.error:
-            text = Text(f"not delivered: {r.error}: {r.meaning()}", "bold red")
+            text = Text(f"not delivered: {inert(r.error, 40)}: {inert(r.meaning(), 300)}", "bold red")
         else:
             offset = "no offset (acks=0)" if r.offset is None else f"offset {r.offset}"
-            text = Text(f"delivered to {r.topic} partition {r.partition}, {offset}, "
+            text = Text(f"delivered to {inert(r.topic, NAME_LIMIT)} partition {r.partition}, {offset}, "
                         f"{_ms(r.latency_ms)} ms", "green")
         self.query_one("#p-message", Static).update(text)
 
     def announce(self, notice: ProducerNotice) -> None:
         style = "bold red" if notice.error else "green"
-        self.query_one("#p-message", Static).update(Text(notice.text, style))
+        self.query_one("#p-message", Static).update(Text(inert_lines(notice.text, 400), style))
         self.app.notify(notice.text, severity="error" if notice.error else "information",
                         timeout=6 if notice.error else 3)
 
@@ -370,7 +373,7 @@ class ProducerPane(PaneMixin, Vertical):
         text.append("   ")
         text.append(f"failed {v.failed:,}", "bold red" if v.failed else "")
         text.append(f"   in flight {v.in_flight:,}")
-        text.append(f"\n{v.state}", "dim")
+        text.append(f"\n{inert(v.state, 200)}", "dim")
         return text
 
     def _failure_text(self, view: ProducerView) -> Text:
@@ -378,12 +381,12 @@ class ProducerPane(PaneMixin, Vertical):
         f = view.last_failure
         if f is not None:
             text.append(f"last failure #{f.seq} ", "bold")
-            text.append(f.error or "", "bold red")
-            text.append(f": {f.meaning()} ")
+            text.append(inert(f.error or "", 40), "bold red")
+            text.append(f": {inert(f.meaning(), 300)} ")
             if len(view.errors) > 1 or (view.errors and view.errors[0][1] > 1):
-                text.append(" (" + ", ".join(f"{n} ×{c:,}" for n, c in view.errors) + ")", "dim")
+                text.append(" (" + ", ".join(f"{inert(n, 40)} ×{c:,}" for n, c in view.errors) + ")", "dim")
         for note in view.notes:
-            text.append(("\n" if text else "") + note, "yellow")
+            text.append(("\n" if text else "") + inert(note, 300), "yellow")
         return text
 
     # -- the form -----------------------------------------------------------------------
@@ -432,21 +435,21 @@ class ProducerPane(PaneMixin, Vertical):
             return
         parsed = parse_form(self.form())
         if isinstance(parsed, list):
-            widget.update(Text(str(parsed[0]), "yellow"))
+            widget.update(Text(inert(str(parsed[0]), 200), "yellow"))
             return
         facts = self.topic_facts(parsed.topic)
         lines = Text()
         if facts is None:
             state = "no metadata yet" if self.snapshot is None else "not in the cluster's metadata"
-            lines.append(f"{parsed.topic}: {state}")
+            lines.append(f"{inert(parsed.topic, NAME_LIMIT)}: {state}")
         else:
-            lines.append(preview(parsed, facts.partitions, self.partitioner))
+            lines.append(inert_lines(preview(parsed, facts.partitions, self.partitioner), 400))
         size = parsed.widest_size()
         lines.append(f"\nsize {size:,} B")
         if facts is not None and facts.max_bytes is not None:
             over = size > facts.max_bytes
             lines.append(f" of at most {facts.max_bytes:,} B", "bold red" if over else "")
-            lines.append(f"\n({facts.max_bytes_source})")
+            lines.append(f"\n({inert(facts.max_bytes_source, 200)})")
         widget.update(lines)
 
     @on(Input.Changed)
@@ -507,7 +510,7 @@ class ProducerPane(PaneMixin, Vertical):
         try:
             value = parse_linger(event.value)
         except ValueError as exc:
-            self.query_one("#p-message", Static).update(Text(str(exc), "bold red"))
+            self.query_one("#p-message", Static).update(Text(inert(str(exc), 200), "bold red"))
             return
         self.set_config(*change(self.config, linger_ms=value))
 
@@ -522,14 +525,14 @@ class ProducerPane(PaneMixin, Vertical):
         message = self.query_one("#p-message", Static)
         if isinstance(result, list):
             text = Text("not sent: ", "bold red")
-            text.append("\n".join(str(e) for e in result), "red")
+            text.append("\n".join(inert(str(e), 200) for e in result), "red")
             message.update(text)
             return
         what = f"{result.count:,} messages" if result.count > 1 else "1 message"
         self.awaiting = None
         if result.count == 1:
             self.awaiting = self.view.reports[0].seq if self.view and self.view.reports else 0
-        message.update(Text(f"sending {what} to {result.topic}…", "dim"))
+        message.update(Text(f"sending {what} to {inert(result.topic, NAME_LIMIT)}…", "dim"))
         self.post_message(SendCommand(Produce(result)))
 
     @on(Button.Pressed, "#p-stop")
@@ -550,7 +553,7 @@ class ProducerPane(PaneMixin, Vertical):
         try:
             area.text = pretty_json(area.text)
         except ValueError as exc:
-            self.query_one("#p-message", Static).update(Text(f"value: {exc}", "bold red"))
+            self.query_one("#p-message", Static).update(Text(f"value: {inert(str(exc), 200)}", "bold red"))
             return
         self.query_one("#p-json", Checkbox).value = True
 

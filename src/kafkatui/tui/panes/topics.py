@@ -25,6 +25,7 @@ from textual.widgets import DataTable, Input, Static
 from kafkatui.domain.commands import Refresh
 from kafkatui.domain.partitioner import DEFAULT as DEFAULT_PARTITIONER
 from kafkatui.domain.partitioner import PARTITIONERS
+from kafkatui.domain.text import NAME_LIMIT, inert
 from kafkatui.domain.topics import (
     COLUMN_KEYS,
     COLUMNS,
@@ -62,6 +63,7 @@ FLAG_STYLE = {
 }
 FLAG_ORDER = (Flag.OFFLINE, Flag.UNDER_REPLICATED, Flag.NOT_PREFERRED)
 DETAIL_AFTER_TYPING = 0.15  # seconds: the detail follows the filtered cursor once typing pauses
+CONFIG_VALUE_LIMIT = 80  # characters of a config value in the configs column
 WRITE_ACTIONS = {"create": "create", "delete": "delete", "add_partitions": "partitions"}
 
 
@@ -358,7 +360,7 @@ class TopicsPane(PaneMixin, Vertical):
 
     def _title(self, name: str, rows: tuple[PartitionRow, ...]) -> Text:
         text = Text()
-        text.append(name, "bold")
+        text.append(inert(name, NAME_LIMIT), "bold")
         rf = max((len(r.replicas) for r in rows), default=0)
         text.append(f"  {len(rows)} partitions, replication factor {rf}")
         for flag in FLAG_ORDER:
@@ -376,19 +378,24 @@ class TopicsPane(PaneMixin, Vertical):
         why = view.unavailable.get("configs")
         if sel is None or sel.error or why:
             message = why or (sel.error if sel is not None else None) or "asking the broker…"
-            sync_rows(table, CONFIG_COLUMNS, {"-": (Text("configs", "dim"), Text(message, "yellow"), "")})
+            # a broker's refusal: one inert line
+            sync_rows(table, CONFIG_COLUMNS, {"-": (Text("configs", "dim"), Text(inert(message, 120), "yellow"), "")})
             return
         entries = sorted(sel.entries, key=lambda e: (e.is_default, e.name))
         rows: dict[str, tuple[Any, ...]] = {}
         for e in entries:
             style = "" if e.is_default else "bold"
             marker = "  " if e.is_default else "● "
-            value = "(sensitive)" if e.sensitive else (e.value if e.value is not None else "-")
-            source = Text(e.source, "" if e.is_default else "cyan")
-            rows[e.name] = (Text(marker + e.name, style), Text(value, style), source)
+            # names, values and sources are the broker's text: inert, values bounded (the
+            # column is narrow; the longest real values are class lists)
+            value = "-" if e.value is None else inert(e.value, CONFIG_VALUE_LIMIT)
+            if e.sensitive:
+                value = "(sensitive)"
+            source = Text(inert(e.source, 40), "" if e.is_default else "cyan")
+            rows[e.name] = (Text(marker + inert(e.name, NAME_LIMIT), style), Text(value, style), source)
         if "-" in {k.value for k in table.rows}:
             table.clear()
-        sync_rows(table, CONFIG_COLUMNS, rows)
+        sync_rows(table, CONFIG_COLUMNS, rows, {"VALUE": CONFIG_VALUE_LIMIT})
 
     def _update(self, widget: Static, content: str | Text, layout: bool = True) -> None:
         """Static.update lays the screen out again: skip it when nothing changed, and say so
@@ -422,7 +429,8 @@ class TopicsPane(PaneMixin, Vertical):
                 notes.append(f"{action}: {view.unavailable[action]}")
         if view.read_only:
             notes.append("read-only mode: create, delete and add partitions are disabled")
-        self._update(self.query_one("#topics-notes", Static), "\n".join(notes))
+        # notes quote brokers' refusals: literal text, each an inert line
+        self._update(self.query_one("#topics-notes", Static), Text("\n".join(inert(n, 300) for n in notes)))
 
     # -- actions ------------------------------------------------------------------------
 

@@ -1,5 +1,8 @@
 """`x` on the Groups pane: reset a group's offsets like `kafka-consumer-groups --reset-offsets`.
 
+The group id, topics, notes and the worker's messages are the cluster's text: shown inert, as
+literal text (never inside markup).
+
 Preview first (old -> new offsets per partition, computed by the worker without changing
 anything), then Apply commits exactly the previewed offsets. The worker refuses an active
 group and read-only mode, whatever this form says.
@@ -26,7 +29,9 @@ from kafkatui.domain.groups import (
     parse_partitions,
     parse_reset,
 )
+from kafkatui.domain.text import NAME_LIMIT, inert
 from kafkatui.tui.panes.base import SendCommand
+from kafkatui.tui.widgets.keyed_table import plain_cell
 
 PREVIEW_COLUMNS = ("TOPIC", "PARTITION", "OLD", "NEW", "CHANGE", "NOTE")
 
@@ -65,8 +70,11 @@ class GroupResetScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(
-                f"[b]Reset offsets of group {self.group}[/b]  (like kafka-consumer-groups "
-                "--reset-offsets). Preview shows old → new; nothing changes until Apply."
+                Text.assemble(
+                    (f"Reset offsets of group {inert(self.group, NAME_LIMIT)}", "bold"),
+                    "  (like kafka-consumer-groups --reset-offsets). Preview shows old → new; "
+                    "nothing changes until Apply.",
+                )
             )
             with Horizontal():
                 yield Label("to")
@@ -134,7 +142,7 @@ class GroupResetScreen(ModalScreen[None]):
             spec = parse_reset(target, self.query_one("#reset-value", Input).value, self.clock())
             partitions = parse_partitions(self.query_one("#reset-partitions", Input).value)
         except ValueError as exc:
-            self._message(Text(str(exc), "bold red"))
+            self._message(Text(inert(str(exc), 200), "bold red"))
             return
         self.waiting = True
         self._message(Text(f"Computing the offsets {spec.describe()}…", "italic"))
@@ -153,7 +161,7 @@ class GroupResetScreen(ModalScreen[None]):
         self.waiting = False
         if isinstance(event, ResetResult):
             style = "bold green" if event.ok else "bold red"
-            self._message(Text(event.message, style))
+            self._message(Text(inert(event.message, 300), style))
             self.preview = None
             return
         table = self.query_one("#reset-preview", DataTable)
@@ -161,24 +169,24 @@ class GroupResetScreen(ModalScreen[None]):
         for ln in event.lines:
             change = "-" if ln.new is None or ln.old is None else f"{ln.new - ln.old:+d}"
             table.add_row(
-                ln.topic,
+                plain_cell(inert(ln.topic, NAME_LIMIT)),
                 str(ln.partition),
                 "-" if ln.old is None else str(ln.old),
                 "-" if ln.new is None else str(ln.new),
                 change,
-                ln.note,
+                plain_cell(inert(ln.note, 120)),
                 key=f"{ln.topic}\x00{ln.partition}",
             )
         apply = self.query_one("#apply", Button)
         if event.refused:
             self.preview = None
             apply.disabled = True
-            self._message(Text(f"Refused: {event.refused}", "bold red"))
+            self._message(Text(f"Refused: {inert(event.refused, 300)}", "bold red"))
             return
         self.preview = event
         n = len(event.changes)
         apply.disabled = n == 0
         if n:
-            self._message(f"Preview {event.spec.describe()}: {n} partition(s) would change. Apply commits them.")
+            self._message(Text(f"Preview {event.spec.describe()}: {n} partition(s) would change. Apply commits them."))
         else:
             self._message(Text("Nothing to change.", "yellow"))

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import ClassVar
 
 from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -45,4 +46,4 @@ class HelpScreen(ModalScreen[None]):
             yield Static("[b]kafkatui keys[/b]   (escape closes)\n")
             yield Static(key_table(self.sections))
             if self.extra:
-                yield Static("\n" + self.extra)
+                yield Static(Text("\n" + self.extra))  # a file path: literal text, not markup

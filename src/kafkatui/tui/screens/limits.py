@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -11,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from kafkatui.domain.alerts import Thresholds, parse_thresholds
+from kafkatui.domain.text import inert
 
 
 class LimitsScreen(ModalScreen[Thresholds | None]):
@@ -63,9 +65,10 @@ class LimitsScreen(ModalScreen[Thresholds | None]):
                 min_duration=self.current.min_duration,
             )
         except ValueError as exc:
-            self.query_one("#limits-message", Static).update(
-                f"[b red]{exc}[/]: still {self.current.tmin:g} .. {self.current.tmax:g} °C"
-            )
+            # the message quotes what was typed: literal text ('[/]' is not markup here)
+            message = Text(inert(str(exc), 120), "bold red")
+            message.append(f": still {self.current.tmin:g} .. {self.current.tmax:g} °C")
+            self.query_one("#limits-message", Static).update(message)
             return
         self.dismiss(limits)
 

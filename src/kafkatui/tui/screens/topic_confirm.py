@@ -1,15 +1,21 @@
-"""Delete a topic (type its name to confirm) and grow a topic's partition count."""
+"""Delete a topic (type its name to confirm) and grow a topic's partition count.
+
+The topic's name and what the user typed are shown as literal text (`Text`, through `inert`),
+never inside markup: ``[/]`` typed into the field must not break the form.
+"""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
+from kafkatui.domain.text import NAME_LIMIT, inert
 from kafkatui.domain.topics import AddPartitions, DeleteTopic
 
 CSS = """
@@ -32,10 +38,14 @@ class DeleteTopicScreen(ModalScreen[DeleteTopic | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(
-                f"[b red]Delete topic[/] [b]{self.topic}[/b]: its messages are gone for good.\n"
-                "Type the topic's name to confirm; escape cancels."
+                Text.assemble(
+                    ("Delete topic", "bold red"),
+                    " ",
+                    (inert(self.topic, NAME_LIMIT), "bold"),
+                    ": its messages are gone for good.\nType the topic's name to confirm; escape cancels.",
+                )
             )
-            yield Input("", placeholder=self.topic, id="delete-name")
+            yield Input("", placeholder=inert(self.topic, NAME_LIMIT), id="delete-name")
             yield Static("", id="delete-message", classes="message")
             with Horizontal():
                 yield Button("Delete", id="delete", variant="error")
@@ -54,7 +64,10 @@ class DeleteTopicScreen(ModalScreen[DeleteTopic | None]):
         typed = self.query_one("#delete-name", Input).value
         if typed != self.topic:
             self.query_one("#delete-message", Static).update(
-                f"[b red]'{typed}' is not '{self.topic}': nothing deleted.[/]"
+                Text(
+                    f"'{inert(typed, NAME_LIMIT)}' is not '{inert(self.topic, NAME_LIMIT)}': nothing deleted.",
+                    "bold red",
+                )
             )
             return
         self.dismiss(DeleteTopic(self.topic))
@@ -75,8 +88,13 @@ class AddPartitionsScreen(ModalScreen[AddPartitions | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(
-                f"[b]Add partitions[/b] to [b]{self.topic}[/b] (now {self.current}).\n"
-                "New total; Kafka can only increase it, and keys may map to new partitions."
+                Text.assemble(
+                    ("Add partitions", "bold"),
+                    " to ",
+                    (inert(self.topic, NAME_LIMIT), "bold"),
+                    f" (now {self.current}).\n"
+                    "New total; Kafka can only increase it, and keys may map to new partitions.",
+                )
             )
             yield Input(str(self.current + 1), id="partitions-total")
             yield Static("", id="partitions-message", classes="message")
@@ -97,13 +115,16 @@ class AddPartitionsScreen(ModalScreen[AddPartitions | None]):
         text = self.query_one("#partitions-total", Input).value.strip()
         message = self.query_one("#partitions-message", Static)
         if not text.isdigit():
-            message.update(f"[b red]'{text}' is not a whole number.[/]")
+            message.update(Text(f"'{inert(text, 40)}' is not a whole number.", "bold red"))
             return
         total = int(text)
         if total <= self.current:
             message.update(
-                f"[b red]{total} is not more than the current {self.current} partitions: "
-                "Kafka can only add partitions.[/]"
+                Text(
+                    f"{total} is not more than the current {self.current} partitions: "
+                    "Kafka can only add partitions.",
+                    "bold red",
+                )
             )
             return
         self.dismiss(AddPartitions(self.topic, total))

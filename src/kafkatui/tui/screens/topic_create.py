@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from kafkatui.domain.freezer import parse_duration
+from kafkatui.domain.text import inert
 from kafkatui.domain.topic_names import check_topic_name
 from kafkatui.domain.topics import CreateTopic
 
@@ -137,19 +139,21 @@ class CreateTopicScreen(ModalScreen[CreateTopic | None]):
     def hint(self) -> None:
         message = self.query_one("#create-message", Static)
         name = self._value("name").strip()
-        lines: list[str] = []
+        # the messages quote what was typed: literal text, never markup
+        lines: list[tuple[str, str]] = []
         if name:
             check = check_topic_name(name, self.existing)
             if check.error:
-                lines.append(f"[b red]name: {check.error}[/]")
-            lines += [f"[yellow]warning: {w}[/]" for w in check.warnings]
+                lines.append((f"name: {inert(check.error, 200)}", "bold red"))
+            lines += [(f"warning: {inert(w, 200)}", "yellow") for w in check.warnings]
         rf = self._value("replication").strip()
         if rf.isdigit() and int(rf) > self.brokers:
-            lines.append(
-                f"[yellow]only {self.brokers} broker{'s are' if self.brokers != 1 else ' is'} up: "
-                f"the cluster will likely refuse replication factor {rf}[/]"
-            )
-        message.update("\n".join(lines))
+            lines.append((
+                f"only {self.brokers} broker{'s are' if self.brokers != 1 else ' is'} up: "
+                f"the cluster will likely refuse replication factor {rf}",
+                "yellow",
+            ))
+        message.update(Text("\n").join(Text(line, style) for line, style in lines))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "create":
@@ -174,7 +178,7 @@ class CreateTopicScreen(ModalScreen[CreateTopic | None]):
                 self.existing,
             )
         except ValueError as exc:
-            self.query_one("#create-message", Static).update(f"[b red]{exc}[/]")
+            self.query_one("#create-message", Static).update(Text(inert(str(exc), 200), "bold red"))
             return
         self.dismiss(command)
 

@@ -12,6 +12,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from kafkatui.domain.text import NAME_LIMIT, inert
 from kafkatui.domain.topics import predict_key
 
 
@@ -34,8 +35,12 @@ class KeyPartitionScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(
-                f"[b]Key → partition[/b] for [b]{self.topic}[/b] ({self.partitions} partitions). "
-                "Escape closes."
+                Text.assemble(
+                    ("Key → partition", "bold"),
+                    " for ",
+                    (inert(self.topic, NAME_LIMIT), "bold"),
+                    f" ({self.partitions} partitions). Escape closes.",
+                )
             )
             yield Input("", placeholder="key (UTF-8)", id="key-input")
             yield Static(self.result_text(""), id="key-result")

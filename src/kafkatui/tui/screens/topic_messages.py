@@ -21,6 +21,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, Select, Static
 
 from kafkatui.domain.readings import escape_raw, utc_iso
+from kafkatui.domain.text import NAME_LIMIT, inert
 from kafkatui.domain.topics import (
     FilterMessages,
     MessagesView,
@@ -98,7 +99,7 @@ class TopicMessagesScreen(Screen[None]):
         yield Static(
             Text.assemble(
                 ("Messages ", "bold"),
-                (self.topic, "bold"),
+                (inert(self.topic, NAME_LIMIT), "bold"),
                 f" · {where} · read by assignment: no consumer group, no commits",
             ),
             id="viewer-title",
@@ -203,12 +204,12 @@ class TopicMessagesScreen(Screen[None]):
     def status_text(self, view: MessagesView) -> Text:
         text = Text()
         if view.error:
-            text.append(view.state, "bold red")
+            text.append(inert(view.state, 200), "bold red")  # a broker's or librdkafka's text
         else:
-            text.append(f"{view.start.describe()} · {view.state}")
+            text.append(f"{view.start.describe()} · {inert(view.state, 200)}")
         text.append(f" · read {view.consumed:,}")
         if view.filter:
-            text.append(f" · matching '{view.filter}' {view.matched:,}")
+            text.append(f" · matching '{inert(view.filter, 40)}' {view.matched:,}")
         text.append(f" · {view.rate:,.0f}/s · showing the last {len(view.records):,}")
         text.append(" · following" if self.follow else " · paused (f follows)", "dim")
         return text
@@ -228,7 +229,8 @@ class TopicMessagesScreen(Screen[None]):
 def record_text(topic: str, record: Record) -> Text:
     text = Text()
     ts = utc_iso(record.timestamp_ms / 1000.0) if record.timestamp_ms >= 0 else "none"
-    text.append(f"{topic} partition {record.partition} offset {record.offset}\n", "bold")
+    # the whole record, inert: `pretty` keeps line breaks and escapes every other control
+    text.append(f"{inert(topic, NAME_LIMIT)} partition {record.partition} offset {record.offset}\n", "bold")
     text.append(f"timestamp {ts} ({record.timestamp_ms})\n")
     kind, shown = pretty(record.key)
     text.append(f"\nkey ({kind})\n", "bold")

@@ -14,6 +14,7 @@ from rich.text import Text
 from textual.widget import Widget
 
 from kafkatui.domain.series import downsample
+from kafkatui.domain.text import SENSOR_LIMIT, inert
 
 Point = tuple[float, float]
 LINE_COLORS = ("cyan", "green", "yellow", "magenta", "orange", "white")
@@ -49,7 +50,9 @@ def build_chart(
         ys = [v for _, v in points]
         lows.append(min(ys))
         highs.append(max(ys))
-        plt.plot(xs, ys, label=name, marker="braille", color=LINE_COLORS[index % len(LINE_COLORS)])
+        # plotext writes the label into ANSI text that Text.from_ansi reads back: an ESC in a
+        # sensor name would be taken as a real escape sequence, so the label goes inert first
+        plt.plot(xs, ys, label=inert(name, SENSOR_LIMIT), marker="braille", color=LINE_COLORS[index % len(LINE_COLORS)])
     plt.hline(tmax, "red")
     plt.hline(tmin, "blue")
     span = max(highs) - min(lows)

@@ -7,7 +7,8 @@ from collections.abc import Callable
 from rich.text import Text
 from textual.widgets import Static
 
-from kafkatui.domain.models import ClusterSnapshot, ConnectionState, Link
+from kafkatui.domain.models import REASON_LIMIT, ClusterSnapshot, ConnectionState, Link
+from kafkatui.domain.text import inert
 
 STATE_STYLE = {
     Link.CONNECTING: "bold black on yellow",
@@ -86,11 +87,11 @@ class ClusterHeader(Static):
             text.append(" READ-ONLY ", "bold black on magenta")
         text.append("\n")
         if self.state.reason:
-            text.append(self.state.reason, "bold red")
+            text.append(inert(self.state.reason, REASON_LIMIT), "bold red")
             if snap is not None and not self.state.ok:
                 text.append(f"  (data {age_text(self.clock() - snap.ts)} old)", "italic")
             text.append("  ")
-        text.append(self.bootstrap, "dim" if self.state.reason else "")
+        text.append(inert(self.bootstrap, 200), "dim" if self.state.reason else "")
         if snap is not None and snap.cluster_id:
-            text.append(f"  cluster {snap.cluster_id}", "dim" if self.state.reason else "")
+            text.append(f"  cluster {inert(snap.cluster_id, 64)}", "dim" if self.state.reason else "")
         return text

@@ -15,6 +15,10 @@ Two ways to fill it, both cheap when called often:
   (by `cells(item)`, kept while the same item object comes again), and column widths grow to
   fit what has been drawn. For a tail of thousands of records a second, of which a screenful
   is ever seen.
+
+Cells are drawn as literal text (a `str` is never read as markup), and a cell that is not one
+printable line is drawn through `kafkatui.domain.text.inert`: callers escape external text with
+their column's limit, this keeps a forgotten one from driving the terminal.
 """
 
 from __future__ import annotations
@@ -31,6 +35,8 @@ from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+
+from kafkatui.domain.text import inert
 
 Cell = str | Text
 Row = tuple[str, Sequence[Cell]]  # (key, cells)
@@ -333,7 +339,10 @@ class VirtualTable(ScrollView, can_focus=True):
     def _line(self, cells: Sequence[Cell], base: Style) -> list[Segment]:
         text = Text(no_wrap=True, end="")
         for cell, width in zip(cells, self.widths, strict=False):
-            piece = cell.copy() if isinstance(cell, Text) else Text(cell)
+            if isinstance(cell, Text):
+                piece = cell.copy() if cell.plain.isprintable() else Text(inert(cell.plain, width + 1), cell.style)
+            else:
+                piece = Text(cell if cell.isprintable() else inert(cell, width + 1))
             piece.truncate(width, overflow="ellipsis", pad=True)
             text.append(" ")
             text.append_text(piece)
