@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from confluent_kafka import KafkaError, KafkaException
 from confluent_kafka.admin import AdminClient
 
-from kafkatui.domain.models import BrokerInfo, ClusterSnapshot, ConnectionState, Link
+from kafkatui.domain.controller import controller_text, trusted_controller
+from kafkatui.domain.models import BrokerInfo, ClusterMode, ClusterSnapshot, ConnectionState, Link
 from kafkatui.kafka import clients, diagnose
 from kafkatui.settings import Settings
 
@@ -74,30 +75,39 @@ def run_check(settings: Settings) -> CheckResult:
 
 
 def _with_racks(admin: AdminClient, snap: ClusterSnapshot, settings: Settings) -> ClusterSnapshot:
+    """Add racks (DescribeCluster) and the cluster's mode (a broker's DescribeConfigs), asked
+    together; either may be refused (ACLs, the demo's mock) and is then left out."""
+    wait = min(settings.timeout, 3.0)
+    racks: dict[int, str | None] = {}
+    mode: ClusterMode | None = None
     try:
-        desc = admin.describe_cluster(request_timeout=min(settings.timeout, 3.0)).result()
+        described = admin.describe_cluster(request_timeout=wait)
     except Exception:
-        return snap
-    racks = {n.id: n.rack for n in desc.nodes}
+        described = None
+    try:
+        configs = None if snap.is_mock else clients.describe_mode(admin, snap, wait)
+    except Exception:
+        configs = None
+    try:
+        if described is not None:
+            racks = {n.id: n.rack for n in described.result().nodes}
+    except Exception:
+        racks = {}
+    try:
+        if configs is not None:
+            mode = clients.mode_from_result(configs.result())
+    except Exception:
+        mode = None
+    controller = trusted_controller(snap.metadata_controller_id, mode)
     brokers = tuple(
-        BrokerInfo(b.id, b.host, b.port, racks.get(b.id) or None, b.is_controller, b.up) for b in snap.brokers
+        replace(b, rack=racks.get(b.id) or None, is_controller=b.up and b.id == controller) for b in snap.brokers
     )
-    return ClusterSnapshot(
-        snap.ts,
-        snap.bootstrap,
-        snap.cluster_id,
-        snap.controller_id,
-        brokers,
-        snap.topics,
-        snap.rtt_ms,
-        snap.is_mock,
-        snap.notes,
-    )
+    return replace(snap, brokers=brokers, controller_id=controller, mode=mode)
 
 
 def format_report(snap: ClusterSnapshot) -> list[str]:
     controller = next((b for b in snap.brokers if b.id == snap.controller_id), None)
-    ctrl = f"{snap.controller_id} ({controller.address})" if controller else "unknown"
+    ctrl = f"{snap.controller_id} ({controller.address})" if controller else controller_text(snap)
     lines = [
         f"bootstrap:   {snap.bootstrap}",
         f"cluster id:  {snap.cluster_id or 'unknown'}",
