@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+import threading
 import time
 from dataclasses import dataclass, replace
 
@@ -22,14 +24,85 @@ class CheckResult:
 
 FIRST_SLICE = 0.25  # seconds; each failed metadata call doubles the next one, up to MAX_SLICE
 MAX_SLICE = 1.0
+EXIT_MARGIN = 0.5  # seconds kept from the timeout for interpreter start-up before `started`, and exiting
+FINAL_NAME_ERRORS = {socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)}
+
+
+def bootstrap_entries(bootstrap: str) -> list[tuple[str, int]]:
+    """(host, port) of each bootstrap address: `h:p`, `[v6]:p`, `proto://h:p`; port 9092 if none."""
+    entries = []
+    for raw in bootstrap.split(","):
+        item = raw.strip()
+        if "://" in item:
+            item = item.split("://", 1)[1]
+        if not item:
+            continue
+        if item.startswith("["):
+            host, _, rest = item[1:].partition("]")
+            port = rest.lstrip(":")
+        elif item.count(":") == 1:
+            host, port = item.split(":")
+        else:
+            host, port = item, ""
+        entries.append((host, int(port) if port.isdigit() else 9092))
+    return entries
+
+
+def final_failure(host: str, port: int, wait: float) -> str | None:
+    """Why `host:port` can never answer (every address refuses, or the name does not exist), or
+    None when it might (it accepts, it is silent or slow, a DNS server did not answer)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        if exc.errno in FINAL_NAME_ERRORS:
+            return f"{host}:{port}: the name cannot be resolved ({exc.strerror})"
+        return None
+    for family, kind, proto, _name, address in infos:
+        with socket.socket(family, kind, proto) as sock:
+            sock.settimeout(wait)
+            try:
+                sock.connect(address)
+            except ConnectionRefusedError:
+                continue
+            except OSError:
+                return None  # silent, slow or unreachable for now: it gets the whole timeout
+            return None  # it accepts: librdkafka's own answer decides
+    return f"{host}:{port}: connection refused"
+
+
+class FinalityProbe:
+    """Checks, in a thread, whether every bootstrap address has failed for good (refused on
+    every address it resolves to, or a name that does not exist). Started only once librdkafka
+    has reported a connection failure, so a healthy cluster gets no extra connection."""
+
+    def __init__(self, bootstrap: str, wait: float) -> None:
+        self.reason: str | None = None
+        self._entries = bootstrap_entries(bootstrap)
+        self._wait = wait
+        self._thread = threading.Thread(target=self._run, name="kafkatui-check-probe", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        reasons = []
+        for host, port in self._entries:
+            reason = final_failure(host, port, self._wait)
+            if reason is None:
+                return
+            reasons.append(reason)
+        if reasons:
+            self.reason = "; ".join(reasons) + " (no bootstrap address can answer; retrying will not help)"
 
 
 def _is_mismatch(state: ConnectionState) -> bool:
     return state.reason.startswith(diagnose.MISMATCH)
 
 
-def run_check(settings: Settings) -> CheckResult:
-    """Poll metadata in short slices until success or `settings.timeout` has passed.
+def run_check(settings: Settings, started: float | None = None) -> CheckResult:
+    """Poll metadata in short slices until success or `settings.timeout` has passed (counted
+    from `started`, a `time.monotonic()` value such as the process start, less the time to exit).
+
+    Every bootstrap address refused or unresolvable ends the wait as soon as that is known
+    (FinalityProbe): no retry can fix it. A silent or slow address still gets the whole timeout.
 
     An authentication or TLS error reported by librdkafka ends the wait at once: retrying
     will not fix a wrong password. So does a protocol mismatch (a PLAINTEXT client on a TLS
@@ -42,7 +115,9 @@ def run_check(settings: Settings) -> CheckResult:
         errors.append(clients.classify(err.code(), err.str(), time.time()))
 
     admin = AdminClient(clients.admin_config(settings, on_error))
-    deadline = time.monotonic() + settings.timeout
+    begun = time.monotonic() if started is None else started
+    deadline = begun + settings.timeout - (EXIT_MARGIN if started is not None else 0.0)
+    probe: FinalityProbe | None = None
     known: dict[int, BrokerInfo] = {}
     last: KafkaException | None = None
     slice_s = FIRST_SLICE
@@ -64,6 +139,10 @@ def run_check(settings: Settings) -> CheckResult:
             if mismatches and mismatch_seen:  # seen, and the attempt after it failed as well
                 return CheckResult(None, mismatches[-1])
             mismatch_seen = bool(mismatches)
+            if probe is None and any(e.link is Link.UNREACHABLE for e in errors):
+                probe = FinalityProbe(settings.bootstrap_servers, min(1.0, settings.timeout))
+            if probe is not None and probe.reason is not None:
+                return CheckResult(None, ConnectionState(Link.UNREACHABLE, probe.reason))
             continue
         return CheckResult(_with_racks(admin, snap, settings), None)
     admin.poll(0)
