@@ -191,8 +191,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         from kafkatui.kafka.clients import validate
 
         validate(settings)
+        from kafkatui.settings import unused_credentials_warning
+
+        warning = unused_credentials_warning(settings)
+        if warning:
+            import logging
+
+            logging.getLogger("kafkatui").warning("settings: %s", warning)
+            if ns.command is not None:  # check, simulate (the dashboard shows it on screen)
+                print(f"kafkatui: warning: {warning}", file=sys.stderr)
         if ns.command == "check":
-            code = _check(settings)
+            code = _check(settings, STARTED if argv is None else None)
             # as the program itself (not a test calling main): exit without waiting for
             # librdkafka's client teardown, which would push a failed check past its timeout
             return _leave(code) if argv is None else code
@@ -227,10 +236,10 @@ def _crash(exc: BaseException, settings: Settings | None) -> int:
     return _fail(redact(line, secrets) + where, EXIT_FAIL)
 
 
-def _check(settings: Settings) -> int:
+def _check(settings: Settings, started: float | None) -> int:
     from kafkatui.kafka.check import format_report, run_check
 
-    result = run_check(settings, started=STARTED)
+    result = run_check(settings, started=started)
     if result.snapshot is None:
         assert result.failure is not None
         return _fail(f"{settings.bootstrap_servers}: {result.failure.describe()}", EXIT_FAIL)

@@ -55,7 +55,7 @@ def final_failure(host: str, port: int, wait: float) -> str | None:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
         if exc.errno in FINAL_NAME_ERRORS:
-            return f"{host}:{port}: the name cannot be resolved ({exc.strerror})"
+            return f"{host}:{port}: the name cannot be resolved: {exc.strerror}"
         return None
     for family, kind, proto, _name, address in infos:
         with socket.socket(family, kind, proto) as sock:
@@ -90,7 +90,7 @@ class FinalityProbe:
                 return
             reasons.append(reason)
         if reasons:
-            self.reason = "; ".join(reasons) + " (no bootstrap address can answer; retrying will not help)"
+            self.reason = "; ".join(reasons) + " — no bootstrap address can answer, so retrying will not help"
 
 
 def _is_mismatch(state: ConnectionState) -> bool:
@@ -116,16 +116,20 @@ def run_check(settings: Settings, started: float | None = None) -> CheckResult:
 
     admin = AdminClient(clients.admin_config(settings, on_error))
     begun = time.monotonic() if started is None else started
-    deadline = begun + settings.timeout - (EXIT_MARGIN if started is not None else 0.0)
+    margin = min(EXIT_MARGIN, settings.timeout / 10) if started is not None else 0.0
+    deadline = begun + settings.timeout - margin
     probe: FinalityProbe | None = None
     known: dict[int, BrokerInfo] = {}
     last: KafkaException | None = None
     slice_s = FIRST_SLICE
     mismatch_seen = False
+    attempts = 0
     while True:
         remaining = deadline - time.monotonic()
-        if remaining <= 0:
+        if remaining <= 0 and attempts:
             break
+        attempts += 1
+        remaining = max(remaining, 0.1)  # one attempt, however long start-up took
         try:
             snap = clients.fetch_snapshot(admin, settings, known, min(slice_s, remaining))
         except KafkaException as exc:
