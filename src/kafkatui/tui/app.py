@@ -24,6 +24,7 @@ from kafkatui.domain.models import ClusterSnapshot, ConnectionState, Refused, Wo
 from kafkatui.redact import redact
 from kafkatui.settings import Settings, unused_credentials_warning
 from kafkatui.tui.messages import WorkerEvent
+from kafkatui.tui.palette import ActionsProvider
 from kafkatui.tui.panes.base import PaneMixin, PaneReady, SendCommand
 from kafkatui.tui.panes.cluster import MOCK_NOTE, ClusterPane
 from kafkatui.tui.panes.freezer import FreezerPane
@@ -61,6 +62,7 @@ class KafkaTuiApp(App[int]):
     """kafkatui's shell. Panes are thin: each has one `show(data)`."""
 
     TITLE = "kafkatui"
+    COMMANDS = App.COMMANDS | {ActionsProvider}  # the app's own actions by name, besides Textual's
     # The active tab is already highlighted; its animated underline bar is placed only after a
     # layout pass, which made screenshots differ run to run. One line saved, too.
     DEFAULT_CSS = """
