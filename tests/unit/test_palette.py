@@ -141,3 +141,23 @@ async def test_unsupported_by_the_cluster_is_marked_with_the_reason() -> None:
         await pilot.press("enter")
         await pilot.pause(0.2)
         assert any("mock cluster names no controller" in n.message for n in app._notifications)
+
+
+async def test_topic_writes_unavailable_on_a_cluster_without_controller_before_the_pane_hears() -> None:
+    """The demo's mock names no controller: CreateTopics cannot be routed, known from the metadata."""
+    from dataclasses import replace
+
+    class NoController(FakeWorker):
+        def start(self) -> None:
+            self.emit(canned.CONNECTED)
+            self.emit(replace(canned.cluster(), controller_id=None, metadata_controller_id=None, is_mock=True))
+
+    app = KafkaTuiApp(canned.settings(), worker_factory=lambda s, emit: NoController(s, emit), clock=canned.clock)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        hits = await search(pilot, app, "create topic")
+        assert hits[0] == "Create topic (unavailable)"
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert not isinstance(app.screen, CreateTopicScreen)
+        assert any("mock cluster names no controller" in n.message for n in app._notifications)

@@ -16,6 +16,8 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.widgets import TabbedContent
 
+from kafkatui.domain.models import ClusterSnapshot
+from kafkatui.domain.topics import UNSUPPORTED
 from kafkatui.tui.panes.base import PaneMixin
 
 if TYPE_CHECKING:
@@ -130,8 +132,15 @@ def unavailable(app: KafkaTuiApp, command: PaletteCommand) -> str | None:
         return READ_ONLY
     if command.pane is not None and command.action is not None:
         pane = pane_widget(app, command.pane)
-        if pane is not None:
-            return pane.unavailable_reason(command.action.split("(", 1)[0])
+        why = pane.unavailable_reason(command.action.split("(", 1)[0]) if pane is not None else None
+        if why:
+            return why
+    if command.pane == "topics" and command.writes:
+        # before the Topics pane has heard from the worker: the same rule the worker applies
+        snap = app._latest.get(ClusterSnapshot)
+        if isinstance(snap, ClusterSnapshot) and snap.metadata_controller_id is None and snap.controller_id is None:
+            who = "librdkafka's mock cluster" if snap.is_mock else "the cluster"
+            return f"{UNSUPPORTED}: {who} names no controller, which this request needs"
     return None
 
 
