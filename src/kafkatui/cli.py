@@ -15,7 +15,22 @@ from kafkatui.logs import default_log_path
 if TYPE_CHECKING:
     from kafkatui.settings import Settings
 
-STARTED = time.monotonic()  # `check --timeout` counts from here: start-up is part of the wait
+
+
+def _process_age() -> float:
+    """Seconds since this process started (Linux: /proc), else 0: interpreter start-up counts too."""
+    try:
+        with open("/proc/self/stat") as stat, open("/proc/uptime") as up:
+            started_ticks = int(stat.read().rsplit(")", 1)[1].split()[19])
+            uptime = float(up.read().split()[0])
+        import os
+
+        return max(0.0, uptime - started_ticks / os.sysconf("SC_CLK_TCK"))
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+STARTED = time.monotonic() - _process_age()  # `check --timeout` counts from the process start
 EXIT_OK = 0
 EXIT_FAIL = 1
 EXIT_USAGE = 2

@@ -36,7 +36,7 @@ def test_controller_text_says_why_none_is_shown() -> None:
     snap = cluster_snapshot()
     kraft = replace(snap, controller_id=None, metadata_controller_id=3, mode=ClusterMode.KRAFT)
     assert controller_text(kraft) == KRAFT_NOTE and "describe --status" in KRAFT_NOTE
-    assert controller_text(kraft, short=True) == "not reported (KRaft)"
+    assert controller_text(kraft, short=True) == "n/a (KRaft)"
     assert "KRaft" in controller_note(kraft)
     unknown = replace(snap, controller_id=None, mode=None)
     assert controller_text(unknown, short=True) == "unknown" and controller_note(unknown) == ""

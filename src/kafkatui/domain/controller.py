@@ -40,7 +40,7 @@ def controller_text(snap: ClusterSnapshot, short: bool = False) -> str:
     if snap.controller_id is not None:
         return str(snap.controller_id)
     if snap.mode is ClusterMode.KRAFT:
-        return "not reported (KRaft)" if short else KRAFT_NOTE
+        return "n/a (KRaft)" if short else KRAFT_NOTE
     if snap.is_mock:
         return "none (mock cluster)" if short else "none (librdkafka's mock cluster has no controller)"
     return "unknown" if short else "unknown (the cluster's mode, KRaft or ZooKeeper, could not be read)"
@@ -50,7 +50,7 @@ def controller_note(snap: ClusterSnapshot) -> str:
     """A line for the Cluster pane when no broker is flagged controller under KRaft, else ''."""
     if snap.controller_id is None and snap.mode is ClusterMode.KRAFT:
         return (
-            "KRaft: brokers do not tell clients which node is the active controller (Metadata names an "
-            "arbitrary broker), so none is flagged; `kafka-metadata-quorum describe --status` shows it."
+            "KRaft: clients are not told which node is the active controller (Metadata names an arbitrary "
+            "broker); `kafka-metadata-quorum describe --status` shows it."
         )
     return ""

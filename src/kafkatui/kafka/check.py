@@ -72,8 +72,8 @@ def final_failure(host: str, port: int, wait: float) -> str | None:
 
 class FinalityProbe:
     """Checks, in a thread, whether every bootstrap address has failed for good (refused on
-    every address it resolves to, or a name that does not exist). Started only once librdkafka
-    has reported a connection failure, so a healthy cluster gets no extra connection."""
+    every address it resolves to, or a name that does not exist). Its answer is read only after
+    a metadata attempt failed, so a cluster that answers is never reported as unreachable."""
 
     def __init__(self, bootstrap: str, wait: float) -> None:
         self.reason: str | None = None
@@ -118,7 +118,8 @@ def run_check(settings: Settings, started: float | None = None) -> CheckResult:
     begun = time.monotonic() if started is None else started
     margin = min(EXIT_MARGIN, settings.timeout / 10) if started is not None else 0.0
     deadline = begun + settings.timeout - margin
-    probe: FinalityProbe | None = None
+    # asked at once, beside librdkafka's own attempt: a healthy broker costs one connect and close
+    probe = FinalityProbe(settings.bootstrap_servers, min(1.0, settings.timeout))
     known: dict[int, BrokerInfo] = {}
     last: KafkaException | None = None
     slice_s = FIRST_SLICE
@@ -143,9 +144,7 @@ def run_check(settings: Settings, started: float | None = None) -> CheckResult:
             if mismatches and mismatch_seen:  # seen, and the attempt after it failed as well
                 return CheckResult(None, mismatches[-1])
             mismatch_seen = bool(mismatches)
-            if probe is None and any(e.link is Link.UNREACHABLE for e in errors):
-                probe = FinalityProbe(settings.bootstrap_servers, min(1.0, settings.timeout))
-            if probe is not None and probe.reason is not None:
+            if probe.reason is not None:
                 return CheckResult(None, ConnectionState(Link.UNREACHABLE, probe.reason))
             continue
         return CheckResult(_with_racks(admin, snap, settings), None)
