@@ -52,7 +52,12 @@ def test_check_prints_what_kafka_tools_report(kafka1: tb.Cluster, kafka_tool: To
         text=True,
         timeout=60,
         cwd=tmp_path,
-        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "KAFKATUI_LOG_FILE": str(tmp_path / "l.log")},
+        env={
+            "PATH": "/usr/bin:/bin",
+            "HOME": str(tmp_path),
+            "KAFKATUI_LOG_FILE": str(tmp_path / "l.log"),
+            "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src"),  # this checkout, whatever is installed
+        },
     )
     assert r.returncode == 0, r.stderr
     out = r.stdout

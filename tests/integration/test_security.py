@@ -59,7 +59,13 @@ class Run:
 def kafkatui(tmp_path: Path, env: dict[str, str], *args: str, timeout: float = TIMEOUT) -> Run:
     """Run `kafkatui ARGS --timeout T` with only `env` (the seed's .env names) around it."""
     log = tmp_path / f"kafkatui-{uuid.uuid4().hex[:6]}.log"
-    full_env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "KAFKATUI_LOG_FILE": str(log), **env}
+    full_env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "KAFKATUI_LOG_FILE": str(log),
+        "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src"),  # this checkout, whatever is installed
+        **env,
+    }
     start = time.monotonic()
     r = subprocess.run(
         [sys.executable, "-m", "kafkatui", *args, "--timeout", f"{timeout:g}"],
