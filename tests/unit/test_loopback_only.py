@@ -24,6 +24,8 @@ HOST_PORT = re.compile(r"(?:^|[\s\"'=,@(\[]|//)([A-Za-z][A-Za-z0-9-]*(?:\.[A-Za-
 # Words that precede ':NNNN' without being hosts (openssl key specs).
 NOT_HOSTS = {"rsa", "bits", "rsa_keygen_bits"}
 LOOPBACK_NAMES = {"localhost"}
+# RFC 6761: names under .invalid never exist; tests use them for "cannot be resolved".
+NEVER_RESOLVES = ".invalid"
 
 # (file relative to the repository, literal) -> why it may stay. None of these is ever connected to.
 ALLOWED: dict[tuple[str, str], str] = {
@@ -33,6 +35,7 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("tests/unit/test_settings.py", "k1:9092"): "a settings value parsed, never connected to",
     ("tests/unit/test_group_client.py", "x:9092"): "config handed to a fake child script that never connects",
     ("tests/unit/test_diagnose.py", "b-1.example:9096"): "a librdkafka error line, parsed only",
+    ("tests/unit/test_controller_domain.py", "zk:2181"): "a broker config value (zookeeper.connect), parsed only",
     ("tests/unit/test_group_client.py", "10.0.0.1"): "a member's host as Kafka reports it (canned)",
     ("tests/unit/test_groups.py", "10.0.0.1"): "a member's host as Kafka reports it (canned)",
     ("tests/unit/test_groups.py", "10.0.0.2"): "a member's host as Kafka reports it (canned)",
@@ -66,7 +69,7 @@ def targets(text: str) -> set[str]:
             found.add(address)
     for match in HOST_PORT.finditer(text):
         host, port = match.group(1), match.group(2)
-        if host.lower() in NOT_HOSTS or is_loopback(host) or IPV4.fullmatch(host):
+        if host.lower() in NOT_HOSTS or is_loopback(host) or IPV4.fullmatch(host) or host.endswith(NEVER_RESOLVES):
             continue
         if re.fullmatch(r"\d+(?:\.\d+)*", host) or int(port) > 65535:
             continue
@@ -92,7 +95,7 @@ def test_scanner_finds_outside_targets() -> None:
     assert targets('"kafkatui -b 10.255.255.1:9092"') == {"10.255.255.1"}
     assert targets("bootstrap = 'example.com:9092'") == {"example.com:9092"}
     assert targets('connect(("1.2.3.4", 80))') == {"1.2.3.4"}
-    assert targets("'127.0.0.1:9092,127.0.0.2:9093' 'localhost:9092'") == set()
+    assert targets("'127.0.0.1:9092,127.0.0.2:9093' 'localhost:9092' 'no-such-host.invalid:9092'") == set()
     assert targets('"2024-01-01T08:00" "rsa:2048" "thrd:main"') == set()
 
 
