@@ -42,3 +42,13 @@ def test_controller_text_says_why_none_is_shown() -> None:
     assert controller_text(unknown, short=True) == "unknown" and controller_note(unknown) == ""
     zk = replace(snap, controller_id=2, metadata_controller_id=2, mode=ClusterMode.ZOOKEEPER)
     assert controller_text(zk) == "2" and controller_note(zk) == ""
+
+
+def test_short_texts_fit_the_cluster_summary_at_80_columns() -> None:
+    snap = cluster_snapshot()
+    for variant in (
+        replace(snap, controller_id=None, mode=ClusterMode.KRAFT),
+        replace(snap, controller_id=None, is_mock=True),
+        replace(snap, controller_id=None),
+    ):
+        assert len(controller_text(variant, short=True)) <= 12

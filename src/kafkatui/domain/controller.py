@@ -42,7 +42,7 @@ def controller_text(snap: ClusterSnapshot, short: bool = False) -> str:
     if snap.mode is ClusterMode.KRAFT:
         return "n/a (KRaft)" if short else KRAFT_NOTE
     if snap.is_mock:
-        return "none (mock cluster)" if short else "none (librdkafka's mock cluster has no controller)"
+        return "none (mock)" if short else "none (librdkafka's mock cluster has no controller)"
     return "unknown" if short else "unknown (the cluster's mode, KRaft or ZooKeeper, could not be read)"
 
 
