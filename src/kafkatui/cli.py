@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -14,6 +15,22 @@ from kafkatui.logs import default_log_path
 if TYPE_CHECKING:
     from kafkatui.settings import Settings
 
+
+
+def _process_age() -> float:
+    """Seconds since this process started (Linux: /proc), else 0: interpreter start-up counts too."""
+    try:
+        with open("/proc/self/stat") as stat, open("/proc/uptime") as up:
+            started_ticks = int(stat.read().rsplit(")", 1)[1].split()[19])
+            uptime = float(up.read().split()[0])
+        import os
+
+        return max(0.0, uptime - started_ticks / os.sysconf("SC_CLK_TCK"))
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+STARTED = time.monotonic() - _process_age()  # `check --timeout` counts from the process start
 EXIT_OK = 0
 EXIT_FAIL = 1
 EXIT_USAGE = 2
@@ -189,8 +206,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         from kafkatui.kafka.clients import validate
 
         validate(settings)
+        from kafkatui.settings import unused_credentials_warning
+
+        warning = unused_credentials_warning(settings)
+        if warning:
+            import logging
+
+            logging.getLogger("kafkatui").warning("settings: %s", warning)
+            if ns.command is not None:  # check, simulate (the dashboard shows it on screen)
+                print(f"kafkatui: warning: {warning}", file=sys.stderr)
         if ns.command == "check":
-            return _check(settings)
+            code = _check(settings, STARTED if argv is None else None)
+            # as the program itself (not a test calling main): exit without waiting for
+            # librdkafka's client teardown, which would push a failed check past its timeout
+            return _leave(code) if argv is None else code
         if ns.command == "simulate":
             return _simulate(settings, ns)
         return _dashboard(settings, log_path, _since(ns), getattr(ns, "alert_log", None))
@@ -222,10 +251,10 @@ def _crash(exc: BaseException, settings: Settings | None) -> int:
     return _fail(redact(line, secrets) + where, EXIT_FAIL)
 
 
-def _check(settings: Settings) -> int:
+def _check(settings: Settings, started: float | None) -> int:
     from kafkatui.kafka.check import format_report, run_check
 
-    result = run_check(settings)
+    result = run_check(settings, started=started)
     if result.snapshot is None:
         assert result.failure is not None
         return _fail(f"{settings.bootstrap_servers}: {result.failure.describe()}", EXIT_FAIL)

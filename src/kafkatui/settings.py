@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -72,6 +73,38 @@ SECRET_PROPERTIES = frozenset(
         "ssl.certificate.pem",
     }
 )
+
+
+# Placeholder credentials as course notes and consoles print them: YOUR_API_KEY, YOUR-API-SECRET,
+# <API_KEY>, {{ api_secret }}, ${SASL_PASSWORD} (an unexpanded variable), CHANGEME.
+_PLACEHOLDER = re.compile(
+    r"(your[_\-\s].*|<[^<>]*>|\{\{.*\}\}|\$\{[^{}]*\}|change[_\-]?me|api[_\-]?(key|secret)|x{3,})",
+    re.IGNORECASE,
+)
+
+
+def is_placeholder(value: str) -> bool:
+    """True for a credential that is a template's placeholder rather than a real value."""
+    return bool(_PLACEHOLDER.fullmatch(value.strip()))
+
+
+def unused_credentials_warning(settings: Settings) -> str | None:
+    """One line when SASL credentials are set but the protocol sends none (PLAINTEXT or SSL)."""
+    if settings.sasl_username is None and settings.sasl_password is None:
+        return None
+    protocol = settings.effective_protocol
+    if protocol.startswith("SASL"):
+        return None
+    given = " and ".join(
+        name for name, value in (("SASL_USERNAME", settings.sasl_username), ("SASL_PASSWORD", settings.sasl_password))
+        if value is not None
+    )
+    one = " and " not in given
+    return (
+        f"{given} {'is' if one else 'are'} set, but the security protocol is {protocol}, which sends no SASL "
+        f"credentials: {'it is' if one else 'they are'} unused (SECURITY_PROTOCOL=SASL_SSL or SASL_PLAINTEXT uses "
+        f"{'it' if one else 'them'})"
+    )
 
 
 def read_properties(path: Path) -> dict[str, str]:
@@ -496,6 +529,20 @@ def _env_secrets(dotenv: Mapping[str, str | None]) -> list[str]:
     return values
 
 
+def _refuse_placeholders(settings: Settings, origins: _Origins) -> None:
+    """The course's `YOUR_API_KEY` / `YOUR_API_SECRET` (and kin) are not credentials: refuse them
+    before they reach a broker. The message names where the value came from, never the value."""
+    for field, value, what in (
+        ("sasl_username", settings.sasl_username, "API key (user name)"),
+        ("sasl_password", settings.sasl_password.get_secret_value() if settings.sasl_password else None, "API secret"),
+    ):
+        if value is not None and is_placeholder(value):
+            raise SettingsError(
+                f"{origins.label(field)} is a placeholder from the course notes, not a real credential; "
+                f"put your {what} there"
+            )
+
+
 def load_settings(
     cli: Mapping[str, Any] | None = None,
     *,
@@ -527,9 +574,9 @@ def load_settings(
     secrets = [v for k, v in {**props, **x_items}.items() if k in SECRET_PROPERTIES]
     secrets += _env_secrets(dotenv)
     try:
-        if env_file is not None:
-            return Settings(_env_file=env_file, **init)  # type: ignore[call-arg]
-        return Settings(**init)
+        settings = Settings(_env_file=env_file, **init) if env_file is not None else Settings(**init)  # type: ignore[call-arg]
+        _refuse_placeholders(settings, origins)
+        return settings
     except ValidationError as exc:
         raise SettingsError(redact(_explain(exc, origins), secrets)) from None
     except PydanticSettingsError as exc:  # a value the env source could not even decode

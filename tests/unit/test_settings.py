@@ -33,13 +33,15 @@ def test_defaults() -> None:
     assert s.secret_values() == []
 
 
-def test_seed_dotenv_works_unchanged(clean_env: Path) -> None:
-    (clean_env / ".env").write_text(SEED_ENV)
+def test_seed_dotenv_works_with_real_credentials(clean_env: Path) -> None:
+    """The course's .env, its two placeholders replaced by a key and secret, as its comments ask."""
+    real = SEED_ENV.replace("YOUR_API_KEY", "ABCDEFGHIJKLMNOP").replace("YOUR_API_SECRET", "s3cr3t-CANARY")
+    (clean_env / ".env").write_text(real)
     s = load_settings()
     conf = s.librdkafka_config()
     assert conf["bootstrap.servers"] == "pkc-12576z.us-west2.gcp.confluent.cloud:9092"
-    assert conf["sasl.username"] == "YOUR_API_KEY"  # the inline comment is not part of the value
-    assert conf["sasl.password"] == "YOUR_API_SECRET"
+    assert conf["sasl.username"] == "ABCDEFGHIJKLMNOP"  # the inline comment is not part of the value
+    assert conf["sasl.password"] == "s3cr3t-CANARY"
     # a SASL user and no protocol: Confluent Cloud's SASL_SSL + PLAIN
     assert conf["security.protocol"] == "SASL_SSL"
     assert conf["sasl.mechanism"] == "PLAIN"
@@ -151,3 +153,54 @@ def test_bad_value_never_echoes_a_secret(monkeypatch: pytest.MonkeyPatch) -> Non
     with pytest.raises(SettingsError) as info:
         load_settings()
     assert "CANARY-PW" not in str(info.value)
+
+
+def test_seed_dotenv_placeholders_are_refused(clean_env: Path) -> None:
+    """Unchanged, the course's .env would send YOUR_API_KEY to the broker: refused, naming the variable."""
+    (clean_env / ".env").write_text(SEED_ENV)
+    with pytest.raises(SettingsError) as err:
+        load_settings()
+    assert str(err.value).startswith("setting SASL_USERNAME in .env is a placeholder")
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["YOUR_API_KEY", "your_api_secret", "YOUR-API-KEY", "<API_KEY>", "<your secret>", "{{ api_secret }}",
+     "${SASL_PASSWORD}", "CHANGEME", "xxxxxxxx", " YOUR_API_SECRET "],
+)
+def test_placeholders_recognised(value: str) -> None:
+    from kafkatui.settings import is_placeholder
+
+    assert is_placeholder(value)
+
+
+@pytest.mark.parametrize("value", ["ABCDEFGHIJKLMNOP", "me", "s3cr3t", "my-api-key-123", "yourself", "<a>b"])
+def test_real_values_are_not_placeholders(value: str) -> None:
+    from kafkatui.settings import is_placeholder
+
+    assert not is_placeholder(value)
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        (
+            {"SASL_USERNAME": "me", "SASL_PASSWORD": "pw", "SECURITY_PROTOCOL": "PLAINTEXT"},
+            "SASL_USERNAME and SASL_PASSWORD are set, but the security protocol is PLAINTEXT",
+        ),
+        ({"SASL_USERNAME": "me", "SECURITY_PROTOCOL": "SSL"}, "SASL_USERNAME is set, but the security protocol is SSL"),
+        ({"SASL_USERNAME": "me", "SASL_PASSWORD": "pw"}, None),  # SASL_SSL by default
+        ({"SASL_USERNAME": "me", "SASL_PASSWORD": "pw", "SECURITY_PROTOCOL": "SASL_PLAINTEXT"}, None),
+        ({}, None),
+    ],
+)
+def test_unused_credentials_warning(monkeypatch: pytest.MonkeyPatch, env: dict[str, str], expected: str | None) -> None:
+    from kafkatui.settings import unused_credentials_warning
+
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    warning = unused_credentials_warning(load_settings())
+    if expected is None:
+        assert warning is None
+    else:
+        assert warning is not None and expected in warning and "pw" not in warning

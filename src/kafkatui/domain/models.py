@@ -36,6 +36,13 @@ class ConnectionState:
         return f"{self.link.value}: {inert(self.reason, REASON_LIMIT)}" if self.reason else self.link.value
 
 
+class ClusterMode(StrEnum):
+    """How the cluster keeps its metadata, read from a broker's `process.roles` config."""
+
+    KRAFT = "KRaft"
+    ZOOKEEPER = "ZooKeeper"
+
+
 @dataclass(frozen=True, slots=True)
 class BrokerInfo:
     id: int
@@ -110,6 +117,11 @@ class ClusterSnapshot:
     rtt_ms: float
     is_mock: bool = False
     notes: tuple[str, ...] = field(default=())
+    # `controller_id` above is shown only from a source that knows it (see domain/controller.py);
+    # this is the broker the Metadata response named, which under KRaft is an arbitrary live broker
+    # (it changes from one request to the next) and only tells that admin requests can be routed.
+    metadata_controller_id: int | None = None
+    mode: ClusterMode | None = None
 
     @property
     def brokers_up(self) -> int:

@@ -5,13 +5,17 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from collections.abc import Mapping
+from concurrent.futures import Future
 from typing import Any
 
 from confluent_kafka import KafkaError, KafkaException, Producer
-from confluent_kafka.admin import AdminClient
+from confluent_kafka.admin import AdminClient, ConfigResource, ResourceType  # type: ignore[attr-defined]
 
+from kafkatui.domain.controller import mode_from_broker_config, trusted_controller
 from kafkatui.domain.models import (
     BrokerInfo,
+    ClusterMode,
     ClusterSnapshot,
     ConnectionState,
     Link,
@@ -187,8 +191,12 @@ def snapshot_from_metadata(
     rtt_ms: float,
     known_brokers: dict[int, BrokerInfo],
     now: float,
+    mode: ClusterMode | None = None,
 ) -> ClusterSnapshot:
     """Turn librdkafka ClusterMetadata into an immutable ClusterSnapshot.
+
+    The Metadata response's controller is shown only in ZooKeeper mode (`mode`, read from a
+    broker's configs): under KRaft it names an arbitrary live broker (domain/controller.py).
 
     Metadata lists only live brokers; `known_brokers` remembers the ones seen earlier in the
     session (and replica ids) so a broker that went away shows as down instead of vanishing.
@@ -198,7 +206,8 @@ def snapshot_from_metadata(
     PartitionInfo values every refresh held the worker thread for ~100 ms on 5,000 topics,
     and an unchanged topic being the *same* object lets later stages skip it by identity.
     """
-    controller = md.controller_id if md.controller_id in md.brokers else None
+    named = md.controller_id if md.controller_id in md.brokers else None
+    controller = trusted_controller(named, mode)
     live = {b.id: BrokerInfo(b.id, b.host, b.port, None, b.id == controller, True) for b in md.brokers.values()}
     previous = _LAST_TOPICS.get(bootstrap, {})
     current: dict[str, tuple[_Raw, TopicInfo, tuple[int, ...]]] = {}
@@ -257,6 +266,8 @@ def snapshot_from_metadata(
         topics=tuple(topics),
         rtt_ms=rtt_ms,
         is_mock=bool(cluster_id and cluster_id.startswith("mockCluster")),
+        metadata_controller_id=named,
+        mode=mode,
     )
 
 
@@ -270,9 +281,25 @@ def fetch_snapshot(
     known_brokers: dict[int, BrokerInfo],
     timeout: float,
     clock: Any = time.time,
+    mode: ClusterMode | None = None,
 ) -> ClusterSnapshot:
     """One metadata round trip (blocking up to `timeout`)."""
     start = time.perf_counter()
     md = admin.list_topics(timeout=timeout)
     rtt = (time.perf_counter() - start) * 1000.0
-    return snapshot_from_metadata(md, settings.bootstrap_servers, rtt, known_brokers, clock())
+    return snapshot_from_metadata(md, settings.bootstrap_servers, rtt, known_brokers, clock(), mode)
+
+
+def describe_mode(admin: AdminClient, snap: ClusterSnapshot, timeout: float) -> Future[Any] | None:
+    """Start DescribeConfigs of one live broker (its `process.roles` tells KRaft from ZooKeeper);
+    None when no broker is up. The future's result is a ConfigResource -> Future mapping's value."""
+    broker = next((b for b in snap.brokers if b.up), None)
+    if broker is None:
+        return None
+    resource = ConfigResource(ResourceType.BROKER, str(broker.id))
+    return admin.describe_configs([resource], request_timeout=timeout)[resource]
+
+
+def mode_from_result(result: Mapping[str, Any]) -> ClusterMode | None:
+    """The cluster's mode from a DescribeConfigs BROKER result (name -> ConfigEntry)."""
+    return mode_from_broker_config({name: entry.value for name, entry in result.items()})

@@ -9,7 +9,7 @@ from typing import Any
 from confluent_kafka import KafkaError, KafkaException
 
 from kafkatui.domain.commands import Refresh
-from kafkatui.domain.models import BrokerInfo, ConnectionState, Link
+from kafkatui.domain.models import BrokerInfo, ClusterMode, ClusterSnapshot, ConnectionState, Link
 from kafkatui.kafka import clients
 from kafkatui.kafka.context import Context
 
@@ -31,6 +31,11 @@ class MetadataService:
         self.backoff = 1.0
         self.racks: Future[Any] | None = None
         self.rack_probe_done = False
+        # KRaft or ZooKeeper, from a broker's `process.roles`: decides whether Metadata's
+        # controller is the real one (domain/controller.py). Asked until answered, 3 tries at most.
+        self.mode: ClusterMode | None = None
+        self.mode_probe: Future[Any] | None = None
+        self.mode_tries = 0
 
     def on_error(self, ctx: Context, err: KafkaError) -> None:
         """librdkafka error callback (served by admin.poll on the worker thread)."""
@@ -66,6 +71,7 @@ class MetadataService:
     def poll(self, ctx: Context, now: float) -> None:
         ctx.admin.poll(0)
         self._collect_racks()
+        self._collect_mode()
         if now >= self.next_refresh:
             self._refresh(ctx, now)
 
@@ -74,7 +80,7 @@ class MetadataService:
 
     def _refresh(self, ctx: Context, now: float) -> None:
         try:
-            snapshot = clients.fetch_snapshot(ctx.admin, ctx.settings, self.known, SLICE, ctx.clock)
+            snapshot = clients.fetch_snapshot(ctx.admin, ctx.settings, self.known, SLICE, ctx.clock, self.mode)
         except KafkaException as exc:
             ctx.admin.poll(0)
             self._failed(ctx, now, exc)
@@ -87,6 +93,7 @@ class MetadataService:
         self.set_state(ctx, ConnectionState(Link.CONNECTED, "", now))
         ctx.emit(snapshot)
         self._probe_racks(ctx)
+        self._probe_mode(ctx, snapshot)
 
     def _failed(self, ctx: Context, now: float, exc: KafkaException) -> None:
         err = exc.args[0] if exc.args and isinstance(exc.args[0], KafkaError) else None
@@ -114,6 +121,27 @@ class MetadataService:
             self.racks = ctx.admin.describe_cluster(request_timeout=ctx.settings.timeout)
         except Exception:
             self.rack_probe_done = True
+
+    def _probe_mode(self, ctx: Context, snap: ClusterSnapshot) -> None:
+        if self.mode is not None or self.mode_probe is not None or self.mode_tries >= 3 or snap.is_mock:
+            return
+        self.mode_tries += 1
+        try:
+            self.mode_probe = clients.describe_mode(ctx.admin, snap, ctx.settings.timeout)
+        except Exception as exc:
+            log.info("DescribeConfigs (cluster mode) unavailable: %s", exc)
+
+    def _collect_mode(self) -> None:
+        if self.mode_probe is None or not self.mode_probe.done():
+            return
+        future, self.mode_probe = self.mode_probe, None
+        try:
+            self.mode = clients.mode_from_result(future.result())
+        except Exception as exc:
+            log.info("DescribeConfigs (cluster mode) unavailable: %s", exc)
+            return
+        if self.mode is not None:
+            self.next_refresh = 0.0  # show the controller (or why none) now
 
     def _collect_racks(self) -> None:
         if self.racks is None or not self.racks.done():

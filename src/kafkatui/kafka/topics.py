@@ -343,7 +343,8 @@ class TopicsService:
     # -- capability probe -----------------------------------------------------------------
 
     def _no_controller(self, snap: ClusterSnapshot) -> str | None:
-        if snap.controller_id is not None:
+        # any controller the Metadata response named (under KRaft an arbitrary broker) routes requests
+        if snap.metadata_controller_id is not None or snap.controller_id is not None:
             return None
         why = "librdkafka's mock cluster" if snap.is_mock else "the cluster"
         return f"{UNSUPPORTED}: {why} names no controller, which this request needs"

@@ -75,6 +75,7 @@ class Worker:
         self._thread = threading.Thread(target=self._run, name="kafka-worker", daemon=True)
         self.metadata = MetadataService(clock())
         self.services: list[Service] = []
+        self._context: list[Context] = []  # the admin's error callback reaches the context here
 
     # -- UI side ------------------------------------------------------------------------
 
@@ -127,14 +128,21 @@ class Worker:
                 service.close(ctx)
             except Exception:
                 log.debug("close failed", exc_info=True)
+        # Break admin -> error callback -> context -> admin, so the admin client is freed here, on
+        # this thread, when the last reference goes. Left to the cycle collector it may be freed on
+        # librdkafka's own background thread (Python runs there to complete admin futures, e.g. a
+        # DescribeConfigs answer arriving after the stop), and librdkafka aborts the process when a
+        # client is destroyed from one of its threads.
+        self._context.clear()
         log.info("worker stopped")
 
     def _make_context(self) -> Context:
-        holder: list[Context] = []
+        holder = self._context
+        metadata = self.metadata  # not `self`: services may hold the context, which holds the admin
 
         def on_error(err: object) -> None:
             if holder:
-                self.metadata.on_error(holder[0], err)  # type: ignore[arg-type]
+                metadata.on_error(holder[0], err)  # type: ignore[arg-type]
 
         admin = AdminClient(clients.admin_config(self.settings, on_error))
         ctx = Context(self.settings, self._emit, self._clock, admin)

@@ -29,8 +29,9 @@ from kafkatui.domain.freezer import FreezerView
 from kafkatui.domain.models import ClusterSnapshot, ConnectionState, Refused, WorkerError
 from kafkatui.domain.text import inert, inert_lines
 from kafkatui.redact import redact
-from kafkatui.settings import Settings
+from kafkatui.settings import Settings, unused_credentials_warning
 from kafkatui.tui.messages import WorkerEvent
+from kafkatui.tui.palette import ActionsProvider
 from kafkatui.tui.panes.base import PaneMixin, PaneReady, SendCommand
 from kafkatui.tui.panes.cluster import MOCK_NOTE, ClusterPane
 from kafkatui.tui.panes.freezer import FreezerPane
@@ -70,6 +71,7 @@ class KafkaTuiApp(App[int]):
     """kafkatui's shell. Panes are thin: each has one `show(data)`."""
 
     TITLE = "kafkatui"
+    COMMANDS = App.COMMANDS | {ActionsProvider}  # the app's own actions by name, besides Textual's
     # The active tab is already highlighted; its animated underline bar is placed only after a
     # layout pass, which made screenshots differ run to run. One line saved, too.
     DEFAULT_CSS = """
@@ -148,6 +150,9 @@ class KafkaTuiApp(App[int]):
         self.theme = "textual-dark"
         self.focus_pane()  # now, not after a refresh: the first frame is the same on every machine
         self.set_interval(1.0, self._tick)
+        warning = unused_credentials_warning(self.settings)
+        if warning:  # credentials the protocol never sends: say so rather than connect silently
+            self.notify(warning, title="settings", severity="warning", timeout=20, markup=False)
         if self._worker_factory is not None:
             self.worker = self._worker_factory(self.settings, self._post_from_worker)
             self.worker.start()

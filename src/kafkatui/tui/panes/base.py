@@ -37,5 +37,10 @@ class PaneMixin:
     def apply(self, event: object) -> None:
         raise NotImplementedError
 
+    def unavailable_reason(self, action: str) -> str | None:
+        """Why `action` (an action name of this pane) cannot run now, for the command palette;
+        None when it can. Read-only mode is checked by the palette itself."""
+        return None
+
     def tick(self) -> None:
         """Called once a second (ages, 'seen N s ago'); nothing by default."""

@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
+from kafkatui.domain.controller import controller_note, controller_text
 from kafkatui.domain.models import ClusterSnapshot, ConnectionState
 from kafkatui.domain.text import inert
 from kafkatui.tui.panes.base import PaneMixin
@@ -70,7 +71,8 @@ class ClusterPane(PaneMixin, Vertical):
                 str(replicas[b.id]),
             )
         sync_rows(self.query_one("#brokers", DataTable), COLUMNS, rows)
-        self.query_one("#cluster-note", Static).update(MOCK_NOTE if snapshot.is_mock else "")
+        note = MOCK_NOTE if snapshot.is_mock else Text(controller_note(snapshot))
+        self.query_one("#cluster-note", Static).update(note)
         self.render_summary()
 
     def apply(self, event: object) -> None:
@@ -99,7 +101,7 @@ class ClusterPane(PaneMixin, Vertical):
         user = snap.user_topics
         urp = sum(t.under_replicated for t in topics)
         offline = sum(t.offline for t in topics)
-        ctrl = "unknown" if snap.controller_id is None else str(snap.controller_id)
+        ctrl = controller_text(snap, short=True)
         text = Text()
         text.append(f"Cluster {inert(snap.cluster_id, 64) if snap.cluster_id else '?'}", "bold")
         text.append(f"   brokers {snap.brokers_up} up of {len(snap.brokers)}   controller {ctrl}\n")

@@ -441,6 +441,9 @@ class TopicsPane(PaneMixin, Vertical):
             return self.view.unavailable.get(WRITE_ACTIONS.get(action, action))
         return None
 
+    def unavailable_reason(self, action: str) -> str | None:
+        return self._why_not(action) if action in WRITE_ACTIONS else None
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in WRITE_ACTIONS and self._why_not(action):
             return None  # shown, but disabled

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from rich.text import Text
 from textual.widgets import Static
 
-from kafkatui.domain.models import REASON_LIMIT, ClusterSnapshot, ConnectionState, Link
+from kafkatui.domain.models import REASON_LIMIT, ClusterMode, ClusterSnapshot, ConnectionState, Link
 from kafkatui.domain.text import inert
 
 STATE_STYLE = {
@@ -75,8 +75,11 @@ class ClusterHeader(Static):
             down = len(snap.brokers) - snap.brokers_up
             text.append("  brokers ")
             text.append(f"{snap.brokers_up}/{len(snap.brokers)}", "bold red" if down else "bold")
-            ctrl = "?" if snap.controller_id is None else str(snap.controller_id)
-            text.append(f"  controller {ctrl}")
+            # no controller unless a source knows it (domain/controller.py); under KRaft, say KRaft
+            if snap.controller_id is not None:
+                text.append(f"  controller {snap.controller_id}")
+            elif snap.mode is ClusterMode.KRAFT:
+                text.append("  KRaft")
         text.append("  alerts ")
         text.append(f" {self.alerts} ", "bold white on red" if self.alerts else "bold")
         if self.demo:
