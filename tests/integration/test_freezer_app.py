@@ -8,7 +8,6 @@ from collections.abc import Callable
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import DataTable
 
 import kafka_testbed as tb
 from kafka_fixtures import Kcat, ToolRunner
@@ -17,6 +16,7 @@ from kafkatui.kafka.freezer import FreezerFeed
 from kafkatui.kafka.worker import Worker
 from kafkatui.tui.app import KafkaTuiApp
 from kafkatui.tui.widgets.header import ClusterHeader
+from kafkatui.tui.widgets.virtual_table import VirtualTable
 from worker_probe import probe_settings
 
 
@@ -56,11 +56,11 @@ async def test_alert_raises_and_clears_in_the_running_app(
     app = KafkaTuiApp(settings, worker_factory=lambda s, emit: Worker(s, emit, extra_services=(freezer,)))
     async with app.run_test(size=(140, 40)) as pilot:
         await pilot.press("2")
-        sensors = app.query_one("#sensors", DataTable)
+        sensors = app.query_one("#sensors", VirtualTable)
         header = app.query_one(ClusterHeader)
 
         def status(sensor: str) -> str:
-            if sensor not in {k.value for k in sensors.rows}:
+            if sensor not in sensors.index:
                 return ""
             return str(sensors.get_row(sensor)[-1])
 
