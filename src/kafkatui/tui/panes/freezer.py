@@ -28,14 +28,18 @@ from kafkatui.tui.widgets.chart import TemperatureChart
 from kafkatui.tui.widgets.header import age_text
 from kafkatui.tui.widgets.virtual_table import Cell, VirtualTable
 
-COLUMNS = ("SENSOR", "LAST °C", "MIN", "AVG", "MAX", "RATE/s", "LAST SEEN", "STATUS")
+# STATUS next to the name: on a narrow terminal the columns on the right give way first
+COLUMNS = ("SENSOR", "STATUS", "LAST °C", "MIN", "AVG", "MAX", "RATE/s", "LAST SEEN")
 SENSOR_WIDTH = 24  # a 5,000-character key must not widen the column by 5,000
+# the other columns (at least their label): known from the first frame, never re-measured
+FIXED_WIDTHS = tuple(max(len(label), w) for label, w in zip(COLUMNS[1:], (5, 7, 6, 6, 6, 6, 10), strict=True))
+ALERT_BOX_LINES = 12  # #freezer-bottom's height
 WINDOWS = (60.0, 300.0, 900.0, 3600.0)
 
 STATUS_TEXT = {
     SensorStatus.OK: Text("OK", "bold green"),
-    SensorStatus.TOO_WARM: Text("ALERT warm", "bold white on red"),
-    SensorStatus.TOO_COLD: Text("ALERT cold", "bold white on blue"),
+    SensorStatus.TOO_WARM: Text("WARM", "bold white on red"),
+    SensorStatus.TOO_COLD: Text("COLD", "bold white on blue"),
     SensorStatus.STALE: Text("STALE", "bold black on yellow"),
     SensorStatus.UNKNOWN: Text("-", "dim"),
 }
@@ -66,7 +70,9 @@ class FreezerPane(PaneMixin, Vertical):
     FreezerPane #freezer-source { height: 1; padding: 0 1; color: $text-muted; }
     FreezerPane #freezer-bottom { height: 12; }
     FreezerPane #sensors { width: 3fr; }
-    FreezerPane #alert-log { width: 2fr; border-left: solid $panel-lighten-2; padding: 0 1; }
+    FreezerPane #alert-log {
+        width: 2fr; border-left: solid $panel-lighten-2; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis;
+    }
     FreezerPane #rejects { height: auto; max-height: 8; padding: 0 1; }
     """
 
@@ -108,7 +114,9 @@ class FreezerPane(PaneMixin, Vertical):
         now = view.ts
         self.query_one(TemperatureChart).show(view.chart, now, view.window, view.thresholds.tmin, view.thresholds.tmax)
         # cells are made only for the rows drawn (10,000 sensors: a screenful, not 10,000)
-        self.query_one("#sensors", VirtualTable).set_items([(r.sensor, r) for r in view.rows], self._cells)
+        widest = max((len(r.sensor) for r in view.rows), default=0)
+        widths = (max(len(COLUMNS[0]), min(widest, SENSOR_WIDTH)), *FIXED_WIDTHS)
+        self.query_one("#sensors", VirtualTable).set_items([(r.sensor, r) for r in view.rows], self._cells, widths)
         self.query_one("#freezer-source", Static).update(self._source_text(view))
         self.query_one("#alert-log", Static).update(self._alert_text(view))
         self.query_one("#rejects", Static).update(self._rejects_text(view))
@@ -116,13 +124,13 @@ class FreezerPane(PaneMixin, Vertical):
     def _cells(self, r: SensorRow) -> tuple[Cell, ...]:
         return (
             inert(r.sensor, SENSOR_WIDTH),
+            STATUS_TEXT[r.status],
             Text(f"{r.last:.2f}", "bold red" if r.last > r.tmax else "bold blue" if r.last < r.tmin else ""),
             _num(r.vmin),
             _num(r.avg),
             _num(r.vmax),
             f"{r.rate:.1f}",
             f"{age_text(max(0.0, self.clock() - r.last_seen))} ago",
-            STATUS_TEXT[r.status],
         )
 
     def _source_text(self, view: FreezerView) -> Text:
@@ -149,8 +157,8 @@ class FreezerPane(PaneMixin, Vertical):
 
     def _alert_text(self, view: FreezerView) -> Text:
         """What fits in the box: the outage, the count, the first active alerts, the log."""
-        room = max(4, self.query_one("#alert-log", Static).size.height or 12)
-        text = Text()
+        room = ALERT_BOX_LINES
+        text = Text(no_wrap=True, overflow="ellipsis")  # one line per entry: the count of lines holds
         lines = 0
         if view.outage_since is not None:
             text.append(
