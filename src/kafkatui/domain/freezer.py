@@ -12,8 +12,10 @@ Rules that hold at scale (10,000 sensors, all going silent at once):
   series (at most `SERIES_POINTS` points, about 110 bytes each) plus a fixed ~2 KB
   (series, alert state, cached row); `bench/bench_sensors.py` measures it.
 - A view costs the sensors that changed, not all of them: rows are cached per sensor and
-  recomputed when the sensor had a reading or an alert event, and all of them every
-  `FULL_EVERY` seconds (the window and the rate slide). With no traffic the board idles.
+  recomputed when the sensor had a reading or an alert event, or when time changes its row:
+  every `FULL_EVERY` seconds while it has readings in the last minute (the rate decays), and
+  when its oldest reading leaves the window (the stats change). A sensor silent for a minute
+  with nothing leaving the window costs nothing; with no traffic the board idles.
 - The view carries every row, worst first (alerts, then STALE, then furthest from the
   limits), but only the first `ACTIVE_SHOWN` active alerts and their total count: the pane
   draws what fits, never thousands of lines three times a second.
@@ -29,6 +31,7 @@ Rules that hold at scale (10,000 sensors, all going silent at once):
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections import deque
 from dataclasses import dataclass
@@ -43,7 +46,9 @@ CHART_POINTS = 240  # per line, after downsampling
 SERIES_POINTS = 20_000  # per sensor, in memory
 MAX_SENSORS = 100_000  # beyond this, new sensors are dropped and counted (never a kept one evicted)
 ACTIVE_SHOWN = 50  # active alerts listed in a view (the count covers all)
-FULL_EVERY = 5.0  # seconds between recomputing every row (otherwise only the changed ones)
+FULL_EVERY = 5.0  # seconds between looking for rows that time changed (see the module docstring)
+RATE_SPAN = 60.0  # RATE/s: readings per second over the last minute
+HEARTBEAT = 30.0  # with nothing changed, a fresh view this often anyway (the chart's time axis moves)
 CLOCK_AHEAD = 1.0  # seconds a reading may be stamped ahead of our clock before it is clamped
 
 _STATUS_RANK = {
@@ -135,9 +140,15 @@ class FreezerBoard:
         self.ahead = 0
         self.ahead_max = 0.0
         self._rows: dict[str, SensorRow] = {}
+        self._due: dict[str, float] = {}  # sensor -> when time next changes its row
+        self._alerts_version = 0  # bumped whenever the alert state may have changed
+        self._alerts_seen = -1
+        self._active: tuple[tuple[ActiveAlert, ...], int, int] = ((), 0, 0)
+        self._young: dict[str, tuple[float, float]] = {}  # seen < a minute: (readings in span, first ts)
         self._dirty: set[str] = set()
         self._ordered: tuple[SensorRow, ...] = ()
         self._next_full = float("-inf")
+        self._everything = True  # the next view recomputes every row (limits, window, outage end)
         self._last_view: FreezerView | None = None
         self._changed = True  # something besides rows changed (log, rejects, thresholds, window)
 
@@ -163,6 +174,7 @@ class FreezerBoard:
         events = self.engine.observe(item, now)
         if events:
             self.log.extend(events)
+            self._alerts_version += 1
         return events
 
     def tick(self, now: float) -> list[AlertEvent]:
@@ -179,10 +191,12 @@ class FreezerBoard:
             self.engine.resume(now)
             self._changed = True
             self._next_full = float("-inf")
+            self._everything = True
 
     def acknowledge(self, sensor: str | None = None) -> int:
         count = self.engine.acknowledge(sensor)
         self._changed = True
+        self._alerts_version += 1
         return count
 
     def forget(self, sensor: str) -> bool:
@@ -190,24 +204,30 @@ class FreezerBoard:
         known = self.series.forget(sensor) | self.engine.forget(sensor)
         if known:
             self._rows.pop(sensor, None)
+            self._due.pop(sensor, None)
+            self._young.pop(sensor, None)
             self._dirty.discard(sensor)
             self._ordered = tuple(r for r in self._ordered if r.sensor != sensor)
             self._changed = True
+            self._alerts_version += 1
         return known
 
     def set_thresholds(self, thresholds: Thresholds, now: float) -> list[AlertEvent]:
         self._next_full = float("-inf")
+        self._everything = True
         return self._logged(self.engine.set_thresholds(thresholds, now=now))
 
     def set_window(self, seconds: float) -> None:
         self.window = max(30.0, min(seconds, 24 * 3600.0))
         self._next_full = float("-inf")
+        self._everything = True
 
     def _logged(self, events: list[AlertEvent]) -> list[AlertEvent]:
         if events:
             self.log.extend(events)
             self._dirty.update(e.sensor for e in events)
             self._changed = True
+            self._alerts_version += 1
         return events
 
     def _row(self, sensor: str, now: float, since: float) -> SensorRow | None:
@@ -216,6 +236,24 @@ class FreezerBoard:
         if series is None or last is None:
             return None
         stats = series.stats(since)
+        # when time alone changes this row: the stats when the oldest reading in the window leaves
+        # it; the rate when the oldest reading of the last minute leaves that, and, for a sensor
+        # seen for less than a minute (its rate is over the time seen), as that time grows
+        due = float("inf")
+        oldest = series.first_since(since) if stats is not None else None
+        if oldest is not None:
+            due = oldest[0] + self.window
+        in_span = series.first_since(now - RATE_SPAN)
+        if in_span is not None:
+            due = min(due, in_span[0] + RATE_SPAN)
+        self._due[sensor] = due
+        span = _rate_span(series, now)
+        count = series.rate(now, span) * span
+        if span < RATE_SPAN:
+            first = next(iter(series))[0]
+            self._young[sensor] = (count, first)
+        else:
+            self._young.pop(sensor, None)
         limits = self.engine.thresholds_for(sensor)
         return SensorRow(
             sensor=sensor,
@@ -223,12 +261,42 @@ class FreezerBoard:
             vmin=stats[0] if stats else None,
             avg=stats[1] if stats else None,
             vmax=stats[2] if stats else None,
-            rate=series.rate(now, _rate_span(series, now)),
+            rate=count / span,
             last_seen=last[0],
             status=self.engine.status(sensor, now),
             tmin=limits.tmin,
             tmax=limits.tmax,
         )
+
+    def _grow_spans(self, now: float, skip: set[str]) -> None:
+        """Young sensors (seen for less than a minute): only the span of their rate grew, so the
+        rate is the same count over the longer span; no need to walk their series again."""
+        rows = self._rows
+        grown = False
+        for sensor, (count, first) in list(self._young.items()):
+            if sensor in skip:
+                continue
+            span = max(1.0, min(RATE_SPAN, now - first))
+            row = rows.get(sensor)
+            if row is not None:
+                rows[sensor] = SensorRow(  # (dataclasses.replace is several times slower)
+                    row.sensor,
+                    row.last,
+                    row.vmin,
+                    row.avg,
+                    row.vmax,
+                    count / span,
+                    row.last_seen,
+                    row.status,
+                    row.tmin,
+                    row.tmax,
+                )
+                grown = True
+            if span >= RATE_SPAN:
+                del self._young[sensor]
+        if grown:  # the rate is not part of the order: same order, new rows
+            self._ordered = tuple(rows[r.sensor] for r in self._ordered if r.sensor in rows)
+            self._changed = True
 
     def view(self, now: float) -> FreezerView:
         since = now - self.window
@@ -236,21 +304,30 @@ class FreezerBoard:
         names: list[str] = list(self._dirty)
         if full:
             self._next_full = now + FULL_EVERY
-            names = self.series.sensors()
-            self._rows.clear()
-        if full or names:
+            if self._everything:
+                self._everything = False
+                self._rows.clear()
+                names = self.series.sensors()
+            else:
+                names += [sensor for sensor, due in self._due.items() if due <= now]
+                self._grow_spans(now, set(names))
+        if names:
             for sensor in names:
                 row = self._row(sensor, now, since)
                 if row is not None:
                     self._rows[sensor] = row
             self._dirty = set()
             self._ordered = tuple(sorted(self._rows.values(), key=_worst_first))
-        elif not full and not self._changed and self._last_view is not None:
+        elif not self._changed and self._last_view is not None and now < self._last_view.ts + HEARTBEAT:
             return self._last_view  # nothing happened: the same view (the caller may skip sending it)
         self._changed = False
         rows = self._ordered
         alerting = [r for r in rows if _STATUS_RANK[r.status] == 0]
-        calm = sorted((r for r in rows if _STATUS_RANK[r.status] != 0 and r.vmin is not None), key=_by_deviation)
+        calm = heapq.nsmallest(
+            max(0, CHART_LINES - len(alerting)),
+            (r for r in rows if _STATUS_RANK[r.status] != 0 and r.vmin is not None),
+            key=_by_deviation,
+        )
         shown_rows = (alerting + calm)[:CHART_LINES]
         shown = sorted((r.sensor for r in shown_rows), key=natural)
         chart = []
@@ -259,7 +336,15 @@ class FreezerBoard:
             assert series is not None
             chart.append((sensor, tuple(downsample(series.window(since), CHART_POINTS))))
         in_window = sum(1 for r in rows if r.vmin is not None)
-        active = [ActiveAlert(e, self.engine.acknowledged(e.sensor, e.kind)) for e in self.engine.active(ACTIVE_SHOWN)]
+        if self._alerts_seen != self._alerts_version:  # the alert state changed: list it again
+            self._alerts_seen = self._alerts_version
+            engine = self.engine
+            self._active = (
+                tuple(ActiveAlert(e, engine.acknowledged(e.sensor, e.kind)) for e in engine.active(ACTIVE_SHOWN)),
+                engine.active_count(),
+                engine.acknowledged_count(),
+            )
+        active, active_count, acknowledged_count = self._active
         view = FreezerView(
             ts=now,
             topic=self.topic,
@@ -268,9 +353,9 @@ class FreezerBoard:
             rows=rows,
             chart=tuple(chart),
             hidden_from_chart=max(0, in_window - len(shown)),
-            active=tuple(active),
-            active_count=self.engine.active_count(),
-            acknowledged_count=self.engine.acknowledged_count(),
+            active=active,
+            active_count=active_count,
+            acknowledged_count=acknowledged_count,
             log=tuple(reversed(self.log)),
             rejects=self.rejects.snapshot(),
             readings=self.readings,

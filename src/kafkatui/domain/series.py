@@ -66,6 +66,12 @@ class TimeSeries:
         # islice, not points[i]: indexing a deque walks it from the nearer end each time
         return list(islice(points, start, None)) if start else list(points)
 
+    def first_since(self, since: float) -> Point | None:
+        """The oldest point with ``ts >= since``; None when there is none."""
+        points = self._points
+        i = bisect_left(points, since, key=_ts)
+        return points[i] if i < len(points) else None
+
     def stats(self, since: float) -> Stats | None:
         """(min, avg, max, count) of the points since `since`; None when there are none."""
         values = list(map(itemgetter(1), self.window(since)))

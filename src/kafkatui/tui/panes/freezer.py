@@ -248,6 +248,10 @@ class FreezerPane(PaneMixin, Vertical):
         self.bell = not self.bell
         self.app.notify(f"Bell on alert {'on' if self.bell else 'off'}", timeout=2)
 
+    def tick(self) -> None:
+        """Once a second: LAST SEEN counts on even when no new view comes (all sensors silent)."""
+        self.query_one("#sensors", VirtualTable).remake_cells()
+
     def _selected(self) -> str | None:
         return self.query_one("#sensors", VirtualTable).cursor_key
 

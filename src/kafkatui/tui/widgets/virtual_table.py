@@ -258,6 +258,13 @@ class VirtualTable(ScrollView, can_focus=True):
         self._measured.clear()
         self._replace(list(items), widths)
 
+    def remake_cells(self) -> None:
+        """Lazy rows: make the cells of the rows on screen again when next drawn (their text
+        depends on the clock, say "5 s ago"); the rows stay."""
+        if self._lazy and self._made:
+            self._made.clear()
+            self.refresh()
+
     def _replace(self, rows: list[tuple[str, Any]], widths: list[int]) -> None:
         keep = self.cursor_key
         self.rows = rows
