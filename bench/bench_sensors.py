@@ -104,6 +104,14 @@ def child(bootstrap: str, sensors: int, rate: float, seconds: float, after: floa
 
     app = KafkaTuiApp(settings, worker_factory=lambda s, emit: Worker(s, emit, extra_services=(freezer,)))
     out: dict[str, Any] = {"sensors": sensors}
+    toasts: list[str] = []
+    notify = app.notify
+
+    def counting_notify(message: str, **kwargs: Any) -> None:
+        toasts.append(message)
+        notify(message, **kwargs)
+
+    app.notify = counting_notify  # type: ignore[method-assign]
 
     async def run() -> None:
         async with app.run_test(size=(140, 45)) as pilot:
@@ -151,7 +159,8 @@ def child(bootstrap: str, sensors: int, rate: float, seconds: float, after: floa
                 readings=feeds[0].board.readings,
                 rows=app.query_one("#sensors", VirtualTable).row_count,
                 alerts=view.alert_count,
-                toasts=len(app._notifications),
+                toasts=len(toasts),
+                toast_texts=toasts[-3:],
             )
             after_wave = []  # with every sensor STALE
             for _ in range(10):
@@ -250,7 +259,8 @@ def main() -> int:
             print(
                 f"{n:>6,} sensors at {args.rate:,.0f} msgs/s for {args.seconds:g} s, then silent: "
                 f"sent {r['sent']:,}, read {r['readings']:,}, table rows {r['rows']:,}, alerts {r['alerts']:,}, "
-                f"toasts {r['toasts']}; pane switch p50 {r['switch_p50_ms']:.0f} ms, p95 {r['switch_p95_ms']:.0f} ms, "
+                f"toasts {r['toasts']} {r['toast_texts']}; "
+                f"pane switch p50 {r['switch_p50_ms']:.0f} ms, p95 {r['switch_p95_ms']:.0f} ms, "
                 f"max {r['switch_max_ms']:.0f} ms ({r['switches']} switches; p95 while sending "
                 f"{r['traffic_switch_p95_ms']:.0f} ms, all STALE {r['wave_switch_p95_ms']:.0f} ms); "
                 f"RSS {r['rss_start_mb']:.1f} -> {r['rss_end_mb']:.1f} MB; "

@@ -196,3 +196,22 @@ async def test_keys_acknowledge_and_forget_the_selected_sensor() -> None:
         await pilot.pause()
         assert worker.commands[-3:] == [Acknowledge("sensor0"), Acknowledge(None), Forget("sensor0")]
         assert any("still reporting" in n.message for n in app._notifications)
+
+
+async def test_a_burst_over_several_frames_is_gathered(monkeypatch: pytest.MonkeyPatch) -> None:
+    import kafkatui.tui.panes.freezer as pane_module
+
+    monkeypatch.setattr(pane_module, "TOAST_GAP", 0.3)
+    _, events = silent_wave(1_500)
+    app, _ = _app()
+    bells: list[int] = []
+    monkeypatch.setattr(app, "bell", lambda: bells.append(1))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("2")
+        for start in (0, 1_000, 1_200):  # three frames of one wave
+            app.apply(AlertBatch(tuple(events[start : start + (1_000 if start == 0 else 200)])))
+        await pilot.pause()
+        assert [n.message for n in app._notifications] == ["1,000 sensors silent"] and bells == [1]
+        await pilot.pause(0.6)
+        assert [n.message for n in app._notifications] == ["1,000 sensors silent", "400 sensors silent"]
+        assert bells == [1, 1]

@@ -8,6 +8,7 @@ Sensor names and alert sentences reach the screen only through `inert`.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import ClassVar
 
@@ -15,9 +16,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.timer import Timer
 from textual.widgets import Static
 
-from kafkatui.domain.alerts import AlertBatch, SensorStatus, Thresholds
+from kafkatui.domain.alerts import AlertBatch, AlertEvent, SensorStatus, Thresholds
 from kafkatui.domain.commands import Acknowledge, Forget, Rewind, SetThresholds, SetWindow
 from kafkatui.domain.freezer import FreezerView, SensorRow
 from kafkatui.domain.readings import escape_raw, utc_iso
@@ -34,6 +36,7 @@ SENSOR_WIDTH = 24  # a 5,000-character key must not widen the column by 5,000
 # the other columns (at least their label): known from the first frame, never re-measured
 FIXED_WIDTHS = tuple(max(len(label), w) for label, w in zip(COLUMNS[1:], (5, 7, 6, 6, 6, 6, 10), strict=True))
 ALERT_BOX_LINES = 12  # #freezer-bottom's height
+TOAST_GAP = 5.0  # seconds: at most one alert toast and bell this often; what is raised meanwhile is gathered
 WINDOWS = (60.0, 300.0, 900.0, 3600.0)
 
 STATUS_TEXT = {
@@ -87,6 +90,9 @@ class FreezerPane(PaneMixin, Vertical):
         self.show_rejects = False
         self.bell = True
         self.toasts = toasts
+        self._unannounced: list[AlertEvent] = []  # raised since the last toast
+        self._last_announced = float("-inf")  # time.monotonic() of the last toast / bell
+        self._announce_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(self._limits_text(), id="limits")
@@ -279,10 +285,26 @@ class FreezerPane(PaneMixin, Vertical):
         self.app.notify(f"Forgot {inert(sensor, 40)}", timeout=2, markup=False)
 
     def announce(self, batch: AlertBatch) -> None:
-        """One frame's alerts: one toast for the burst (unless toasts are off) and one bell."""
-        summary = batch.summary()
+        """Alerts raised: one toast (unless toasts are off) and one bell per burst. A burst that
+        spans several frames (sensors falling silent over a few seconds) is gathered: at most one
+        announcement every TOAST_GAP seconds, counting everything raised since the last one."""
+        raised = batch.raised
+        if not raised:
+            return
+        self._unannounced.extend(raised)
+        wait = self._last_announced + TOAST_GAP - time.monotonic()
+        if wait <= 0:
+            self._announce_now()
+        elif self._announce_timer is None:
+            self._announce_timer = self.set_timer(wait, self._announce_now)
+
+    def _announce_now(self) -> None:
+        self._announce_timer = None
+        summary = AlertBatch(tuple(self._unannounced)).summary()
+        self._unannounced = []
         if summary is None:
             return
+        self._last_announced = time.monotonic()
         if self.toasts:
             self.app.notify(inert(summary, 200), title="ALERT", severity="error", timeout=10, markup=False)
         if self.bell:
