@@ -66,7 +66,7 @@ class KafkaTuiApp(App[int]):
     # Toasts at the top right: at the bottom right they covered the freezer's alert list.
     DEFAULT_CSS = """
     #panes Underline { display: none; }
-    ToastRack { dock: top; align: right top; margin-top: 3; margin-bottom: 0; }
+    #textual-toastrack { dock: top; align: right top; margin-top: 3; margin-bottom: 0; }
     """
     BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
         Binding("q", "quit", "Quit"),
