@@ -173,8 +173,7 @@ class FreezerPane(PaneMixin, Vertical):
         lines = 0
         if view.outage_since is not None:
             text.append(
-                f"OUTAGE since {utc_iso(view.outage_since)[11:19]} UTC: cluster or reader disconnected;"
-                " silence is not counted as STALE\n",
+                f"OUTAGE since {utc_iso(view.outage_since)[11:19]} UTC: disconnected, no STALE meanwhile\n",
                 "bold black on yellow",
             )
             lines += 1
