@@ -278,7 +278,9 @@ class FreezerBoard:
                 continue
             span = max(1.0, min(RATE_SPAN, now - first))
             row = rows.get(sensor)
-            if row is not None:
+            # the pane shows the rate to 0.1/s: a new row only when that changes (10,000 young
+            # sensors fallen silent would otherwise each make a new row every few seconds)
+            if row is not None and round(count / span, 1) != round(row.rate, 1):
                 rows[sensor] = SensorRow(  # (dataclasses.replace is several times slower)
                     row.sensor,
                     row.last,

@@ -93,6 +93,7 @@ class FreezerPane(PaneMixin, Vertical):
         self._unannounced: list[AlertEvent] = []  # raised since the last toast
         self._last_announced = float("-inf")  # time.monotonic() of the last toast / bell
         self._announce_timer: Timer | None = None
+        self._shown_rows: tuple[SensorRow, ...] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(self._limits_text(), id="limits")
@@ -125,9 +126,11 @@ class FreezerPane(PaneMixin, Vertical):
         now = view.ts
         self.query_one(TemperatureChart).show(view.chart, now, view.window, view.thresholds.tmin, view.thresholds.tmax)
         # cells are made only for the rows drawn (10,000 sensors: a screenful, not 10,000)
-        widest = max((len(r.sensor) for r in view.rows), default=0)
-        widths = (max(len(COLUMNS[0]), min(widest, SENSOR_WIDTH)), *FIXED_WIDTHS)
-        self.query_one("#sensors", VirtualTable).set_items([(r.sensor, r) for r in view.rows], self._cells, widths)
+        if view.rows is not self._shown_rows:  # the board hands the same tuple when no row changed
+            self._shown_rows = view.rows
+            widest = max((len(r.sensor) for r in view.rows), default=0)
+            widths = (max(len(COLUMNS[0]), min(widest, SENSOR_WIDTH)), *FIXED_WIDTHS)
+            self.query_one("#sensors", VirtualTable).set_items([(r.sensor, r) for r in view.rows], self._cells, widths)
         self.query_one("#freezer-source", Static).update(self._source_text(view))
         self.query_one("#alert-log", Static).update(self._alert_text(view))
         self.query_one("#rejects", Static).update(self._rejects_text(view))
