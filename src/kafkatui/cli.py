@@ -84,6 +84,13 @@ def _common(parser: argparse.ArgumentParser) -> None:
         "--read-only", action="store_true", default=s, help="disable every write (produce, create/delete, offset reset)"
     )
     g.add_argument(
+        "--no-toasts",
+        dest="toasts",
+        action="store_false",
+        default=s,
+        help="no pop-up notice on a freezer alert (the alert list and the bell stay)",
+    )
+    g.add_argument(
         "--group",
         dest="groups",
         metavar="NAME",
@@ -161,6 +168,7 @@ def _cli_settings(ns: argparse.Namespace) -> dict[str, Any]:
         "timeout",
         "topic",
         "read_only",
+        "toasts",
         "groups",
         "log_file",
     )

@@ -256,6 +256,7 @@ class Settings(BaseSettings):
         5.0, ge=0.5, le=3600, allow_inf_nan=False, validation_alias=_names("refresh_interval")
     )
     read_only: bool = Field(False, validation_alias=_names("read_only"))
+    toasts: bool = Field(True, validation_alias=_names("toasts"))  # alert toasts (one per burst)
     groups: Annotated[tuple[str, ...], NoDecode] = Field((), validation_alias=_names("groups"))
     log_file: Path = Field(default_factory=default_log_path, validation_alias=_names("log_file"))
     demo: bool = False
@@ -411,6 +412,7 @@ FLAGS = {
     "timeout": "--timeout",
     "topic": "--topic",
     "read_only": "--read-only",
+    "toasts": "--no-toasts",
     "groups": "--group",
     "log_file": "--log-file",
 }

@@ -10,7 +10,7 @@ import pytest
 
 import kafka_testbed as tb
 from kafka_fixtures import Kcat, ToolRunner, create_topic
-from kafkatui.domain.alerts import AlertEvent, AlertKind
+from kafkatui.domain.alerts import AlertBatch, AlertKind
 from kafkatui.domain.freezer import FreezerView
 from kafkatui.domain.readings import RejectReason
 from kafkatui.kafka.context import Context
@@ -93,7 +93,8 @@ def test_live_alerts_new_partitions_and_alert_log(
         sink.wait_for(FreezerView, lambda v: "from the end" in v.source and "2 partitions" in v.source)
         time.sleep(1.0)  # let the assignment reach the broker (offset lookup of "end")
         produce(kcat, kafka1.bootstrap, topic, ["sensor1|9.5", "sensor1|9.8", "sensor0|-1.0"])
-        raised = sink.wait_for(AlertEvent, lambda e: e.raised and e.kind is AlertKind.TOO_WARM)
+        batch = sink.wait_for(AlertBatch, lambda b: any(e.kind is AlertKind.TOO_WARM for e in b.raised))
+        raised = next(e for e in batch.raised if e.kind is AlertKind.TOO_WARM)
         assert raised.sensor == "sensor1" and raised.value == 9.8 and raised.threshold == 5.0
         view = sink.wait_for(FreezerView, lambda v: v.readings == 3)
         assert "old" not in {r.sensor for r in view.rows}

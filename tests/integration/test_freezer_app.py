@@ -8,7 +8,6 @@ from collections.abc import Callable
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import DataTable
 
 import kafka_testbed as tb
 from kafka_fixtures import Kcat, ToolRunner
@@ -17,6 +16,7 @@ from kafkatui.kafka.freezer import FreezerFeed
 from kafkatui.kafka.worker import Worker
 from kafkatui.tui.app import KafkaTuiApp
 from kafkatui.tui.widgets.header import ClusterHeader
+from kafkatui.tui.widgets.virtual_table import VirtualTable
 from worker_probe import probe_settings
 
 
@@ -56,13 +56,13 @@ async def test_alert_raises_and_clears_in_the_running_app(
     app = KafkaTuiApp(settings, worker_factory=lambda s, emit: Worker(s, emit, extra_services=(freezer,)))
     async with app.run_test(size=(140, 40)) as pilot:
         await pilot.press("2")
-        sensors = app.query_one("#sensors", DataTable)
+        sensors = app.query_one("#sensors", VirtualTable)
         header = app.query_one(ClusterHeader)
 
         def status(sensor: str) -> str:
-            if sensor not in {k.value for k in sensors.rows}:
+            if sensor not in sensors.index:
                 return ""
-            return str(sensors.get_row(sensor)[-1])
+            return str(sensors.get_row(sensor)[1])
 
         def header_alerts() -> str:
             return header.render_text().plain  # type: ignore[attr-defined,no-any-return]
@@ -82,15 +82,15 @@ async def test_alert_raises_and_clears_in_the_running_app(
 
         # plain and JSON, both too warm: two readings out of range raise one alert
         _produce(kcat, kafka1.bootstrap, topic, ["sensor1|9.5", 'sensor1|{"temperature": 9.75}'])
-        await _wait(pilot, lambda: status("sensor1") == "ALERT warm", "sensor1 ALERT")
+        await _wait(pilot, lambda: status("sensor1") == "WARM", "sensor1 ALERT")
         await _wait(pilot, lambda: "alerts  1 " in header_alerts(), "header alert count 1")
         assert status("sensor0") == "OK"
-        assert str(sensors.get_row("sensor1")[1]) == "9.75"
+        assert str(sensors.get_row("sensor1")[2]) == "9.75"
 
         # 4.8 is inside the limits but not by the hysteresis: the alert stays up
         _produce(kcat, kafka1.bootstrap, topic, ["sensor1|4.8"])
-        await _wait(pilot, lambda: str(sensors.get_row("sensor1")[1]) == "4.80", "the 4.8 reading")
-        assert status("sensor1") == "ALERT warm"
+        await _wait(pilot, lambda: str(sensors.get_row("sensor1")[2]) == "4.80", "the 4.8 reading")
+        assert status("sensor1") == "WARM"
         assert "alerts  1 " in header_alerts()
 
         # 4.0 <= max - hysteresis (4.5): cleared

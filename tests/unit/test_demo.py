@@ -11,6 +11,7 @@ from kafkatui.kafka.services import DashboardOptions, dashboard_services
 from kafkatui.kafka.worker import Worker
 from kafkatui.settings import Settings
 from kafkatui.tui.app import KafkaTuiApp
+from kafkatui.tui.widgets.virtual_table import VirtualTable
 
 
 async def test_demo_shows_live_readings_within_seconds() -> None:
@@ -22,7 +23,7 @@ async def test_demo_shows_live_readings_within_seconds() -> None:
     try:
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.press("2")
-            sensors = app.query_one("#sensors", DataTable)
+            sensors = app.query_one("#sensors", VirtualTable)
             while sensors.row_count < 3:
                 assert time.monotonic() - started < 10, "no live readings"
                 await pilot.pause(0.1)

@@ -75,7 +75,8 @@ def test_chart_shows_top_n_by_deviation_table_shows_all() -> None:
         feed(board, f"sensor{i}", f"{i - 4.5:.2f}", T0, i)  # -4.5 .. 4.5 °C
     view = board.view(T0 + 1)
     assert len(view.rows) == CHART_LINES + 4
-    assert [r.sensor for r in view.rows][:3] == ["sensor0", "sensor1", "sensor2"]  # natural order
+    # worst first: nearest a limit (or past it) first, ties in natural order (sensor2 before sensor10)
+    assert [r.sensor for r in view.rows][:4] == ["sensor0", "sensor9", "sensor1", "sensor8"]
     charted = {name for name, _ in view.chart}
     assert len(charted) == CHART_LINES and view.hidden_from_chart == 4
     assert {"sensor0", "sensor1", "sensor8", "sensor9"} <= charted  # nearest their limits

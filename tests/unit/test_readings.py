@@ -70,10 +70,24 @@ def test_not_a_number(raw: bytes) -> None:
 
 @pytest.mark.parametrize(
     "raw",
-    [b"nan", b"NaN", b"-inf", b"Infinity", b"1e999", b'{"temperature": NaN}', b'{"temp": 1e400}'],
+    [b"nan", b"NaN", b"-inf", b"Infinity", b'{"temperature": NaN}'],
 )
 def test_not_finite(raw: bytes) -> None:
     assert rejected(raw).reason is RejectReason.NOT_FINITE
+
+
+@pytest.mark.parametrize("raw", [b"1e999", b'{"temp": 1e400}', b"9" * 2_000_000, b'{"temp": ' + b"9" * 400 + b"}"])
+def test_a_number_too_large_is_named_so_not_nan_or_infinity(raw: bytes) -> None:
+    r = rejected(raw)
+    assert r.reason is RejectReason.TOO_LARGE
+    assert r.detail == "a number too large to be a temperature (beyond a float's range)"
+
+
+@pytest.mark.parametrize(("schema_id", "payload"), [(42, b"\x02\x06abc"), (1, b""), (2**32 - 1, b"\xff\xfe")])
+def test_schema_registry_framing_is_named_with_its_schema_id(schema_id: int, payload: bytes) -> None:
+    r = rejected(b"\x00" + schema_id.to_bytes(4, "big") + payload)
+    assert r.reason is RejectReason.SCHEMA_REGISTRY
+    assert f"schema id {schema_id})" in r.detail and "Schema Registry" in r.detail
 
 
 @pytest.mark.parametrize("raw", [None, b"", b"   \n"])

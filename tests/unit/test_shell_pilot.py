@@ -13,6 +13,7 @@ from kafkatui.settings import Settings
 from kafkatui.tui.app import KafkaTuiApp
 from kafkatui.tui.screens.help import HelpScreen
 from kafkatui.tui.widgets.header import ClusterHeader
+from kafkatui.tui.widgets.virtual_table import VirtualTable
 
 
 class FakeWorker:
@@ -147,5 +148,5 @@ async def test_lazy_panes_get_the_state_they_missed() -> None:
         await pilot.pause()
         await pilot.press("2")
         await pilot.pause()
-        sensors = app.query_one("#sensors", DataTable)
+        sensors = app.query_one("#sensors", VirtualTable)
         assert sensors.row_count == 4

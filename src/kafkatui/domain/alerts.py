@@ -14,12 +14,23 @@ raises STALE on `tick(now)`; its next reading clears it. The staleness clock is 
 arrival time passed to `observe(reading, now)` (defaulting to the reading's timestamp),
 so replaying old records does not make every sensor stale at once.
 
+Outages: while the cluster or the reader is disconnected (`pause(now)`), silence proves nothing
+about a sensor, so `tick` raises no STALE; `resume(now)` restarts every sensor's silence clock
+at the end of the outage. The outage is one line on the board, not a STALE per sensor.
+
+Acknowledging (`acknowledge`) marks alerts that are up as seen: they stay listed (as
+acknowledged) until they clear, and the UI rings no bell for them. `forget(sensor)` drops a
+sensor that is gone for good, with its alerts, so the counts drop.
+
 The engine is owned by one thread (the worker); events are immutable and can be sent on.
 """
 
 from __future__ import annotations
 
+import functools
+import heapq
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -28,11 +39,13 @@ from kafkatui.domain.readings import Reading, parse_number, utc_iso
 from kafkatui.domain.text import SENSOR_LIMIT, inert
 
 __all__ = [
+    "AlertBatch",
     "AlertEngine",
     "AlertEvent",
     "AlertKind",
     "SensorStatus",
     "Thresholds",
+    "natural",
     "parse_thresholds",
 ]
 
@@ -154,6 +167,38 @@ class AlertEvent:
         return f"{s} back above min: {_num(self.value)} °C (min {_num(self.threshold)} °C)"
 
 
+@dataclass(frozen=True, slots=True)
+class AlertBatch:
+    """The alert events of one frame (a few hundred milliseconds), sent to the UI together, so a
+    wave of thousands (every sensor going silent) is one message, one toast and one bell."""
+
+    events: tuple[AlertEvent, ...]
+
+    @property
+    def raised(self) -> tuple[AlertEvent, ...]:
+        return tuple(e for e in self.events if e.raised)
+
+    def summary(self) -> str | None:
+        """One line for a toast about what was raised ("2,000 sensors silent"); None if nothing was.
+
+        One alert: its own sentence. More: a count per kind, most first.
+        """
+        raised = self.raised
+        if not raised:
+            return None
+        if len(raised) == 1:
+            return raised[0].describe()
+        counts: dict[AlertKind, int] = {}
+        for e in raised:
+            counts[e.kind] = counts.get(e.kind, 0) + 1
+        words = {AlertKind.STALE: "silent", AlertKind.TOO_WARM: "too warm", AlertKind.TOO_COLD: "too cold"}
+        parts = [
+            f"{n:,} sensor{'s' if n != 1 else ''} {words[kind]}"
+            for kind, n in sorted(counts.items(), key=lambda item: -item[1])
+        ]
+        return ", ".join(parts)
+
+
 def _num(value: float | None) -> str:
     return "?" if value is None else f"{value:.2f}".rstrip("0").rstrip(".")
 
@@ -172,6 +217,7 @@ class _SensorState:
     last_value: float
     streaks: dict[AlertKind, _Streak] = field(default_factory=dict)
     active: dict[AlertKind, AlertEvent] = field(default_factory=dict)
+    acked: set[AlertKind] = field(default_factory=set)
 
 
 class AlertEngine:
@@ -185,6 +231,12 @@ class AlertEngine:
         self._overrides: dict[str, Thresholds] = dict(overrides or {})
         self._stale_after = _check_stale_after(stale_after)
         self._sensors: dict[str, _SensorState] = {}
+        self._paused_since: float | None = None
+
+    @property
+    def paused_since(self) -> float | None:
+        """When the outage that pauses staleness began; None when connected."""
+        return self._paused_since
 
     @property
     def defaults(self) -> Thresholds:
@@ -227,6 +279,7 @@ class AlertEngine:
                 state.active[kind] = event
             else:
                 del state.active[kind]
+                state.acked.discard(kind)
             events.append(event)
 
         if AlertKind.STALE in state.active:
@@ -252,27 +305,69 @@ class AlertEngine:
         return events
 
     def tick(self, now: float) -> list[AlertEvent]:
-        """Raise STALE for every known sensor silent for `stale_after` seconds."""
-        if self._stale_after is None:
+        """Raise STALE for every known sensor silent for `stale_after` seconds (none while paused)."""
+        if self._stale_after is None or self._paused_since is not None:
             return []
         events: list[AlertEvent] = []
-        for sensor in sorted(self._sensors):
-            state = self._sensors[sensor]
-            age = now - state.last_seen
-            if AlertKind.STALE not in state.active and age >= self._stale_after:
-                event = AlertEvent(AlertKind.STALE, sensor, True, age, self._stale_after, now)
+        limit = now - self._stale_after
+        for sensor, state in self._sensors.items():
+            if state.last_seen <= limit and AlertKind.STALE not in state.active:
+                event = AlertEvent(AlertKind.STALE, sensor, True, now - state.last_seen, self._stale_after, now)
                 state.active[AlertKind.STALE] = event
                 events.append(event)
+        events.sort(key=lambda e: natural(e.sensor))
         return events
 
-    def active(self) -> list[AlertEvent]:
-        """The raise events of every alert currently up, by sensor then kind."""
+    def pause(self, now: float) -> None:
+        """The cluster or the reader is gone: silence from now on is the outage's, not the sensors'."""
+        if self._paused_since is None:
+            self._paused_since = now
+
+    def resume(self, now: float) -> None:
+        """Back: every sensor's silence clock restarts at `now` (a STALE already up stays up)."""
+        if self._paused_since is None:
+            return
+        self._paused_since = None
+        for state in self._sensors.values():
+            if state.last_seen < now and AlertKind.STALE not in state.active:
+                state.last_seen = now
+
+    def acknowledge(self, sensor: str | None = None) -> int:
+        """Mark the alerts up (of one sensor, or all) as acknowledged; how many were new."""
+        states = self._sensors.values() if sensor is None else [s for s in [self._sensors.get(sensor)] if s]
+        count = 0
+        for state in states:
+            new = set(state.active) - state.acked
+            state.acked |= new
+            count += len(new)
+        return count
+
+    def acknowledged(self, sensor: str, kind: AlertKind) -> bool:
+        state = self._sensors.get(sensor)
+        return state is not None and kind in state.acked
+
+    def forget(self, sensor: str) -> bool:
+        """Drop a sensor (gone for good) with its alerts; False if it was not known."""
+        return self._sensors.pop(sensor, None) is not None
+
+    def acknowledged_count(self) -> int:
+        return sum(len(state.acked) for state in self._sensors.values())
+
+    def active_count(self) -> int:
+        return sum(len(state.active) for state in self._sensors.values())
+
+    def active(self, limit: int | None = None) -> list[AlertEvent]:
+        """The raise events of the alerts up, worst first: too warm, too cold, then STALE, each by
+        sensor name (sensor2 before sensor10); at most `limit` of them (all when None)."""
         order = list(AlertKind)
-        return [
-            state.active[kind]
-            for sensor, state in sorted(self._sensors.items())
-            for kind in sorted(state.active, key=order.index)
-        ]
+
+        def rank(event: AlertEvent) -> tuple[object, ...]:
+            return (order.index(event.kind), natural(event.sensor))
+
+        events = (event for state in self._sensors.values() for event in state.active.values())
+        if limit is None:
+            return sorted(events, key=rank)
+        return heapq.nsmallest(limit, events, key=rank)
 
     def status(self, sensor: str, now: float) -> SensorStatus:
         """The sensor's state for its card.
@@ -288,7 +383,7 @@ class AlertEngine:
         if AlertKind.TOO_COLD in state.active:
             return SensorStatus.TOO_COLD
         stale = self._stale_after is not None and now - state.last_seen >= self._stale_after
-        if AlertKind.STALE in state.active or stale:
+        if AlertKind.STALE in state.active or (stale and self._paused_since is None):
             return SensorStatus.STALE
         return SensorStatus.OK
 
@@ -326,9 +421,16 @@ class AlertEngine:
             for kind in (AlertKind.TOO_WARM, AlertKind.TOO_COLD):
                 if kind in state.active and _cleared(kind, state.last_value, limits):
                     del state.active[kind]
+                    state.acked.discard(kind)
                     limit = limits.tmax if kind is AlertKind.TOO_WARM else limits.tmin
                     events.append(AlertEvent(kind, sensor, False, state.last_value, limit, now))
         return events
+
+
+@functools.lru_cache(maxsize=131_072)  # sorted again and again, 10,000 sensors a view: split once
+def natural(name: str) -> tuple[object, ...]:
+    """A sort key: sensor2 before sensor10."""
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", name))
 
 
 def _cleared(kind: AlertKind, value: float, limits: Thresholds) -> bool:

@@ -48,3 +48,18 @@ class Rewind(Command):
     """Re-read the freezer topic from `seconds` ago (offsets-for-times)."""
 
     seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class Acknowledge(Command):
+    """Mark the freezer alerts that are up as seen (one sensor's, or all when None): listed as
+    acknowledged, no bell for them."""
+
+    sensor: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Forget(Command):
+    """Drop a freezer sensor that is gone for good (its series, alerts and row)."""
+
+    sensor: str

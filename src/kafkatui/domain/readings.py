@@ -8,7 +8,11 @@ Accepted values:
   field names come from `ParseRules` and may be dotted paths (``payload.temp``);
 - a JSON string holding a number (``"-3.21"``).
 
-Nothing here raises on bad input: every failure is a `Rejection` with a `RejectReason`.
+Nothing here raises on bad input: every failure is a `Rejection` with a `RejectReason`, and the
+reason says what the bytes *are* when we can tell, not only what they are not: a record in
+Confluent Schema Registry framing (magic byte 0, then a 4-byte big-endian schema id) is named as
+such with its schema id, not "not UTF-8"; a number too large for a float (a value of 2 MB of digits,
+``1e999``) is "too large", not "NaN or infinity". A new reason gets a row in docs/bad-input.md.
 """
 
 from __future__ import annotations
@@ -42,7 +46,9 @@ class RejectReason(StrEnum):
     EMPTY = "empty"  # no value: empty bytes, whitespace only, or a tombstone (null value)
     NOT_UTF8 = "not_utf8"
     NOT_A_NUMBER = "not_a_number"
-    NOT_FINITE = "not_finite"  # NaN or infinity
+    NOT_FINITE = "not_finite"  # NaN or infinity, spelled as such
+    TOO_LARGE = "too_large"  # a number beyond a float's range (1e999, thousands of digits)
+    SCHEMA_REGISTRY = "schema_registry"  # Confluent Schema Registry framing: magic byte 0 + schema id
     MISSING_FIELD = "missing_field"  # JSON without any of the temperature fields
     OUT_OF_SANITY = "out_of_sanity"  # a number no thermometer in a freezer would send
     BAD_JSON = "bad_json"  # starts like JSON (`{` or `[`) but does not parse
@@ -92,7 +98,14 @@ DEFAULT_RULES = ParseRules()
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)(?:[eE][+-]?[0-9]+)?")
 _NOT_FINITE = re.compile(r"[+-]?(?:nan|inf|infinity)", re.IGNORECASE)
 _NUMBER_FULL = _NUMBER.fullmatch
-_json_decode = json.JSONDecoder().decode  # json.loads without its argument checks (text is str)
+
+
+class _Constant(str):
+    """JSON's NaN / Infinity / -Infinity as spelled (so 1e400, a number too large, is told apart)."""
+
+
+# json.loads without its argument checks (text is str)
+_json_decode = json.JSONDecoder(parse_constant=_Constant).decode
 
 # Epoch numbers above these are taken as ns, µs, ms (1e11 s is the year 5138).
 _EPOCH_DIVISORS = ((1e17, 1e9), (1e14, 1e6), (1e11, 1e3))
@@ -107,8 +120,8 @@ def parse_number(text: str) -> float | RejectReason:
     if _NUMBER_FULL(t) is None:  # (the hot path: one regex for a good number)
         return RejectReason.NOT_FINITE if _NOT_FINITE.fullmatch(t) else RejectReason.NOT_A_NUMBER
     value = float(t.replace(",", ".") if "," in t else t)
-    if not math.isfinite(value):  # 1e999
-        return RejectReason.NOT_FINITE
+    if not math.isfinite(value):  # 1e999, or thousands of digits: a number, too large for a float
+        return RejectReason.TOO_LARGE
     return value
 
 
@@ -123,6 +136,18 @@ def parse(
     """Turn one record into a `Reading` or a `Rejection`. Never raises."""
     if value is None:
         return Rejection(RejectReason.EMPTY, key, value, partition, offset, ts, "tombstone (null value)")
+    if len(value) >= 5 and value[0] == 0:
+        schema_id = int.from_bytes(value[1:5], "big")
+        return Rejection(
+            RejectReason.SCHEMA_REGISTRY,
+            key,
+            value,
+            partition,
+            offset,
+            ts,
+            f"Confluent Schema Registry framing (magic byte 0, schema id {schema_id}): an Avro, Protobuf or"
+            " JSON Schema record, not a plain reading",
+        )
     try:
         text = value.decode("utf-8").lstrip("\ufeff").strip()
     except UnicodeDecodeError:
@@ -164,8 +189,7 @@ def parse(
         number = parse_number(text)
 
     if isinstance(number, RejectReason):
-        detail = "NaN or infinity" if number is RejectReason.NOT_FINITE else "not a number"
-        return Rejection(number, key, value, partition, offset, ts, detail)
+        return Rejection(number, key, value, partition, offset, ts, _DETAILS.get(number, "not a number"))
     if not rules.sanity_min <= number <= rules.sanity_max:
         return Rejection(
             RejectReason.OUT_OF_SANITY,
@@ -181,6 +205,12 @@ def parse(
     if not sensor:
         return Rejection(RejectReason.NO_SENSOR, key, value, partition, offset, ts, "no sensor field and no record key")
     return Reading(sensor, number, when, partition, offset)
+
+
+_DETAILS = {
+    RejectReason.NOT_FINITE: "NaN or infinity",
+    RejectReason.TOO_LARGE: "a number too large to be a temperature (beyond a float's range)",
+}
 
 
 def _lookup(doc: dict[str, object], path: str) -> object | None:
@@ -209,12 +239,14 @@ def _first(doc: dict[str, object], paths: tuple[str, ...]) -> object | None:
 def _json_number(raw: object) -> float | RejectReason:
     if isinstance(raw, bool):  # bool is an int subclass; true is not 1 °C
         return RejectReason.NOT_A_NUMBER
+    if isinstance(raw, _Constant):
+        return RejectReason.NOT_FINITE
     if isinstance(raw, int | float):
         try:
             number = float(raw)
         except OverflowError:  # an integer with hundreds of digits
-            return RejectReason.NOT_FINITE
-        return number if math.isfinite(number) else RejectReason.NOT_FINITE
+            return RejectReason.TOO_LARGE
+        return number if math.isfinite(number) else RejectReason.TOO_LARGE
     if isinstance(raw, str):
         return parse_number(raw)
     return RejectReason.NOT_A_NUMBER

@@ -66,6 +66,12 @@ class TimeSeries:
         # islice, not points[i]: indexing a deque walks it from the nearer end each time
         return list(islice(points, start, None)) if start else list(points)
 
+    def first_since(self, since: float) -> Point | None:
+        """The oldest point with ``ts >= since``; None when there is none."""
+        points = self._points
+        i = bisect_left(points, since, key=_ts)
+        return points[i] if i < len(points) else None
+
     def stats(self, since: float) -> Stats | None:
         """(min, avg, max, count) of the points since `since`; None when there are none."""
         values = list(map(itemgetter(1), self.window(since)))
@@ -83,14 +89,15 @@ class TimeSeries:
 
 
 class SensorSeries:
-    """sensor -> TimeSeries, for at most `max_sensors` sensors.
+    """sensor -> TimeSeries; with `max_sensors`, at most that many sensors.
 
-    A new sensor beyond the cap evicts the one updated least recently (`evicted` counts
-    them), so a topic keyed by random ids cannot eat the memory.
+    A new sensor beyond a cap evicts the one updated least recently (`evicted` counts them).
+    No cap by default: the freezer board keeps every sensor and states its own limit (an
+    evicting cap silently broke the stats of the sensors it threw away and brought back).
     """
 
-    def __init__(self, maxlen: int, max_sensors: int = 64) -> None:
-        if max_sensors < 1:
+    def __init__(self, maxlen: int, max_sensors: int | None = None) -> None:
+        if max_sensors is not None and max_sensors < 1:
             raise ValueError("max_sensors must be at least 1")
         TimeSeries(maxlen)  # validates maxlen
         self._maxlen = maxlen
@@ -101,16 +108,19 @@ class SensorSeries:
     def append(self, sensor: str, ts: float, value: float) -> None:
         series = self._series.get(sensor)
         if series is None:
-            if len(self._series) >= self._max_sensors:
+            if self._max_sensors is not None and len(self._series) >= self._max_sensors:
                 self._series.popitem(last=False)
                 self.evicted += 1
             series = self._series[sensor] = TimeSeries(self._maxlen)
-        else:
+        elif self._max_sensors is not None:
             self._series.move_to_end(sensor)
         series.append(ts, value)
 
     def get(self, sensor: str) -> TimeSeries | None:
         return self._series.get(sensor)
+
+    def forget(self, sensor: str) -> bool:
+        return self._series.pop(sensor, None) is not None
 
     def sensors(self) -> list[str]:
         return sorted(self._series)

@@ -1,4 +1,14 @@
-"""The freezer feed: reads the sensor topic by assignment (never joins a group, never commits)."""
+"""The freezer feed: reads the sensor topic by assignment (never joins a group, never commits).
+
+Where reading starts, as a rule: at launch, from the end (live) or `--since` back; anything that
+appears *after* launch — a partition added later, or the whole topic when it did not exist at
+launch — is read from its beginning, so no reading produced after launch is lost (a topic
+created after launch holds nothing older than the launch).
+
+Alert events are sent to the UI once a frame as one `AlertBatch` (a wave of thousands of STALE
+is one message). While the cluster is unreachable or the reader reports every broker down, the
+board is told of the outage, so silence is blamed on it instead of a STALE per sensor.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +20,8 @@ from pathlib import Path
 
 from confluent_kafka import OFFSET_BEGINNING, OFFSET_END, Consumer, KafkaError, TopicPartition
 
-from kafkatui.domain.alerts import AlertEvent, Thresholds
-from kafkatui.domain.commands import Rewind, SetThresholds, SetWindow
+from kafkatui.domain.alerts import AlertBatch, AlertEvent, Thresholds
+from kafkatui.domain.commands import Acknowledge, Forget, Rewind, SetThresholds, SetWindow
 from kafkatui.domain.freezer import FreezerBoard
 from kafkatui.domain.readings import ParseRules, parse
 from kafkatui.domain.text import inert
@@ -42,7 +52,7 @@ class AlertLog:
             self.file.write(",".join(self.FIELDS) + "\r\n")
             self.file.flush()
 
-    def write(self, event: AlertEvent) -> None:
+    def write(self, event: AlertEvent, flush: bool = True) -> None:
         row = event.to_json_dict()
         if self.csv:
             # a CSV file is read in a terminal too: the sensor name (a record key) goes inert;
@@ -53,7 +63,8 @@ class AlertLog:
             self.file.write(buf.getvalue())
         else:
             self.file.write(json.dumps(row) + "\n")
-        self.file.flush()
+        if flush:
+            self.file.flush()
 
     def close(self) -> None:
         self.file.close()
@@ -83,6 +94,10 @@ class FreezerFeed:
         self.next_tick = 0.0
         self.alert_log = AlertLog(alert_log) if alert_log else None
         self.board.source = f"waiting for metadata of {self.topic}"
+        self.absent_at_launch = False  # the topic was missing when first looked for
+        self.pending: list[AlertEvent] = []  # events of this frame, sent with the next view
+        self.reader_down = False  # the consumer said every broker is down (until a record comes)
+        self._sent: object = None  # the last view sent
 
     # -- Service ------------------------------------------------------------------------
 
@@ -90,7 +105,15 @@ class FreezerFeed:
         now = ctx.clock()
         if isinstance(command, SetThresholds):
             limits = Thresholds(command.tmin, command.tmax, command.hysteresis)
-            self._publish(ctx, self.board.set_thresholds(limits, now))
+            self.pending += self.board.set_thresholds(limits, now)
+            self.next_view = 0.0
+            return True
+        if isinstance(command, Acknowledge):
+            self.board.acknowledge(command.sensor)
+            self.next_view = 0.0
+            return True
+        if isinstance(command, Forget):
+            self.board.forget(command.sensor)
             self.next_view = 0.0
             return True
         if isinstance(command, SetWindow):
@@ -110,10 +133,15 @@ class FreezerFeed:
             rules, add = self.rules, self.board.add
             batch = self.consumer.consume(num_messages=BATCH, timeout=0)
             self._after_burst(len(batch), now)
+            if batch and self.reader_down:
+                self.reader_down = False
             for msg in batch:
                 err = msg.error()
                 if err is not None:
-                    if err.code() != KafkaError._PARTITION_EOF:
+                    code = err.code()
+                    if code == KafkaError._ALL_BROKERS_DOWN:
+                        self.reader_down = True
+                    if code != KafkaError._PARTITION_EOF:
                         log.warning("freezer consumer: %s", err.str())
                     continue
                 ts_ms = msg.timestamp()[1]
@@ -122,12 +150,24 @@ class FreezerFeed:
                 found = add(item, now)
                 if found:
                     events += found
+        if not ctx.connected or self.reader_down:
+            self.board.outage(now)
+        else:
+            self.board.recovered(now)
         if now >= self.next_tick:
             events += self.board.tick(now)
             self.next_tick = now + 1.0
-        self._publish(ctx, events)
+        if events:
+            self.pending += events
+            self._log_events(events)
         if now >= self.next_view:
-            ctx.emit(self.board.view(now))
+            view = self.board.view(now)
+            if view is not self._sent:
+                self._sent = view
+                ctx.emit(view)
+            if self.pending:
+                ctx.emit(AlertBatch(tuple(self.pending)))
+                self.pending = []
             self.next_view = now + VIEW_EVERY
 
     @property
@@ -154,11 +194,11 @@ class FreezerFeed:
 
     # -- details ------------------------------------------------------------------------
 
-    def _publish(self, ctx: Context, events: list[AlertEvent]) -> None:
-        for event in events:
-            if self.alert_log:
-                self.alert_log.write(event)
-            ctx.emit(event)
+    def _log_events(self, events: list[AlertEvent]) -> None:
+        if self.alert_log:
+            for event in events:
+                self.alert_log.write(event, flush=False)
+            self.alert_log.file.flush()  # once per batch: a wave of 10,000 STALE is one flush
 
     def _partitions(self, ctx: Context) -> list[int] | None:
         if ctx.snapshot is None:
@@ -166,6 +206,8 @@ class FreezerFeed:
         topic = next((t for t in ctx.snapshot.topics if t.name == self.topic), None)
         if topic is None:
             self.board.source = f"topic {self.topic} does not exist on this cluster (yet)"
+            if not self.assigned:
+                self.absent_at_launch = True
             return None
         return [p.id for p in topic.partitions]
 
@@ -176,15 +218,21 @@ class FreezerFeed:
         new = [p for p in partitions if p not in self.assigned]
         if not new:
             return
-        first = not self.assigned
+        first = not self.assigned and not self.absent_at_launch
         if first and self.since is not None:
             tps = self._offsets_since(ctx, new, self.since)
             where = f"from {self.since:g} s ago"
         else:
-            # at start: the end (live); partitions added later: their beginning
+            # at start: the end (live); partitions (or the topic) appearing later: their beginning
             start = OFFSET_END if first else OFFSET_BEGINNING
             tps = [TopicPartition(self.topic, p, start) for p in new]
-            where = "from the end (live)" if first else ""
+            where = (
+                "from the end (live)"
+                if first
+                else "from its beginning (created after launch)"
+                if (not self.assigned)
+                else ""
+            )
         self.consumer.incremental_assign(tps)
         self.assigned.update(new)
         if where:
@@ -234,5 +282,6 @@ class FreezerFeed:
             self.topic, old.engine.defaults, stale_after=ctx.settings.stale_after, window=old.window
         )
         self.assigned.clear()
+        self.absent_at_launch = False  # a rewind reads from `seconds` ago, whatever happened before
         self.since = seconds
         self.next_view = 0.0

@@ -74,8 +74,10 @@ class KafkaTuiApp(App[int]):
     COMMANDS = App.COMMANDS | {ActionsProvider}  # the app's own actions by name, besides Textual's
     # The active tab is already highlighted; its animated underline bar is placed only after a
     # layout pass, which made screenshots differ run to run. One line saved, too.
+    # Toasts at the top right: at the bottom right they covered the freezer's alert list.
     DEFAULT_CSS = """
     #panes Underline { display: none; }
+    #textual-toastrack { dock: top; align: right top; margin-top: 3; margin-bottom: 0; }
     """
     BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
         Binding("q", "quit", "Quit"),
@@ -127,7 +129,8 @@ class KafkaTuiApp(App[int]):
                 yield ClusterPane(self.clock)
             with TabPane("2 Freezer", id="freezer"):
                 yield self._lazy(FreezerPane(
-                    self.clock, Thresholds(self.settings.temp_min, self.settings.temp_max)
+                    self.clock, Thresholds(self.settings.temp_min, self.settings.temp_max),
+                    toasts=self.settings.toasts,
                 ))
             with TabPane("3 Topics", id="topics"):
                 yield self._lazy(TopicsPane(

@@ -1,7 +1,14 @@
-"""Pane 2: live freezer temperatures, thresholds, alerts, rejected messages."""
+"""Pane 2: live freezer temperatures, thresholds, alerts, rejected messages.
+
+Built for thousands of sensors: the table is virtual (only the visible rows are drawn, worst
+first), the alert box lists what fits and counts the rest, and alerts come as one `AlertBatch`
+per frame, announced by one toast (unless toasts are off) and one bell, never one per sensor.
+Sensor names and alert sentences reach the screen only through `inert`.
+"""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import ClassVar
 
@@ -9,26 +16,33 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Static
+from textual.timer import Timer
+from textual.widgets import Static
 
-from kafkatui.domain.alerts import AlertEvent, SensorStatus, Thresholds
-from kafkatui.domain.commands import Rewind, SetThresholds, SetWindow
-from kafkatui.domain.freezer import FreezerView
+from kafkatui.domain.alerts import AlertBatch, AlertEvent, SensorStatus, Thresholds
+from kafkatui.domain.commands import Acknowledge, Forget, Rewind, SetThresholds, SetWindow
+from kafkatui.domain.freezer import FreezerView, SensorRow
 from kafkatui.domain.readings import escape_raw, utc_iso
-from kafkatui.domain.text import SENSOR_LIMIT, inert
+from kafkatui.domain.text import inert
 from kafkatui.tui.panes.base import PaneMixin, SendCommand
 from kafkatui.tui.screens.limits import LimitsScreen
 from kafkatui.tui.widgets.chart import TemperatureChart
 from kafkatui.tui.widgets.header import age_text
-from kafkatui.tui.widgets.keyed_table import sync_rows
+from kafkatui.tui.widgets.virtual_table import Cell, VirtualTable
 
-COLUMNS = ("SENSOR", "LAST °C", "MIN", "AVG", "MAX", "RATE/s", "LAST SEEN", "STATUS")
+# STATUS next to the name: on a narrow terminal the columns on the right give way first
+COLUMNS = ("SENSOR", "STATUS", "LAST °C", "MIN", "AVG", "MAX", "RATE/s", "LAST SEEN")
+SENSOR_WIDTH = 24  # a 5,000-character key must not widen the column by 5,000
+# the other columns (at least their label): known from the first frame, never re-measured
+FIXED_WIDTHS = tuple(max(len(label), w) for label, w in zip(COLUMNS[1:], (5, 7, 6, 6, 6, 6, 10), strict=True))
+ALERT_BOX_LINES = 12  # #freezer-bottom's height
+TOAST_GAP = 5.0  # seconds: at most one alert toast and bell this often; what is raised meanwhile is gathered
 WINDOWS = (60.0, 300.0, 900.0, 3600.0)
 
 STATUS_TEXT = {
     SensorStatus.OK: Text("OK", "bold green"),
-    SensorStatus.TOO_WARM: Text("ALERT warm", "bold white on red"),
-    SensorStatus.TOO_COLD: Text("ALERT cold", "bold white on blue"),
+    SensorStatus.TOO_WARM: Text("WARM", "bold white on red"),
+    SensorStatus.TOO_COLD: Text("COLD", "bold white on blue"),
     SensorStatus.STALE: Text("STALE", "bold black on yellow"),
     SensorStatus.UNKNOWN: Text("-", "dim"),
 }
@@ -41,7 +55,7 @@ def _num(value: float | None) -> str:
 class FreezerPane(PaneMixin, Vertical):
     """Shows FreezerView snapshots; edits thresholds through the worker."""
 
-    EVENTS = (FreezerView, AlertEvent)
+    EVENTS = (FreezerView, AlertBatch)
     BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
         Binding("left_square_bracket", "window(-1)", "Shorter window", key_display="["),
         Binding("right_square_bracket", "window(1)", "Longer window", key_display="]"),
@@ -49,6 +63,9 @@ class FreezerPane(PaneMixin, Vertical):
         Binding("e", "edit_limits", "Edit min/max"),
         Binding("x", "toggle_rejects", "Show rejected messages"),
         Binding("b", "toggle_bell", "Bell on alert on/off"),
+        Binding("a", "acknowledge", "Acknowledge the selected sensor's alerts"),
+        Binding("A", "acknowledge_all", "Acknowledge all alerts", key_display="A"),
+        Binding("f", "forget", "Forget the selected silent sensor"),
     ]
 
     DEFAULT_CSS = """
@@ -56,11 +73,15 @@ class FreezerPane(PaneMixin, Vertical):
     FreezerPane #freezer-source { height: 1; padding: 0 1; color: $text-muted; }
     FreezerPane #freezer-bottom { height: 12; }
     FreezerPane #sensors { width: 3fr; }
-    FreezerPane #alert-log { width: 2fr; border-left: solid $panel-lighten-2; padding: 0 1; }
+    FreezerPane #alert-log {
+        width: 2fr; border-left: solid $panel-lighten-2; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis;
+    }
     FreezerPane #rejects { height: auto; max-height: 8; padding: 0 1; }
     """
 
-    def __init__(self, clock: Callable[[], float], thresholds: Thresholds, window: float = 300.0) -> None:
+    def __init__(
+        self, clock: Callable[[], float], thresholds: Thresholds, window: float = 300.0, *, toasts: bool = True
+    ) -> None:
         super().__init__(id="freezer-pane", classes="pane")
         self.clock = clock
         self.thresholds = thresholds
@@ -68,16 +89,18 @@ class FreezerPane(PaneMixin, Vertical):
         self.view: FreezerView | None = None
         self.show_rejects = False
         self.bell = True
+        self.toasts = toasts
+        self._unannounced: list[AlertEvent] = []  # raised since the last toast
+        self._last_announced = float("-inf")  # time.monotonic() of the last toast / bell
+        self._announce_timer: Timer | None = None
+        self._shown_rows: tuple[SensorRow, ...] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(self._limits_text(), id="limits")
         yield Static("", id="freezer-source")
         yield TemperatureChart(id="chart")
         with Horizontal(id="freezer-bottom"):
-            table: DataTable[object] = DataTable(id="sensors", cursor_type="row", zebra_stripes=True)
-            for name in COLUMNS:
-                table.add_column(name, key=name)
-            yield table
+            yield VirtualTable([(c, c) for c in COLUMNS], max_widths={"SENSOR": SENSOR_WIDTH}, id="sensors")
             yield Static("No alerts.", id="alert-log")
         yield Static("", id="rejects")
 
@@ -86,49 +109,98 @@ class FreezerPane(PaneMixin, Vertical):
     def apply(self, event: object) -> None:
         if isinstance(event, FreezerView):
             self.show(event)
-        elif isinstance(event, AlertEvent):
+        elif isinstance(event, AlertBatch):
             self.announce(event)
 
     def show(self, view: FreezerView) -> None:
         self.view = view
+        if not self.query("#sensors"):
+            # still mounting (the table's container mounts its children a moment after the pane
+            # is in the DOM): draw this view once it is there
+            self.call_after_refresh(self._show_latest)
+            return
         self.window = view.window
         if view.thresholds != self.thresholds:
             self.thresholds = view.thresholds
             self.query_one("#limits", Static).update(self._limits_text())
         now = view.ts
         self.query_one(TemperatureChart).show(view.chart, now, view.window, view.thresholds.tmin, view.thresholds.tmax)
-        rows = {}
-        for r in view.rows:
-            rows[r.sensor] = (
-                inert(r.sensor, SENSOR_LIMIT),  # a record key: one bounded, escaped line
-                Text(f"{r.last:.2f}", "bold red" if r.last > r.tmax else "bold blue" if r.last < r.tmin else ""),
-                _num(r.vmin),
-                _num(r.avg),
-                _num(r.vmax),
-                f"{r.rate:.1f}",
-                f"{age_text(max(0.0, self.clock() - r.last_seen))} ago",
-                STATUS_TEXT[r.status],
-            )
-        sync_rows(self.query_one("#sensors", DataTable), COLUMNS, rows, {"SENSOR": SENSOR_LIMIT})
-        hidden = f"  ({view.hidden_from_chart} calmer sensors not drawn)" if view.hidden_from_chart else ""
-        self.query_one("#freezer-source", Static).update(
-            Text(f"{inert(view.source, 200)} · {view.readings} readings · window {age_text(view.window)}{hidden}")
-        )
+        # cells are made only for the rows drawn (10,000 sensors: a screenful, not 10,000)
+        if view.rows is not self._shown_rows:  # the board hands the same tuple when no row changed
+            self._shown_rows = view.rows
+            widest = max((len(r.sensor) for r in view.rows), default=0)
+            widths = (max(len(COLUMNS[0]), min(widest, SENSOR_WIDTH)), *FIXED_WIDTHS)
+            self.query_one("#sensors", VirtualTable).set_items([(r.sensor, r) for r in view.rows], self._cells, widths)
+        self.query_one("#freezer-source", Static).update(self._source_text(view))
         self.query_one("#alert-log", Static).update(self._alert_text(view))
         self.query_one("#rejects", Static).update(self._rejects_text(view))
 
+    def _cells(self, r: SensorRow) -> tuple[Cell, ...]:
+        return (
+            inert(r.sensor, SENSOR_WIDTH),
+            STATUS_TEXT[r.status],
+            Text(f"{r.last:.2f}", "bold red" if r.last > r.tmax else "bold blue" if r.last < r.tmin else ""),
+            _num(r.vmin),
+            _num(r.avg),
+            _num(r.vmax),
+            f"{r.rate:.1f}",
+            f"{age_text(max(0.0, self.clock() - r.last_seen))} ago",
+        )
+
+    def _source_text(self, view: FreezerView) -> Text:
+        sensors = len(view.rows)
+        text = Text(
+            f"{inert(view.source)} · {view.readings:,} readings · {sensors:,} sensor{'s' if sensors != 1 else ''}"
+            f" · window {age_text(view.window)}"
+        )
+        if view.hidden_from_chart:
+            text.append(f" ({view.hidden_from_chart:,} calmer not drawn)")
+        if view.sensors_dropped:
+            text.append(
+                f" · {view.sensors_dropped:,} sensors dropped (over {len(view.rows):,};"
+                f" {view.readings_dropped:,} readings)",
+                "bold yellow",
+            )
+        if view.ahead:
+            text.append(
+                f" · {view.ahead:,} readings stamped up to {age_text(view.ahead_max)} ahead of our clock,"
+                " plotted at arrival",
+                "yellow",
+            )
+        return text
+
     def _alert_text(self, view: FreezerView) -> Text:
-        text = Text()
-        text.append(f"Active alerts: {view.alert_count}\n", "bold red" if view.alert_count else "bold")
-        for event in view.active:
-            text.append(f"● {event.describe()}\n", "red")
-        if view.log:
+        """What fits in the box: the outage, the count, the first active alerts, the log."""
+        room = ALERT_BOX_LINES
+        text = Text(no_wrap=True, overflow="ellipsis")  # one line per entry: the count of lines holds
+        lines = 0
+        if view.outage_since is not None:
+            text.append(
+                f"OUTAGE since {utc_iso(view.outage_since)[11:19]} UTC: disconnected, no STALE meanwhile\n",
+                "bold black on yellow",
+            )
+            lines += 1
+        acked = f" ({view.acknowledged_count:,} acknowledged)" if view.acknowledged_count else ""
+        text.append(f"Active alerts: {view.alert_count:,}{acked}\n", "bold red" if view.alert_count else "bold")
+        lines += 1
+        shown = view.active[: max(1, room - lines - 4)]
+        for alert in shown:
+            mark, style = ("✓", "dim") if alert.acknowledged else ("●", "red")
+            text.append(f"{mark} {inert(alert.event.describe(), 120)}\n", style)
+        lines += len(shown)
+        more = view.alert_count - len(shown)
+        if more > 0:
+            text.append(f"  … and {more:,} more (the table lists every sensor, worst first)\n", "red")
+            lines += 1
+        if view.log and lines < room - 1:
             text.append("Log (newest first)\n", "bold")
-        for event in view.log[:8]:
-            stamp = utc_iso(event.ts)[11:19]
-            where = f" p{event.partition}@{event.offset}" if event.partition is not None else ""
-            style = "red" if event.raised else "green"
-            text.append(f"{stamp} {'RAISE' if event.raised else 'clear'} {event.describe()}{where}\n", style)
+            lines += 1
+            for event in view.log[: max(0, room - lines)]:
+                stamp = utc_iso(event.ts)[11:19]
+                where = f" p{event.partition}@{event.offset}" if event.partition is not None else ""
+                style = "red" if event.raised else "green"
+                line = f"{stamp} {'RAISE' if event.raised else 'clear'} {inert(event.describe(), 120)}{where}\n"
+                text.append(line, style)
         return text
 
     def _rejects_text(self, view: FreezerView) -> Text:
@@ -189,10 +261,63 @@ class FreezerPane(PaneMixin, Vertical):
         self.bell = not self.bell
         self.app.notify(f"Bell on alert {'on' if self.bell else 'off'}", timeout=2)
 
-    def announce(self, event: AlertEvent) -> None:
-        """A raised alert: a toast that stays a while, and the terminal bell if on."""
-        if not event.raised:
+    def _show_latest(self) -> None:
+        if self.view is not None and self.query("#sensors"):
+            self.show(self.view)
+
+    def tick(self) -> None:
+        """Once a second: LAST SEEN counts on even when no new view comes (all sensors silent)."""
+        for table in self.query("#sensors").results(VirtualTable):
+            table.remake_cells()
+
+    def _selected(self) -> str | None:
+        return self.query_one("#sensors", VirtualTable).cursor_key
+
+    def action_acknowledge(self) -> None:
+        sensor = self._selected()
+        if sensor is not None:
+            self.post_message(SendCommand(Acknowledge(sensor)))
+
+    def action_acknowledge_all(self) -> None:
+        self.post_message(SendCommand(Acknowledge(None)))
+
+    def action_forget(self) -> None:
+        sensor = self._selected()
+        if sensor is None or self.view is None:
             return
-        self.app.notify(event.describe(), title="ALERT", severity="error", timeout=10)
+        row = next((r for r in self.view.rows if r.sensor == sensor), None)
+        if row is None or row.status is not SensorStatus.STALE:
+            self.app.notify(
+                f"{inert(sensor, 40)} is still reporting: only a silent (STALE) sensor can be forgotten",
+                timeout=4,
+                markup=False,
+            )
+            return
+        self.post_message(SendCommand(Forget(sensor)))
+        self.app.notify(f"Forgot {inert(sensor, 40)}", timeout=2, markup=False)
+
+    def announce(self, batch: AlertBatch) -> None:
+        """Alerts raised: one toast (unless toasts are off) and one bell per burst. A burst that
+        spans several frames (sensors falling silent over a few seconds) is gathered: at most one
+        announcement every TOAST_GAP seconds, counting everything raised since the last one."""
+        raised = batch.raised
+        if not raised:
+            return
+        self._unannounced.extend(raised)
+        wait = self._last_announced + TOAST_GAP - time.monotonic()
+        if wait <= 0:
+            self._announce_now()
+        elif self._announce_timer is None:
+            self._announce_timer = self.set_timer(wait, self._announce_now)
+
+    def _announce_now(self) -> None:
+        self._announce_timer = None
+        summary = AlertBatch(tuple(self._unannounced)).summary()
+        self._unannounced = []
+        if summary is None:
+            return
+        self._last_announced = time.monotonic()
+        if self.toasts:
+            self.app.notify(inert(summary, 200), title="ALERT", severity="error", timeout=10, markup=False)
         if self.bell:
             self.app.bell()

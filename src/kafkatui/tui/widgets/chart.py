@@ -3,10 +3,17 @@
 plotext 5.3.2 is used directly (not textual-plotext) so we control the figure fully and can pin
 the exact version: its output is ANSI text that Rich turns into a renderable. plotext keeps
 global state, so charts are built only on the UI thread.
+
+The rule that keeps plotext from crashing the app: it is handed only points inside the x range it
+draws (``-shown .. 0`` seconds), and never a series with no such point — plotext 5.3.2 raises
+`IndexError` drawing the legend of a line with nothing in range (a sensor whose clock runs ahead
+of ours sent readings "from the future"). And whatever plotext still raises, the widget shows a
+one-line "chart unavailable" instead of the exception reaching Textual and ending the app.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
 import plotext as plt
@@ -15,6 +22,8 @@ from textual.widget import Widget
 
 from kafkatui.domain.series import downsample
 from kafkatui.domain.text import SENSOR_LIMIT, inert
+
+log = logging.getLogger("kafkatui.chart")
 
 Point = tuple[float, float]
 LINE_COLORS = ("cyan", "green", "yellow", "magenta", "orange", "white")
@@ -41,7 +50,9 @@ def build_chart(
     # a braille cell is 2 dots wide: more points than 2 per column cannot show, and plotext's
     # cost grows with the points (it joins each pair with a line); keep each bucket's extremes
     most = 2 * max(width, 20)
-    for index, (name, points) in enumerate(lines):
+    for index, (name, all_points) in enumerate(lines):
+        # only what the x range shows: plotext fails on a line with no point inside it
+        points = [p for p in all_points if -shown <= p[0] - now <= 0.0]
         if not points:
             continue
         if len(points) > most:
@@ -95,6 +106,10 @@ class TemperatureChart(Widget):
         if drawn is not None and drawn[0] is self.data and drawn[1] == width and drawn[2] == height:
             return drawn[3].copy()  # Text is mutable: hand out a copy, keep the original
         lines, now, window, tmin, tmax = self.data
-        text = Text.from_ansi(build_chart(lines, now, window, tmin, tmax, width, height), no_wrap=True)
+        try:
+            text = Text.from_ansi(build_chart(lines, now, window, tmin, tmax, width, height), no_wrap=True)
+        except Exception as exc:  # plotext is not ours: a drawing failure must not end the app
+            log.warning("chart drawing failed: %s: %s", type(exc).__name__, exc)
+            text = Text(f"chart unavailable ({type(exc).__name__}); the table below is current", style="italic")
         self._drawn = (self.data, width, height, text)
         return text.copy()

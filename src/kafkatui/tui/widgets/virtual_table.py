@@ -240,8 +240,17 @@ class VirtualTable(ScrollView, can_focus=True):
             self._set_widths(widths)
         self.refresh()
 
-    def set_items(self, items: Sequence[tuple[str, Any]], cells: CellsOf) -> None:
-        """Replace every row; a row's cells are made by `cells(item)` only when it is drawn."""
+    def set_items(self, items: Sequence[tuple[str, Any]], cells: CellsOf, widths: Sequence[int] | None = None) -> None:
+        """Replace every row; a row's cells are made by `cells(item)` only when it is drawn.
+        `widths` (capped), when the caller knows them, fix the columns from the first frame
+        (otherwise they grow as wider rows are drawn)."""
+        if widths is not None:
+            self._lazy = True
+            self._cells_of = cells
+            self._made.clear()
+            self._measured.clear()
+            self._replace(list(items), [min(w, cap) for w, cap in zip(widths, self._caps, strict=True)])
+            return
         if not self._lazy or cells is not self._cells_of or not items:
             self._made.clear()
             widths = self._label_widths()
@@ -254,6 +263,13 @@ class VirtualTable(ScrollView, can_focus=True):
         self._cells_of = cells
         self._measured.clear()
         self._replace(list(items), widths)
+
+    def remake_cells(self) -> None:
+        """Lazy rows: make the cells of the rows on screen again when next drawn (their text
+        depends on the clock, say "5 s ago"); the rows stay."""
+        if self._lazy and self._made:
+            self._made.clear()
+            self.refresh()
 
     def _replace(self, rows: list[tuple[str, Any]], widths: list[int]) -> None:
         keep = self.cursor_key
