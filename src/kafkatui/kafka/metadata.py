@@ -31,7 +31,12 @@ class MetadataService:
         self.backoff = 1.0
         self.racks: Future[Any] | None = None
         self.rack_probe_done = False
+        self.stats: str | None = None  # librdkafka's latest statistics JSON (see on_stats)
 
+    def on_stats(self, stats_json: str) -> None:
+        """librdkafka statistics callback (served by admin.poll on the worker thread): kept,
+        and read at the next refresh for which brokers this client cannot connect to."""
+        self.stats = stats_json
     def on_error(self, ctx: Context, err: KafkaError) -> None:
         """librdkafka error callback (served by admin.poll on the worker thread)."""
         log.warning("client error %s: %s", err.name(), err.str())  # repeats: logs.RepeatFilter
@@ -74,7 +79,8 @@ class MetadataService:
 
     def _refresh(self, ctx: Context, now: float) -> None:
         try:
-            snapshot = clients.fetch_snapshot(ctx.admin, ctx.settings, self.known, SLICE, ctx.clock)
+            unreachable = clients.unreachable_brokers(self.stats)
+            snapshot = clients.fetch_snapshot(ctx.admin, ctx.settings, self.known, SLICE, ctx.clock, unreachable)
         except KafkaException as exc:
             ctx.admin.poll(0)
             self._failed(ctx, now, exc)

@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Input, Static
 from kafkatui.domain.groups import (
     READ_ONLY_REFUSAL,
     SORT_KEYS,
+    UNKNOWN,
     DescribeRow,
     GroupRow,
     GroupsView,
@@ -24,7 +25,8 @@ from kafkatui.domain.groups import (
     sort_groups,
 )
 from kafkatui.domain.lag import GroupStatus, PartitionStatus
-from kafkatui.domain.series import sparkline
+from kafkatui.domain.series import gapped_sparkline
+from kafkatui.domain.text import inert
 from kafkatui.tui.panes.base import PaneMixin
 from kafkatui.tui.screens.group_help import GroupRulesScreen
 from kafkatui.tui.screens.group_reset import GroupResetScreen
@@ -46,12 +48,14 @@ STATUS_STYLE = {
     "STALL": "bold red",
     "STOP": "bold red",
     "REWIND": "bold magenta",
+    "UNKNOWN": "bold black on yellow",
 }
 TREND_STYLE = {"OK": "green", "WARN": "yellow", "REWIND": "magenta"}  # the rest: red
 
 
-def trend_text(values: tuple[int, ...], status: GroupStatus | PartitionStatus) -> Text:
-    return Text(sparkline(values, SPARK_WIDTH), TREND_STYLE.get(status.value, "red"))
+def trend_text(values: tuple[int | None, ...], status: GroupStatus | PartitionStatus) -> Text:
+    """The lag trend; a refresh whose lag was unknown is a gap, never a dip."""
+    return Text(gapped_sparkline(values, SPARK_WIDTH), TREND_STYLE.get(status.value, "red"))
 
 
 def status_text(status: GroupStatus | PartitionStatus) -> Text:
@@ -79,13 +83,18 @@ def group_cells(g: GroupRow) -> tuple[object, ...]:
         status: object = Text(f"{g.status.value} !", STATUS_STYLE[g.status.value])
     else:
         status = status_text(g.status)
+    lag: object = _num(g.total_lag)
+    if g.unknown is not None:
+        lag = Text("unknown", "bold yellow")  # never the sum of the partitions we could read
+    elif g.stale_since is not None:
+        lag = Text(f"{lag} (stale)", "dim italic")
     return (
         g.group_id,
         g.state if g.state is not None else na,
         g.protocol if g.protocol is not None else na,
         str(g.members) if g.members is not None else na,
         topics or "-",
-        _num(g.total_lag),
+        lag,
         trend_text(g.lag_history, g.status),
         "-" if g.consume_rate is None else f"{g.consume_rate:.1f}",
         drain,
@@ -97,6 +106,7 @@ def detail_cells(r: DescribeRow) -> tuple[object, ...]:
     tool: list[object] = list(r.tool_cells())
     if not r.members_known:
         tool[6:9] = [Text("n/a", "dim")] * 3
+    tool[3:6] = [Text(c, "bold yellow") if c == UNKNOWN else c for c in tool[3:6]]
     return (*tool, trend_text(r.lag_history, r.status), duration_text(r.lag_seconds), status_text(r.status))
 
 
@@ -230,8 +240,10 @@ class GroupsPane(PaneMixin, Vertical):
         text.append(status_text(g.status))
         if g.members == 0:
             text.append(f"\nConsumer group '{g.group_id}' has no active members.", "italic")
+        if g.unknown:
+            text.append(f"\n{inert(g.unknown)}", "bold yellow")
         if g.error:
-            text.append(f"\n{g.error}", "bold red")
+            text.append(f"\n{inert(g.error)}", "bold red")
         elif n_rows == 0:
             text.append("\nNo assigned partitions and no committed offsets.", "dim")
         return text
