@@ -324,7 +324,10 @@ class ProducerService:
         assert b is not None
         reported = (self.delivered - b.base_delivered) + (self.failed - b.base_failed)
         if reported < b.target or (b.next < b.total and not (b.stopped or b.aborted)):
-            self.state = self._burst_state(b, reported)
+            state = self._burst_state(b, reported)
+            if state != self.state:  # the pane shows what the burst waits for (and why)
+                self.state = state
+                self.dirty = True
             return
         b.finished = time.perf_counter()
         self.last_burst = self._progress(b)
