@@ -353,34 +353,49 @@ class GroupTracker:
         produce = consume = 0.0
         have_rates = False
         max_lag_s: float | None = None
+        missing: list[DescribeRow] = []
+        known: list[int] = []
+        active = f.active
+        histories, spark_lags = self._history, self._partition_lags
         for row in describe_rows(f, log_ends, unknown):
             key = (f.group_id, row.topic, row.partition)
             seen.add(key)
-            history = self._history.setdefault(key, PartitionHistory(self.window))
+            history = histories.get(key)
+            if history is None:
+                history = histories[key] = PartitionHistory(self.window)
+            lag = row.lag  # a property: read once (20,000 rows a refresh with 2,000 groups)
             if row.unknown is not None:
                 # unknown is unknown: no sample (it would read as a dip), status UNKNOWN
                 status = PartitionStatus.UNKNOWN
+                missing.append(row)
             else:
                 if row.log_end is not None:
                     history.append(OffsetSample(now, row.log_end, row.current))
-                status = partition_status(history, now, group_active=f.active)
-                p_rate, c_rate = rates(history)
+                status = partition_status(history, now, group_active=active)
                 if len(history) >= 2:
+                    p_rate, c_rate = rates(history)
                     have_rates = True
                     produce += p_rate
                     consume += c_rate
-            seconds = lag_seconds(history, row.current, now) if row.lag is not None else None
-            if seconds is not None:
-                max_lag_s = seconds if max_lag_s is None else max(max_lag_s, seconds)
-            lags = self._partition_lags.setdefault(key, deque(maxlen=self.spark))
-            if row.lag is not None:
-                lags.append(row.lag)
+            seconds = lag_seconds(history, row.current, now) if lag is not None else None
+            if seconds is not None and (max_lag_s is None or seconds > max_lag_s):
+                max_lag_s = seconds
+            lags = spark_lags.get(key)
+            if lags is None:
+                lags = spark_lags[key] = deque(maxlen=self.spark)
+            if lag is not None:
+                lags.append(lag)
+                known.append(lag)
             elif row.unknown is not None:
                 lags.append(None)
             statuses.append(status)
-            rows.append(_with(row, tuple(lags), seconds, status))
-        missing = [r for r in rows if r.unknown is not None]
-        known = [r.lag for r in rows if r.lag is not None]
+            rows.append(
+                DescribeRow(
+                    row.group, row.topic, row.partition, row.current, row.log_end, row.consumer_id,
+                    row.host, row.client_id, row.members_known, tuple(lags), seconds, status,
+                    row.unknown, row.current_unknown,
+                )
+            )
         unknown_why = None
         if missing:
             # a sum over fewer partitions would read like consumption: the total is unknown
@@ -419,12 +434,6 @@ class GroupTracker:
 
 def _hms(ts: float) -> str:
     return datetime.fromtimestamp(ts, UTC).strftime("%H:%M:%S UTC")
-
-
-def _with(
-    row: DescribeRow, lags: tuple[int | None, ...], seconds: float | None, status: PartitionStatus
-) -> DescribeRow:
-    return replace(row, lag_history=lags, lag_seconds=seconds, status=status)
 
 
 # -- filter and sort (the list) --------------------------------------------------------
