@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -461,15 +461,25 @@ def sort_groups(groups: Iterable[GroupRow], key: str, reverse: bool = False) -> 
     return result[::-1] if reverse else result
 
 
-def filter_groups(groups: Iterable[GroupRow], text: str) -> list[GroupRow]:
-    """Groups whose id, a topic, state or status contains every word of `text` (any case)."""
+def search_text(g: GroupRow) -> str:
+    """What the filter searches in a group: id, topics, state, status, protocol (lower case)."""
+    return " ".join((g.group_id, *g.topics, g.state or "", g.status.value, g.protocol or "")).lower()
+
+
+def filter_groups(
+    groups: Iterable[GroupRow], text: str, hay: Callable[[GroupRow], str] = search_text
+) -> list[GroupRow]:
+    """Groups whose id, a topic, state or status contains every word of `text` (any case).
+
+    `hay`: the group's `search_text`; the pane passes a cached one (2,000 groups per keystroke).
+    """
     words = text.lower().split()
-    out = []
-    for g in groups:
-        hay = " ".join((g.group_id, *g.topics, g.state or "", g.status.value, g.protocol or "")).lower()
-        if all(w in hay for w in words):
-            out.append(g)
-    return out
+    if not words:
+        return list(groups)
+    if len(words) == 1:
+        word = words[0]
+        return [g for g in groups if word in hay(g)]
+    return [g for g in groups if all(w in hay(g) for w in words)]
 
 
 # -- offset reset (kafka-consumer-groups --reset-offsets) ------------------------------

@@ -29,6 +29,7 @@ from kafkatui.domain.groups import (
     ResetPreview,
     ResetResult,
     filter_groups,
+    search_text,
     sort_groups,
 )
 from kafkatui.domain.lag import GroupStatus, PartitionStatus
@@ -155,6 +156,7 @@ class GroupsPane(PaneMixin, Vertical):
         self.reverse = False
         self.filter_text = ""
         self._cells: dict[str, tuple[GroupRow, tuple[Cell, ...]]] = {}  # group id -> (row, its cells)
+        self._hay: dict[str, tuple[GroupRow, str]] = {}  # group id -> (row, what the filter searches)
         self._rows_of: dict[str, tuple[DescribeRow, ...]] = {}  # group id -> detail rows (this view)
         self._visible: list[GroupRow] | None = None  # filtered and sorted (None: to compute)
 
@@ -203,9 +205,17 @@ class GroupsPane(PaneMixin, Vertical):
         if self.view is None:
             return []
         if self._visible is None:
-            rows = filter_groups(self.view.groups, self.filter_text)
+            rows = filter_groups(self.view.groups, self.filter_text, self._search_text)
             self._visible = sort_groups(rows, self.sort_key, self.reverse)
         return self._visible
+
+    def _search_text(self, g: GroupRow) -> str:
+        known = self._hay.get(g.group_id)
+        if known is not None and known[0] is g:
+            return known[1]
+        hay = search_text(g)
+        self._hay[g.group_id] = (g, hay)
+        return hay
 
     def _group_cells(self, g: GroupRow) -> tuple[Cell, ...]:
         known = self._cells.get(g.group_id)
@@ -221,6 +231,7 @@ class GroupsPane(PaneMixin, Vertical):
         if self.view is not None and len(self._cells) > 2 * len(self.view.groups) + 256:
             current = {g.group_id for g in self.view.groups}
             self._cells = {k: v for k, v in self._cells.items() if k in current}
+            self._hay = {k: v for k, v in self._hay.items() if k in current}
         table.set_rows([(g.group_id, self._group_cells(g)) for g in groups])
         keys = table.index
         if self.selected in keys:
