@@ -69,7 +69,9 @@ class ClusterPane(PaneMixin, Vertical):
                 str(replicas[b.id]),
             )
         sync_rows(self.query_one("#brokers", DataTable), COLUMNS, rows)
-        self.query_one("#cluster-note", Static).update(MOCK_NOTE if snapshot.is_mock else "")
+        notes = [MOCK_NOTE] if snapshot.is_mock else []
+        notes.extend(snapshot.notes)  # e.g. brokers listed by the metadata but unreachable from here
+        self.query_one("#cluster-note", Static).update(Text("\n".join(notes)))
         self.render_summary()
 
     def apply(self, event: object) -> None:
