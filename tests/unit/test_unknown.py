@@ -117,3 +117,14 @@ def test_unreachable_brokers_from_librdkafka_statistics() -> None:
     }
     assert unreachable_brokers(json.dumps(stats)) == {2: "TRY_CONNECT", 3: "CONNECT"}
     assert unreachable_brokers(None) == {} and unreachable_brokers("not json") == {}
+
+
+def test_a_topic_with_an_offline_partition_counts_unknown_messages() -> None:
+    from kafkatui.domain.topics import Watermark, row_cells, topic_row
+
+    topic = TopicInfo(T, (PartitionInfo(0, 1, (1,), (1,)), PartitionInfo(1, 2, (2,), (2,), unreachable=(2,))))
+    row = topic_row(topic, {0: Watermark(0, 10)}, None)
+    assert row.messages is None and row.offline == 1
+    assert row_cells(row)[5] == "unknown"  # not "…" (coming) and never a sum of the known partitions
+    healthy = TopicInfo(T, (PartitionInfo(0, 1, (1,), (1,)),))
+    assert row_cells(topic_row(healthy, None, None))[5] == "…"  # not read yet: still coming
