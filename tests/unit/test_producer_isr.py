@@ -46,3 +46,8 @@ def test_a_timed_out_report_says_the_likely_cause() -> None:
     assert report.meaning().endswith(f"Likely cause: {cause}.")
     plain = DeliveryReport(1, 0.0, "orders", 0, None, "k", None, "_MSG_TIMED_OUT", "timed out")
     assert "Likely cause" not in plain.meaning()
+
+
+def test_an_offline_partition_is_not_called_short_of_replicas() -> None:
+    offline = TopicInfo("t", (PartitionInfo(0, 2, (2,), (2,), unreachable=(2,)), PartitionInfo(1, -1, (3,), ())))
+    assert isr_shortfall(offline, 1, ALL) is None  # no leader: NOT_ENOUGH_REPLICAS is not what happens

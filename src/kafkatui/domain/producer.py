@@ -432,8 +432,11 @@ def isr_shortfall(
     """
     if min_isr is None or not acks_all(config):
         return None
+    # an offline partition (no reachable leader) fails for that reason, not NOT_ENOUGH_REPLICAS
     short = [
-        p for p in topic.partitions if (partition is None or p.id == partition) and len(p.in_sync) < min_isr
+        p
+        for p in topic.partitions
+        if (partition is None or p.id == partition) and not p.offline and len(p.in_sync) < min_isr
     ]
     if not short:
         return None
