@@ -35,6 +35,7 @@ from kafkatui.settings import Settings
 from kafkatui.tui.app import KafkaTuiApp
 from kafkatui.tui.panes.groups import TOOL_COLUMNS, GroupsPane
 from kafkatui.tui.screens.group_reset import GroupResetScreen
+from kafkatui.tui.widgets.virtual_table import VirtualTable
 from worker_probe import probe_settings, start_worker
 
 pytestmark = pytest.mark.kafka
@@ -198,7 +199,7 @@ async def test_pane_rows_equal_the_tool_for_an_empty_group_and_a_live_one(
         app.action_pane("groups")
         ours_empty = await pane_rows(app, pilot, groups["empty"], lambda v: True)
         ours_alive = await pane_rows(app, pilot, groups["alive"], lambda v: (v.group(groups["alive"]).members or 0) > 0)
-        listed = app.query_one("#groups-list", DataTable)
+        listed = app.query_one("#groups-list", VirtualTable)
         row = listed.get_row(groups["alive"])
         empty_row = listed.get_row(groups["empty"])
         app.stop_worker()
@@ -260,7 +261,7 @@ async def test_offset_reset_from_the_pane_is_confirmed_by_the_tool(bed: Bed, kaf
         app.action_pane("groups")
         await pane_rows(app, pilot, group, lambda v: True)
         pane = app.query_one(GroupsPane)
-        app.query_one("#groups-list", DataTable).focus()
+        app.query_one("#groups-list", VirtualTable).focus()
         await pilot.press("slash", *group, "enter")
         await pilot.pause()
         assert pane.selected == group
@@ -336,7 +337,7 @@ async def test_a_consumer_protocol_group_kip_848_matches_the_tool(bed: Bed, kafk
         async with app.run_test(size=(200, 50)) as pilot:
             app.action_pane("groups")
             ours = await pane_rows(app, pilot, group, lambda v: (v.group(group).members or 0) > 0)
-            listed = app.query_one("#groups-list", DataTable).get_row(group)
+            listed = app.query_one("#groups-list", VirtualTable).get_row(group)
             app.stop_worker()
         theirs, _ = tool_describe(kafka_tool, bed.bootstrap, group)
     finally:

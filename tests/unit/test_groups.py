@@ -55,7 +55,8 @@ def test_an_empty_group_shows_its_commits_and_unknown_members_are_not_dashes() -
     assert empty.active is False
     restricted = GroupFacts("g", committed={(T, 0): 2}, describe_error="not supported")
     (row,) = describe_rows(restricted, {})
-    assert row.tool_cells() == ("g", T, "0", "2", "-", "-", "n/a", "n/a", "n/a")
+    # an end offset nobody answered is unknown, not "-" (unknown is unknown)
+    assert row.tool_cells() == ("g", T, "0", "2", "unknown", "unknown", "n/a", "n/a", "n/a")
     assert restricted.active is None
 
 

@@ -28,6 +28,7 @@ from kafkatui.tui.app import KafkaTuiApp
 from kafkatui.tui.panes.groups import GroupsPane
 from kafkatui.tui.screens.group_help import GroupRulesScreen, rules_table
 from kafkatui.tui.screens.group_reset import GroupResetScreen
+from kafkatui.tui.widgets.virtual_table import VirtualTable
 
 T = "orders"
 MEMBER = Member("consumer-1-abc", "/127.0.0.1", "consumer-1", ((T, 0), (T, 1)))
@@ -65,7 +66,9 @@ def make(**settings: object) -> tuple[KafkaTuiApp, list[FakeWorker]]:
     return KafkaTuiApp(canned.settings(**settings), worker_factory=factory, clock=canned.clock), fakes
 
 
-def cells(table: DataTable[object]) -> list[list[str]]:
+def cells(table: DataTable[object] | VirtualTable) -> list[list[str]]:
+    if isinstance(table, VirtualTable):
+        return [[str(c) for c in table.get_row(key)] for key, _ in table.rows]
     return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
 
 
@@ -76,7 +79,7 @@ async def test_list_detail_and_selection_survive_refreshes() -> None:
         app.action_pane("groups")
         app.apply(view(tracker, canned.NOW - 5))
         await pilot.pause()
-        groups = app.query_one("#groups-list", DataTable)
+        groups = app.query_one("#groups-list", VirtualTable)
         detail = app.query_one("#group-detail", DataTable)
         assert [r[0] for r in cells(groups)] == ["active", "idle"]  # by total lag: 10, 5
         assert [r[:9] for r in cells(detail)] == [
@@ -93,7 +96,7 @@ async def test_list_detail_and_selection_survive_refreshes() -> None:
         app.apply(view(tracker, canned.NOW, lag=15))
         await pilot.pause()
         assert [r[0] for r in cells(groups)] == ["idle", "active"]
-        assert groups.cursor_row == 0
+        assert groups.cursor == 0
         assert cells(detail)[0][3:6] == ["0", "15", "15"]
         assert cells(groups)[0][9] == "ERR"  # idle with lag: STOP, rolled up to ERR
 
@@ -104,7 +107,7 @@ async def test_filter_and_sort() -> None:
         app.action_pane("groups")
         app.apply(view(GroupTracker(), canned.NOW))
         await pilot.pause()
-        groups = app.query_one("#groups-list", DataTable)
+        groups = app.query_one("#groups-list", VirtualTable)
         groups.focus()
         await pilot.press("slash")
         await pilot.press(*"empty")
@@ -128,7 +131,7 @@ async def test_reset_flow_sends_the_previewed_offsets() -> None:
         app.action_pane("groups")
         app.apply(view(GroupTracker(), canned.NOW))
         await pilot.pause()
-        groups = app.query_one("#groups-list", DataTable)
+        groups = app.query_one("#groups-list", VirtualTable)
         groups.focus()
         await pilot.press("x")  # "active" is selected: refused before any form
         await pilot.pause()
@@ -188,7 +191,7 @@ async def test_read_only_disables_reset() -> None:
         app.action_pane("groups")
         app.apply(view(GroupTracker(), canned.NOW))
         await pilot.pause()
-        app.query_one("#groups-list", DataTable).focus()
+        app.query_one("#groups-list", VirtualTable).focus()
         await pilot.press("down", "x")
         await pilot.pause()
         assert not isinstance(app.screen, GroupResetScreen)
@@ -201,7 +204,7 @@ async def test_status_rules_help() -> None:
     async with app.run_test(size=(160, 40)) as pilot:
         app.action_pane("groups")
         await pilot.pause()  # the pane switch settles (focus moves with it) before the key
-        app.query_one("#groups-list", DataTable).focus()
+        app.query_one("#groups-list", VirtualTable).focus()
         await pilot.pause()
         await pilot.press("i")
         for _ in range(20):  # a loaded machine can take a few frames to push the screen

@@ -10,14 +10,21 @@ The describe rows follow Kafka's `ConsumerGroupCommand` (tools/.../consumer/grou
   columns;
 - CURRENT-OFFSET is `-` without a commit; LAG is `-` unless both offsets are known.
 A partition neither assigned nor committed does not appear, as in the tool.
+
+Unknown is unknown (the rule is in `kafkatui.domain.lag`): an end offset or commit the
+cluster could not give shows as ``unknown`` with the reason, never as ``-1001`` or ``0``;
+the group's total is then unknown too, its trend gets a gap, its status is not OK.
+A group never vanishes because one refresh could not see it: when listing was incomplete
+(a broker down) or its offsets could not be fetched, its last known row stays, marked
+stale with the reason and the time it was last seen (`GroupTracker.update`).
 """
 
 from __future__ import annotations
 
 import re
 from collections import deque
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import ClassVar
@@ -30,6 +37,7 @@ from kafkatui.domain.lag import (
     PartitionHistory,
     PartitionStatus,
     group_status,
+    known_offset,
     lag_seconds,
     partition_lag,
     partition_status,
@@ -41,6 +49,7 @@ from kafkatui.domain.lag import (
 TP = tuple[str, int]  # (topic, partition)
 
 MISSING = "-"  # what the tool prints for "none"
+UNKNOWN = "unknown"  # the cluster could not give it this refresh (DescribeRow.unknown says why)
 UNAVAILABLE = "n/a"  # we could not ask (the cluster refused the request)
 
 # Group states as Kafka names them (ConsumerGroupState.toString()).
@@ -103,13 +112,15 @@ class DescribeRow:
     host: str | None
     client_id: str | None
     members_known: bool = True  # False: describe refused, member columns are "n/a"
-    lag_history: tuple[int, ...] = ()
+    lag_history: tuple[int | None, ...] = ()  # None: a refresh where the lag was unknown (a gap)
     lag_seconds: float | None = None
     status: PartitionStatus = PartitionStatus.OK
+    unknown: str | None = None  # why LOG-END-OFFSET (or CURRENT-OFFSET) is unknown this refresh
+    current_unknown: bool = False  # the commit could not be fetched (not: there is none)
 
     @property
     def lag(self) -> int | None:
-        if self.log_end is None:
+        if self.log_end is None or self.current_unknown:
             return None
         return partition_lag(self.log_end, self.current)
 
@@ -121,13 +132,15 @@ class DescribeRow:
 
         member = (self.consumer_id, self.host, self.client_id)
         member_cells = tuple(cell(v) if self.members_known else UNAVAILABLE for v in member)
+        unknown_end = self.unknown is not None and self.log_end is None
+        lag_unknown = (unknown_end and self.current is not None) or self.current_unknown
         return (
             self.group,
             self.topic,
             str(self.partition),
-            cell(self.current),
-            cell(self.log_end),
-            cell(self.lag),
+            UNKNOWN if self.current_unknown else cell(self.current),
+            UNKNOWN if unknown_end else cell(self.log_end),
+            UNKNOWN if lag_unknown else cell(self.lag),
             *member_cells,
         )
 
@@ -139,8 +152,8 @@ class GroupRow:
     protocol: str | None
     members: int | None
     topics: tuple[str, ...]
-    total_lag: int | None  # None: no partition with both offsets known
-    lag_history: tuple[int, ...]
+    total_lag: int | None  # None: no partition with both offsets known, or one is unknown
+    lag_history: tuple[int | None, ...]  # None: a refresh where the total was unknown (a gap)
     consume_rate: float | None  # msgs/s over the window; None before two samples
     produce_rate: float | None
     drain_seconds: float | None  # None: not draining (or unknown)
@@ -148,6 +161,8 @@ class GroupRow:
     status: GroupStatus
     error: str | None = None  # a refused or failed request for this group (one line)
     followed: bool = False  # named with --group / KAFKATUI_GROUPS
+    unknown: str | None = None  # why the total is unknown (a partition's offsets are)
+    stale_since: float | None = None  # figures are those of this time: not seen since (see error)
 
     @property
     def active(self) -> bool | None:
@@ -176,29 +191,45 @@ class GroupsView:
         return next((g for g in self.groups if g.group_id == group_id), None)
 
 
-def describe_rows(facts: GroupFacts, log_ends: Mapping[TP, int]) -> list[DescribeRow]:
-    """The tool's rows for one group (without trend/status: `GroupTracker` adds those)."""
+NOT_ANSWERED = "end offset not answered"
+
+
+def describe_rows(
+    facts: GroupFacts, log_ends: Mapping[TP, int], unknown: Mapping[TP, str] | None = None
+) -> list[DescribeRow]:
+    """The tool's rows for one group (without trend/status: `GroupTracker` adds those).
+
+    `unknown`: why an end offset is missing from `log_ends`; every offset passes through
+    `known_offset`, so a logical offset such as -1001 becomes unknown, never a figure.
+    """
+    unknown = unknown or {}
     rows: list[DescribeRow] = []
     assigned: set[TP] = set()
     members_known = facts.members is not None
+    offsets_unknown = facts.offsets_error is not None and not facts.committed
+
+    def row(tp: TP, member: Member | None) -> DescribeRow:
+        end = known_offset(log_ends.get(tp))
+        reason = None
+        if end is None:
+            reason = unknown.get(tp) or NOT_ANSWERED
+        if offsets_unknown:
+            reason = f"committed offsets: {facts.offsets_error}"
+        return DescribeRow(
+            facts.group_id, tp[0], tp[1], known_offset(facts.committed.get(tp)), end,
+            member.consumer_id if member else None, member.host if member else None,
+            member.client_id if member else None, members_known=members_known or member is not None,
+            unknown=reason, current_unknown=offsets_unknown,
+        )  # fmt: skip
+
     # the tool lists members by assignment size, largest first (a stable sort keeps ties)
     members = sorted(facts.members or (), key=lambda m: -len(m.assignment))
     for m in members:
         for tp in sorted(m.assignment):
             assigned.add(tp)
-            rows.append(
-                DescribeRow(
-                    facts.group_id, tp[0], tp[1], facts.committed.get(tp), log_ends.get(tp),
-                    m.consumer_id, m.host, m.client_id,
-                )
-            )
+            rows.append(row(tp, m))
     for tp in sorted(set(facts.committed) - assigned):
-        rows.append(
-            DescribeRow(
-                facts.group_id, tp[0], tp[1], facts.committed[tp], log_ends.get(tp),
-                None, None, None, members_known=members_known,
-            )
-        )
+        rows.append(row(tp, None))
     return rows
 
 
@@ -216,15 +247,18 @@ class GroupTracker:
     """Keeps each partition's offset samples while the app runs; builds views from refreshes.
 
     `window` samples feed the status rules (Burrow's default window is 10 commits);
-    `spark` lag values feed the sparklines.
+    `spark` lag values feed the sparklines (None in them is a gap: the lag was unknown).
     """
 
     def __init__(self, window: int = 10, spark: int = 40) -> None:
         self.window = window
         self.spark = spark
         self._history: dict[tuple[str, str, int], PartitionHistory] = {}
-        self._partition_lags: dict[tuple[str, str, int], deque[int]] = {}
-        self._group_lags: dict[str, deque[int]] = {}
+        self._partition_lags: dict[tuple[str, str, int], deque[int | None]] = {}
+        self._group_lags: dict[str, deque[int | None]] = {}
+        # each group's last row and describe rows seen with figures, to keep it listed (stale)
+        # when a refresh cannot see it
+        self._last: dict[str, tuple[GroupRow, tuple[DescribeRow, ...], float]] = {}
 
     def update(
         self,
@@ -232,6 +266,8 @@ class GroupTracker:
         facts: Sequence[GroupFacts],
         log_ends: Mapping[TP, int],
         *,
+        unknown: Mapping[TP, str] | None = None,
+        complete: bool | str = True,
         followed: Iterable[str] = (),
         notes: Sequence[str] = (),
         unavailable: Sequence[str] = (),
@@ -239,72 +275,37 @@ class GroupTracker:
         skipped_ticks: int = 0,
         interval: float = 5.0,
     ) -> GroupsView:
+        """One refresh's view. `unknown`: why an end offset is missing. `complete`: True when
+        the listing covered every group (a group absent from `facts` is gone), else the reason
+        it did not (a broker down): groups seen before and absent now stay listed, stale."""
         followed = set(followed)
         groups: list[GroupRow] = []
         all_rows: list[DescribeRow] = []
         seen: set[tuple[str, str, int]] = set()
-        for f in sorted(facts, key=lambda f: f.group_id):
-            rows = []
-            statuses: list[PartitionStatus] = []
-            produce = consume = 0.0
-            have_rates = False
-            max_lag_s: float | None = None
-            for row in describe_rows(f, log_ends):
-                key = (f.group_id, row.topic, row.partition)
-                seen.add(key)
-                history = self._history.setdefault(key, PartitionHistory(self.window))
-                if row.log_end is not None:
-                    history.append(OffsetSample(now, row.log_end, row.current))
-                status = partition_status(history, now, group_active=f.active)
-                p_rate, c_rate = rates(history)
-                if len(history) >= 2:
-                    have_rates = True
-                    produce += p_rate
-                    consume += c_rate
-                seconds = lag_seconds(history, row.current, now) if row.lag is not None else None
-                if seconds is not None:
-                    max_lag_s = seconds if max_lag_s is None else max(max_lag_s, seconds)
-                lags = self._partition_lags.setdefault(key, deque(maxlen=self.spark))
-                if row.lag is not None:
-                    lags.append(row.lag)
-                statuses.append(status)
-                rows.append(_with(row, tuple(lags), seconds, status))
-            known = [r.lag for r in rows if r.lag is not None]
-            total = total_lag(known) if known else None
-            glags = self._group_lags.setdefault(f.group_id, deque(maxlen=self.spark))
-            if total is not None:
-                glags.append(total)
-            error = f.describe_error or f.offsets_error
-            if error is None and f.state == "Dead" and not rows:
-                error = f"group {f.group_id} does not exist (no members, no committed offsets)"
-            groups.append(
-                GroupRow(
-                    group_id=f.group_id,
-                    state=f.state,
-                    protocol=f.protocol,
-                    members=None if f.members is None else len(f.members),
-                    topics=tuple(sorted({r.topic for r in rows})),
-                    total_lag=total,
-                    lag_history=tuple(glags),
-                    consume_rate=consume if have_rates else None,
-                    produce_rate=produce if have_rates else None,
-                    drain_seconds=time_to_drain(total, consume, produce) if have_rates else (
-                        0.0 if total == 0 else None
-                    ),
-                    max_lag_seconds=max_lag_s,
-                    status=group_status(statuses),
-                    error=error,
-                    followed=f.group_id in followed,
-                )
-            )
-            all_rows.extend(rows)
+        by_id = {f.group_id: f for f in facts}
+        for gid in sorted(set(by_id) | (set() if complete is True else set(self._last))):
+            f = by_id.get(gid)
+            if f is None or (f.offsets_error is not None and not f.committed and gid in self._last):
+                why = f"not listed this refresh ({complete})" if f is None else f.offsets_error or ""
+                row, rows = self._stale(gid, now, why)
+                seen.update((gid, r.topic, r.partition) for r in rows)
+                groups.append(row)
+                all_rows.extend(rows)
+                continue
+            fresh, fresh_rows = self._group(now, f, log_ends, unknown or {}, seen, gid in followed)
+            groups.append(fresh)
+            all_rows.extend(fresh_rows)
+            if fresh.total_lag is not None or gid not in self._last:
+                self._last[gid] = (fresh, tuple(fresh_rows), now)
         # forget partitions and groups that are gone, so memory stays bounded
         for key in set(self._history) - seen:
             del self._history[key]
             self._partition_lags.pop(key, None)
-        current = {f.group_id for f in facts}
+        current = {g.group_id for g in groups}
         for gid in set(self._group_lags) - current:
             del self._group_lags[gid]
+        for gid in set(self._last) - current:
+            del self._last[gid]
         return GroupsView(
             ts=now,
             groups=tuple(groups),
@@ -316,14 +317,123 @@ class GroupTracker:
             interval=interval,
         )
 
+    def _stale(self, gid: str, now: float, why: str) -> tuple[GroupRow, tuple[DescribeRow, ...]]:
+        """The group's last known figures, kept listed and marked stale: never a vanished group."""
+        row, rows, since = self._last[gid]
+        glags = self._group_lags.setdefault(gid, deque(maxlen=self.spark))
+        glags.append(None)  # a gap in the trend: we do not know this refresh's lag
+        for r in rows:
+            self._partition_lags.setdefault((gid, r.topic, r.partition), deque(maxlen=self.spark)).append(None)
+        stale = replace(
+            row,
+            lag_history=tuple(glags),
+            status=GroupStatus.UNKNOWN,
+            error=f"stale: {why}; figures last known {_hms(since)}",
+            stale_since=since,
+        )
+        lags = self._partition_lags
+        rows = tuple(
+            replace(r, status=PartitionStatus.UNKNOWN, lag_history=tuple(lags[(gid, r.topic, r.partition)]))
+            for r in rows
+        )
+        self._last[gid] = (stale, rows, since)
+        return stale, rows
 
-def _with(
-    row: DescribeRow, lags: tuple[int, ...], seconds: float | None, status: PartitionStatus
-) -> DescribeRow:
-    return DescribeRow(
-        row.group, row.topic, row.partition, row.current, row.log_end, row.consumer_id,
-        row.host, row.client_id, row.members_known, lags, seconds, status,
-    )
+    def _group(
+        self,
+        now: float,
+        f: GroupFacts,
+        log_ends: Mapping[TP, int],
+        unknown: Mapping[TP, str],
+        seen: set[tuple[str, str, int]],
+        followed: bool,
+    ) -> tuple[GroupRow, list[DescribeRow]]:
+        rows = []
+        statuses: list[PartitionStatus] = []
+        produce = consume = 0.0
+        have_rates = False
+        max_lag_s: float | None = None
+        missing: list[DescribeRow] = []
+        known: list[int] = []
+        active = f.active
+        histories, spark_lags = self._history, self._partition_lags
+        for row in describe_rows(f, log_ends, unknown):
+            key = (f.group_id, row.topic, row.partition)
+            seen.add(key)
+            history = histories.get(key)
+            if history is None:
+                history = histories[key] = PartitionHistory(self.window)
+            lag = row.lag  # a property: read once (20,000 rows a refresh with 2,000 groups)
+            if row.unknown is not None:
+                # unknown is unknown: no sample (it would read as a dip), status UNKNOWN
+                status = PartitionStatus.UNKNOWN
+                missing.append(row)
+            else:
+                if row.log_end is not None:
+                    history.append(OffsetSample(now, row.log_end, row.current))
+                status = partition_status(history, now, group_active=active)
+                if len(history) >= 2:
+                    p_rate, c_rate = rates(history)
+                    have_rates = True
+                    produce += p_rate
+                    consume += c_rate
+            seconds = lag_seconds(history, row.current, now) if lag is not None else None
+            if seconds is not None and (max_lag_s is None or seconds > max_lag_s):
+                max_lag_s = seconds
+            lags = spark_lags.get(key)
+            if lags is None:
+                lags = spark_lags[key] = deque(maxlen=self.spark)
+            if lag is not None:
+                lags.append(lag)
+                known.append(lag)
+            elif row.unknown is not None:
+                lags.append(None)
+            statuses.append(status)
+            rows.append(
+                DescribeRow(
+                    row.group, row.topic, row.partition, row.current, row.log_end, row.consumer_id,
+                    row.host, row.client_id, row.members_known, tuple(lags), seconds, status,
+                    row.unknown, row.current_unknown,
+                )
+            )
+        unknown_why = None
+        if missing:
+            # a sum over fewer partitions would read like consumption: the total is unknown
+            total = None
+            n = len(missing)
+            unknown_why = f"lag of {n} of {len(rows)} partition{'s' * (len(rows) != 1)} unknown: {missing[0].unknown}"
+        else:
+            total = total_lag(known) if known else None
+        glags = self._group_lags.setdefault(f.group_id, deque(maxlen=self.spark))
+        if total is not None:
+            glags.append(total)
+        elif missing:
+            glags.append(None)
+        error = f.describe_error or f.offsets_error
+        if error is None and f.state == "Dead" and not rows:
+            error = f"group {f.group_id} does not exist (no members, no committed offsets)"
+        group = GroupRow(
+            group_id=f.group_id,
+            state=f.state,
+            protocol=f.protocol,
+            members=None if f.members is None else len(f.members),
+            topics=tuple(sorted({r.topic for r in rows})),
+            total_lag=total,
+            lag_history=tuple(glags),
+            consume_rate=consume if have_rates else None,
+            produce_rate=produce if have_rates else None,
+            drain_seconds=time_to_drain(total, consume, produce) if have_rates else (0.0 if total == 0 else None),
+            max_lag_seconds=max_lag_s,
+            status=group_status(statuses),
+            error=error,
+            followed=followed,
+            unknown=unknown_why,
+        )
+        return group, rows
+
+
+def _hms(ts: float) -> str:
+    return datetime.fromtimestamp(ts, UTC).strftime("%H:%M:%S UTC")
 
 
 # -- filter and sort (the list) --------------------------------------------------------
@@ -334,7 +444,7 @@ SORT_KEYS = ("lag", "group", "status", "state", "rate")
 
 def sort_groups(groups: Iterable[GroupRow], key: str, reverse: bool = False) -> list[GroupRow]:
     """Sorted for the list; the natural direction of each key puts the interesting first."""
-    severity = {GroupStatus.ERR: 2, GroupStatus.WARN: 1, GroupStatus.OK: 0}
+    severity = {GroupStatus.ERR: 3, GroupStatus.UNKNOWN: 2, GroupStatus.WARN: 1, GroupStatus.OK: 0}
     rows = sorted(groups, key=lambda g: g.group_id)
     if key == "group":
         return sorted(rows, key=lambda g: g.group_id, reverse=reverse)
@@ -351,15 +461,25 @@ def sort_groups(groups: Iterable[GroupRow], key: str, reverse: bool = False) -> 
     return result[::-1] if reverse else result
 
 
-def filter_groups(groups: Iterable[GroupRow], text: str) -> list[GroupRow]:
-    """Groups whose id, a topic, state or status contains every word of `text` (any case)."""
+def search_text(g: GroupRow) -> str:
+    """What the filter searches in a group: id, topics, state, status, protocol (lower case)."""
+    return " ".join((g.group_id, *g.topics, g.state or "", g.status.value, g.protocol or "")).lower()
+
+
+def filter_groups(
+    groups: Iterable[GroupRow], text: str, hay: Callable[[GroupRow], str] = search_text
+) -> list[GroupRow]:
+    """Groups whose id, a topic, state or status contains every word of `text` (any case).
+
+    `hay`: the group's `search_text`; the pane passes a cached one (2,000 groups per keystroke).
+    """
     words = text.lower().split()
-    out = []
-    for g in groups:
-        hay = " ".join((g.group_id, *g.topics, g.state or "", g.status.value, g.protocol or "")).lower()
-        if all(w in hay for w in words):
-            out.append(g)
-    return out
+    if not words:
+        return list(groups)
+    if len(words) == 1:
+        word = words[0]
+        return [g for g in groups if word in hay(g)]
+    return [g for g in groups if all(w in hay(g) for w in words)]
 
 
 # -- offset reset (kafka-consumer-groups --reset-offsets) ------------------------------

@@ -51,6 +51,8 @@ class BrokerInfo:
     rack: str | None = None
     is_controller: bool = False
     up: bool = True
+    # why `up` is False although the metadata lists it (this client cannot connect to it)
+    down_reason: str = ""
 
     @property
     def address(self) -> str:
@@ -59,19 +61,35 @@ class BrokerInfo:
 
 @dataclass(frozen=True, slots=True)
 class PartitionInfo:
+    """One partition as the metadata gives it, corrected by what this client saw.
+
+    `unreachable`: replicas on brokers the metadata still lists but this client cannot
+    connect to (see `BrokerInfo.down_reason`). A cluster that lost its controller quorum
+    keeps answering with the last metadata it had (leaders and ISRs on dead brokers) for as
+    long as it stays down; counting those replicas as in sync would show URP 0 and a leader
+    nobody can reach. So a partition led by such a broker is offline, and such replicas are
+    not in sync.
+    """
+
     id: int
     leader: int
     replicas: tuple[int, ...]
     isr: tuple[int, ...]
     error: str | None = None
+    unreachable: tuple[int, ...] = ()
 
     @property
     def offline(self) -> bool:
-        return self.leader < 0
+        return self.leader < 0 or self.leader in self.unreachable
+
+    @property
+    def in_sync(self) -> tuple[int, ...]:
+        """The ISR without replicas on brokers we cannot reach."""
+        return tuple(r for r in self.isr if r not in self.unreachable)
 
     @property
     def under_replicated(self) -> bool:
-        return len(self.isr) < len(self.replicas)
+        return len(self.in_sync) < len(self.replicas)
 
     @property
     def preferred_leader(self) -> bool:
@@ -79,7 +97,8 @@ class PartitionInfo:
 
     @property
     def offline_replicas(self) -> tuple[int, ...]:
-        return tuple(r for r in self.replicas if r not in self.isr)
+        in_sync = self.in_sync
+        return tuple(r for r in self.replicas if r not in in_sync)
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,10 +20,12 @@ from typing import ClassVar
 
 from kafkatui.domain import topic_names
 from kafkatui.domain.commands import Command
+from kafkatui.domain.models import TopicInfo
 from kafkatui.domain.partitioner import DEFAULT as DEFAULT_PARTITIONER
 from kafkatui.domain.partitioner import PARTITIONERS, predict
 from kafkatui.domain.readings import escape_raw, utc_iso
 from kafkatui.domain.sensors import encode
+from kafkatui.domain.text import inert
 
 ACKS = ("0", "1", "all")
 COMPRESSIONS = ("none", "gzip", "snappy", "lz4", "zstd")
@@ -412,6 +414,52 @@ def effective_limit(
     return topic_max, topic_source
 
 
+def acks_all(config: ProducerConfig) -> bool:
+    """Does every send wait for the in-sync replicas? (idempotence forces acks=all)"""
+    return config.idempotence or config.acks in ("all", "-1")
+
+
+def isr_shortfall(
+    topic: TopicInfo, min_isr: int | None, config: ProducerConfig, partition: int | None = None
+) -> str | None:
+    """A sentence when acks=all sends to `topic` (or its `partition`) cannot be acknowledged now.
+
+    Kafka refuses an acks=all write to a partition with fewer in-sync replicas than the topic's
+    min.insync.replicas (NOT_ENOUGH_REPLICAS); librdkafka retries it silently until
+    message.timeout.ms and then reports only _MSG_TIMED_OUT. The metadata (ISR, and the replicas
+    on brokers we cannot reach) and the topic's config already tell, so say it before the wait.
+    None when the sends can be acknowledged, or when min.insync.replicas is unknown.
+    """
+    if min_isr is None or not acks_all(config):
+        return None
+    # an offline partition (no reachable leader) fails for that reason, not NOT_ENOUGH_REPLICAS
+    short = [
+        p
+        for p in topic.partitions
+        if (partition is None or p.id == partition) and not p.offline and len(p.in_sync) < min_isr
+    ]
+    if not short:
+        return None
+    name = inert(topic.name, 80)
+    tail = (
+        "acks=all sends wait until a replica catches up, then fail with NOT_ENOUGH_REPLICAS "
+        "(librdkafka retries them and reports _MSG_TIMED_OUT after message.timeout.ms)"
+    )
+    if len(short) == 1:
+        p = short[0]
+        n = len(p.in_sync)
+        return (
+            f"partition {p.id} of {name} has {n} in-sync replica{'s' * (n != 1)}, fewer than "
+            f"min.insync.replicas={min_isr}: {tail}"
+        )
+    listed = ", ".join(str(p.id) for p in short[:8]) + (", …" if len(short) > 8 else "")
+    fewest = min(len(p.in_sync) for p in short)
+    return (
+        f"partitions {listed} of {name} have as few as {fewest} in-sync replica{'s' * (fewest != 1)}, "
+        f"fewer than min.insync.replicas={min_isr}: {tail}"
+    )
+
+
 def check_cluster(request: ProduceRequest, facts: TopicFacts) -> list[FormError]:
     """Problems that need the cluster: missing topic, partition out of range, too large."""
     errors: list[FormError] = []
@@ -586,6 +634,7 @@ class DeliveryReport:
     latency_ms: float | None
     error: str | None = None  # librdkafka error name
     error_text: str = ""
+    cause: str = ""  # the likely cause the cluster shows (e.g. ISR below min.insync.replicas)
 
     @property
     def ok(self) -> bool:
@@ -595,7 +644,10 @@ class DeliveryReport:
         return utc_iso(self.ts)[11:19]
 
     def meaning(self) -> str:
-        return explain(self.error, self.error_text) if self.error else ""
+        if not self.error:
+            return ""
+        meaning = explain(self.error, self.error_text)
+        return f"{meaning} Likely cause: {self.cause}." if self.cause else meaning
 
 
 @dataclass(frozen=True, slots=True)

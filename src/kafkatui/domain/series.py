@@ -199,3 +199,30 @@ def sparkline(
         level = int((min(max(v, bottom), top) - bottom) / (top - bottom) * top_index + 0.5)
         chars.append(BLOCKS[level])
     return "".join(chars)
+
+
+GAP = " "
+
+
+def gapped_sparkline(values: Sequence[float | None], width: int) -> str:
+    """Like `sparkline`, with None as a gap (a blank) where the value was unknown.
+
+    Unknown is not zero: a refresh that could not read a lag must not draw a dip. Longer
+    input is cut into `width` buckets; a bucket of gaps only is a gap, any other shows its
+    known value furthest from the mean of the known ones.
+    """
+    if width <= 0 or not values:
+        return ""
+    known = [v for v in values if v is not None and math.isfinite(v)]
+    if not known:
+        return GAP * min(len(values), width)
+    buckets: list[float | None] = list(values)
+    if len(values) > width:
+        mean = math.fsum(known) / len(known)
+        buckets = []
+        for b in range(width):
+            chunk = [v for v in values[b * len(values) // width : (b + 1) * len(values) // width] if v is not None]
+            buckets.append(max(chunk, key=lambda v: abs(v - mean)) if chunk else None)
+    lo, hi = min(known), max(known)
+    drawn = iter(sparkline([v for v in buckets if v is not None], width, lo=lo, hi=hi))
+    return "".join(GAP if v is None else next(drawn) for v in buckets)

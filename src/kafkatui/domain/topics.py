@@ -322,7 +322,8 @@ def row_cells(row: TopicRow) -> tuple[str, ...]:
         str(row.replication_factor),
         str(row.under_replicated),
         str(row.offline),
-        human_count(row.messages),
+        # unknown is unknown: an offline partition has no watermarks to wait for ("…" is "coming")
+        "unknown" if row.messages is None and row.offline else human_count(row.messages),
         human_ms(row.retention_ms),
         inert(row.cleanup, NAME_LIMIT) if row.cleanup else "-",
     )

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 import uuid
 from collections.abc import Mapping
 from concurrent.futures import Future
+from dataclasses import replace
 from typing import Any
 
 from confluent_kafka import KafkaError, KafkaException, Producer
@@ -63,13 +65,44 @@ def reader_config(settings: Settings, role: str) -> dict[str, Any]:
     return conf
 
 
-def admin_config(settings: Settings, on_error: Any = None) -> dict[str, Any]:
-    """The AdminClient config; `on_error` also hears of protocol mismatches librdkafka only logs."""
+STATS_INTERVAL_MS = 2000  # how often librdkafka reports its broker connections (on_stats)
+
+
+def admin_config(settings: Settings, on_error: Any = None, on_stats: Any = None) -> dict[str, Any]:
+    """The AdminClient config; `on_error` also hears of protocol mismatches librdkafka only logs;
+    `on_stats` gets librdkafka's statistics JSON (read for its broker connection states)."""
     conf = base_config(settings)
     if on_error is not None:
         conf["error_cb"] = on_error
         conf["logger"] = diagnose.HintingLogger(conf["logger"], on_error)
+    if on_stats is not None:
+        conf["stats_cb"] = on_stats
+        conf.setdefault("statistics.interval.ms", STATS_INTERVAL_MS)
+        # one connection to every broker (not only those a request needed), so the states in
+        # the statistics say which brokers are reachable; the worker's admin client only
+        conf.setdefault("enable.sparse.connections", False)
     return conf
+
+
+# librdkafka broker states that mean "no working connection": tried and failed, or retrying.
+# INIT (never tried: we have not needed that broker yet) tells nothing, and counts as up.
+UNREACHABLE_STATES = frozenset({"DOWN", "TRY_CONNECT", "CONNECT"})
+
+
+def unreachable_brokers(stats_json: str | None) -> dict[int, str]:
+    """Broker id -> librdkafka's state, for brokers this client has no working connection to."""
+    if not stats_json:
+        return {}
+    try:
+        brokers = json.loads(stats_json).get("brokers", {})
+    except (ValueError, AttributeError):
+        return {}
+    out: dict[int, str] = {}
+    for b in brokers.values():
+        node, state = b.get("nodeid", -1), b.get("state", "")
+        if isinstance(node, int) and node >= 0 and state in UNREACHABLE_STATES:
+            out[node] = state
+    return out
 
 
 def validate(settings: Settings) -> None:
@@ -192,6 +225,7 @@ def snapshot_from_metadata(
     known_brokers: dict[int, BrokerInfo],
     now: float,
     mode: ClusterMode | None = None,
+    unreachable: dict[int, str] | None = None,
 ) -> ClusterSnapshot:
     """Turn librdkafka ClusterMetadata into an immutable ClusterSnapshot.
 
@@ -205,7 +239,18 @@ def snapshot_from_metadata(
     bootstrap saw them keeps that snapshot's TopicInfo object: building 15,000 frozen
     PartitionInfo values every refresh held the worker thread for ~100 ms on 5,000 topics,
     and an unchanged topic being the *same* object lets later stages skip it by identity.
+
+    `unreachable` (broker id -> librdkafka's connection state, from `unreachable_brokers`):
+    brokers the metadata lists but this client cannot connect to. The broker count in the
+    header and the Cluster pane comes from here: a broker is up when the metadata lists it
+    (KRaft drops a broker that stopped heartbeating within broker.session.timeout.ms) *and*
+    this client has a working connection or has not needed one yet. The second source
+    matters when the cluster lost its controller quorum (2 of 3 combined nodes killed): the
+    survivor keeps answering with the metadata it had, listing dead brokers as leaders
+    forever. Partitions on such brokers are marked (PartitionInfo.unreachable), so URP and
+    offline counts say what a client can actually reach.
     """
+    unreachable = {b: s for b, s in (unreachable or {}).items() if b in md.brokers}
     named = md.controller_id if md.controller_id in md.brokers else None
     controller = trusted_controller(named, mode)
     live = {b.id: BrokerInfo(b.id, b.host, b.port, None, b.id == controller, True) for b in md.brokers.values()}
@@ -255,7 +300,24 @@ def snapshot_from_metadata(
         known_brokers[bid] = BrokerInfo(info.id, info.host, info.port, rack, info.is_controller, True)
     for bid in replica_ids - set(known_brokers):
         known_brokers[bid] = BrokerInfo(bid, "", 0, None, False, False)
-    brokers = tuple(known_brokers[bid] if bid in live else _down(known_brokers[bid]) for bid in sorted(known_brokers))
+    brokers = tuple(
+        _unreachable(known_brokers[bid], unreachable[bid])
+        if bid in unreachable
+        else known_brokers[bid]
+        if bid in live
+        else _down(known_brokers[bid])
+        for bid in sorted(known_brokers)
+    )
+    notes: tuple[str, ...] = ()
+    if unreachable:
+        gone = set(unreachable)
+        topics = [_mark_unreachable(t, gone) if t.partitions else t for t in topics]
+        names = ", ".join(str(b) for b in sorted(gone))
+        notes = (
+            f"broker{'s' * (len(gone) > 1)} {names} listed by the cluster's metadata but unreachable from "
+            "here: counted down, their partitions offline or under-replicated (the metadata may be stale: "
+            "a cluster that lost its controller quorum keeps answering with the last it had)",
+        )
     cluster_id = md.cluster_id
     return ClusterSnapshot(
         ts=now,
@@ -268,11 +330,29 @@ def snapshot_from_metadata(
         is_mock=bool(cluster_id and cluster_id.startswith("mockCluster")),
         metadata_controller_id=named,
         mode=mode,
+        notes=notes,
     )
 
 
 def _down(b: BrokerInfo) -> BrokerInfo:
-    return BrokerInfo(b.id, b.host, b.port, b.rack, False, False)
+    return BrokerInfo(b.id, b.host, b.port, b.rack, False, False, "not in the cluster's metadata")
+
+
+def _unreachable(b: BrokerInfo, state: str) -> BrokerInfo:
+    return BrokerInfo(
+        b.id, b.host, b.port, b.rack, b.is_controller, False, f"listed, but no connection from here ({state})"
+    )
+
+
+def _mark_unreachable(topic: TopicInfo, gone: set[int]) -> TopicInfo:
+    """The topic with replicas on unreachable brokers marked (the same object if it has none)."""
+    if not any(r in gone for p in topic.partitions for r in p.replicas):
+        return topic
+    parts = tuple(
+        replace(p, unreachable=tuple(r for r in p.replicas if r in gone)) if any(r in gone for r in p.replicas) else p
+        for p in topic.partitions
+    )
+    return replace(topic, partitions=parts)
 
 
 def fetch_snapshot(
@@ -282,12 +362,15 @@ def fetch_snapshot(
     timeout: float,
     clock: Any = time.time,
     mode: ClusterMode | None = None,
+    unreachable: dict[int, str] | None = None,
 ) -> ClusterSnapshot:
     """One metadata round trip (blocking up to `timeout`)."""
     start = time.perf_counter()
     md = admin.list_topics(timeout=timeout)
     rtt = (time.perf_counter() - start) * 1000.0
-    return snapshot_from_metadata(md, settings.bootstrap_servers, rtt, known_brokers, clock(), mode)
+    return snapshot_from_metadata(
+        md, settings.bootstrap_servers, rtt, known_brokers, clock(), mode=mode, unreachable=unreachable
+    )
 
 
 def describe_mode(admin: AdminClient, snap: ClusterSnapshot, timeout: float) -> Future[Any] | None:

@@ -46,13 +46,15 @@ from kafkatui.domain.groups import (
     plan_reset,
     select_partitions,
 )
+from kafkatui.domain.lag import known_offset, leader_unavailable
+from kafkatui.domain.models import ClusterSnapshot
 from kafkatui.kafka import clients
 from kafkatui.kafka.context import Context
 from kafkatui.kafka.group_client import Crash, GroupClient, GroupClientCrash
 
 log = logging.getLogger("kafkatui.groups")
 
-MAX_IN_FLIGHT = 8  # concurrent OffsetFetch requests (one group each)
+MAX_IN_FLIGHT = 32  # concurrent OffsetFetch requests (one group each; 8 made 2,000 groups wait on round trips)
 CRASH_NOTE_SECONDS = 600.0  # how long the pane mentions a restart of the group client process
 STALL_LIMIT = 2  # refreshes whose every DescribeGroups timed out before the group client is replaced
 MEMBER_COLUMNS = ("STATE", "PROTOCOL", "MEMBERS", "CONSUMER-ID", "HOST", "CLIENT-ID")
@@ -122,6 +124,18 @@ def _outcome(future: Future[Any]) -> tuple[Any, str | None]:
         return future.result(), None
     except Exception as exc:
         return None, explain(exc)
+
+
+def unanswered(snapshot: ClusterSnapshot | None, topic: str, partition: int) -> str:
+    """Why a partition's offset did not come back (librdkafka gave -1001 and no error)."""
+    info = None
+    if snapshot is not None:
+        t = next((t for t in snapshot.topics if t.name == topic), None)
+        info = next((p for p in t.partitions if p.id == partition), None) if t is not None else None
+    if info is None:
+        return f"p{partition} not in the metadata"
+    down = {b.id for b in snapshot.brokers if not b.up} if snapshot is not None else set()
+    return leader_unavailable(partition, info.leader, info.leader in down)
 
 
 def state_name(state: Any) -> str | None:
@@ -306,9 +320,11 @@ class GroupsService:
             return  # answers lost with the group client: the last view stays; the next refresh retries
         result, refused = _outcome(listing)
         listed: list[str] = []
+        complete: bool | str = True  # did the listing cover every group? (else why not)
         if result is not None:
             listed = [g.group_id for g in result.valid]
             if result.errors:
+                complete = f"ListGroups: {explain(result.errors[0])}"
                 if not result.valid:
                     refused = explain(result.errors[0])
                 else:
@@ -320,6 +336,7 @@ class GroupsService:
                 else "name groups to follow with --group NAME or KAFKATUI_GROUPS=a,b"
             )
             notes.append(f"Listing groups refused ({refused}): {named}.")
+            complete = f"ListGroups: {refused}"
         ids = sorted(set(listed) | set(followed))
 
         facts = yield from self._collect(ctx, ids)
@@ -347,6 +364,8 @@ class GroupsService:
             ctx.clock(),
             facts,
             log_ends,
+            unknown=failed,
+            complete=complete,
             followed=followed,
             notes=notes,
             unavailable=unavailable,
@@ -437,7 +456,7 @@ class GroupsService:
                 committed: dict[TP, int] = {}
                 if answer is not None:
                     for tp in answer.topic_partitions:
-                        if tp.error is None and tp.offset >= 0:
+                        if tp.error is None and known_offset(tp.offset) is not None:
                             committed[(tp.topic, tp.partition)] = tp.offset
                 out[gid] = replace(base[gid], committed=committed, offsets_error=error)
         return [out[gid] for gid in ids]
@@ -504,10 +523,13 @@ class GroupsService:
         failed: dict[TP, str] = {}
         for tp, future in futures.items():
             info, error = _outcome(future)
-            if info is None:
-                failed[(tp.topic, tp.partition)] = error or "failed"
+            offset = None if info is None else known_offset(info.offset)
+            if offset is None:
+                # librdkafka answers -1001 without an error when the leader does not answer in
+                # time: unknown, with the likeliest reason from the metadata
+                failed[(tp.topic, tp.partition)] = error or unanswered(ctx.snapshot, tp.topic, tp.partition)
             else:
-                offsets[(tp.topic, tp.partition)] = info.offset
+                offsets[(tp.topic, tp.partition)] = offset
         return offsets, failed
 
     # -- offset reset -------------------------------------------------------------------

@@ -36,7 +36,12 @@ class MetadataService:
         self.mode: ClusterMode | None = None
         self.mode_probe: Future[Any] | None = None
         self.mode_tries = 0
+        self.stats: str | None = None  # librdkafka's latest statistics JSON (see on_stats)
 
+    def on_stats(self, stats_json: str) -> None:
+        """librdkafka statistics callback (served by admin.poll on the worker thread): kept,
+        and read at the next refresh for which brokers this client cannot connect to."""
+        self.stats = stats_json
     def on_error(self, ctx: Context, err: KafkaError) -> None:
         """librdkafka error callback (served by admin.poll on the worker thread)."""
         log.warning("client error %s: %s", err.name(), err.str())  # repeats: logs.RepeatFilter
@@ -80,7 +85,10 @@ class MetadataService:
 
     def _refresh(self, ctx: Context, now: float) -> None:
         try:
-            snapshot = clients.fetch_snapshot(ctx.admin, ctx.settings, self.known, SLICE, ctx.clock, self.mode)
+            unreachable = clients.unreachable_brokers(self.stats)
+            snapshot = clients.fetch_snapshot(
+                ctx.admin, ctx.settings, self.known, SLICE, ctx.clock, mode=self.mode, unreachable=unreachable
+            )
         except KafkaException as exc:
             ctx.admin.poll(0)
             self._failed(ctx, now, exc)

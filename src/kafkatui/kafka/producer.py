@@ -26,6 +26,7 @@ from typing import Any
 from confluent_kafka import KafkaError, KafkaException, Message, Producer
 from confluent_kafka.admin import ConfigResource, ResourceType  # type: ignore[attr-defined]
 
+from kafkatui.domain.models import ClusterSnapshot, TopicInfo
 from kafkatui.domain.producer import (
     CLIENT_MAX_BYTES_DEFAULT,
     REPORT_ROWS,
@@ -45,6 +46,7 @@ from kafkatui.domain.producer import (
     check_cluster,
     effective_limit,
     initial_config,
+    isr_shortfall,
     producer_partitioner,
 )
 from kafkatui.domain.readings import escape_raw
@@ -110,8 +112,8 @@ class ProducerService:
         self.delivered = 0
         self.failed = 0
         self.reports = 0
-        self.recent: deque[tuple[int, float, Message, KafkaError | None]] = deque(maxlen=keep)
-        self.failures: deque[tuple[int, float, Message, KafkaError]] = deque(maxlen=FAILURES_KEPT)
+        self.recent: deque[tuple[int, float, Message, KafkaError | None, str]] = deque(maxlen=keep)
+        self.failures: deque[tuple[int, float, Message, KafkaError, str]] = deque(maxlen=FAILURES_KEPT)
         self.tally = ErrorTally()
         self.clock: Callable[[], float] = ctx.clock
         self.now = ctx.clock()  # the time delivery reports are stamped with (set per poll)
@@ -119,6 +121,10 @@ class ProducerService:
         self.broker: dict[str, str] | None = None
         self.broker_call: _Describe | None = None
         self.topic_max: dict[str, int] = {}
+        self.topic_min_isr: dict[str, int] = {}  # min.insync.replicas, from the same DescribeConfigs
+        self.snapshot: ClusterSnapshot | None = None  # the metadata as of the last poll
+        self.isr_note = ""  # why the running burst's acks=all sends cannot be acknowledged now
+        self._by_name: tuple[ClusterSnapshot | None, dict[str, TopicInfo]] = (None, {})
         self.topic_calls: dict[str, _Describe] = {}
         self.asked: dict[str, None] = {}  # topics the user sent to or looked at, newest last
         self.refused: str = ""  # why DescribeConfigs is unavailable, once known
@@ -169,6 +175,9 @@ class ProducerService:
         return self.burst is not None
 
     def poll(self, ctx: Context, now: float) -> None:
+        if ctx.snapshot is not self.snapshot:
+            self.snapshot = ctx.snapshot
+            self._check_isr(ctx)
         self._serve()
         self._collect(ctx)
         if self.pending is not None:
@@ -200,11 +209,13 @@ class ProducerService:
         self.reports += 1
         if err is None:
             self.delivered += 1
+            cause = ""
         else:
             self.failed += 1
             self.tally.add(err.name())
-            self.failures.append((self.reports, self.now, msg, err))
-        self.recent.append((self.reports, self.now, msg, err))
+            cause = self._cause(err, msg)
+            self.failures.append((self.reports, self.now, msg, err, cause))
+        self.recent.append((self.reports, self.now, msg, err, cause))
 
     def _serve(self) -> None:
         """Serve delivery reports (and callbacks) now."""
@@ -251,6 +262,9 @@ class ProducerService:
             self._notice(ctx, f"not sent: librdkafka refused to build the producer with "
                          f"{self.config.describe()}: {clients.config_error(exc)}", error=True)
             return
+        self.isr_note = self._shortfall(ctx, request.topic, request.partition)
+        if self.isr_note:
+            self._notice(ctx, f"sending, but {self.isr_note}", error=True)
         key = request.key_template()
         self.burst = _Burst(
             request, key, request.value_template(), request.header_list(),
@@ -310,7 +324,10 @@ class ProducerService:
         assert b is not None
         reported = (self.delivered - b.base_delivered) + (self.failed - b.base_failed)
         if reported < b.target or (b.next < b.total and not (b.stopped or b.aborted)):
-            self.state = self._burst_state(b, reported)
+            state = self._burst_state(b, reported)
+            if state != self.state:  # the pane shows what the burst waits for (and why)
+                self.state = state
+                self.dirty = True
             return
         b.finished = time.perf_counter()
         self.last_burst = self._progress(b)
@@ -323,9 +340,10 @@ class ProducerService:
     def _burst_state(self, b: _Burst, reported: int) -> str:
         if self.pending is not None:
             return self.state
+        why = f": {self.isr_note}" if self.isr_note else ""
         if b.next < b.target:
-            return f"sending {b.next:,}/{b.total:,}"
-        return f"waiting for {b.target - reported:,} delivery reports"
+            return f"sending {b.next:,}/{b.total:,}{why}"
+        return f"waiting for {b.target - reported:,} delivery reports{why}"
 
     def _progress(self, b: _Burst) -> BurstProgress:
         end = b.finished or time.perf_counter()
@@ -441,6 +459,10 @@ class ProducerService:
                     entry = entries.get("max.message.bytes")
                     if entry is not None and entry.value is not None:
                         self.topic_max[topic] = int(entry.value)
+                    entry = entries.get("min.insync.replicas")
+                    if entry is not None and entry.value is not None and str(entry.value).isdigit():
+                        self.topic_min_isr[topic] = int(entry.value)
+                        self._check_isr(ctx)
                 except Exception as exc:
                     self._refuse(_reason(exc))
                 self.dirty = True
@@ -501,6 +523,53 @@ class ProducerService:
             return None
         return self.facts(ctx, topic)
 
+    # -- acks=all against the in-sync replicas ----------------------------------------------
+
+    def _topic(self, topic: str) -> TopicInfo | None:
+        snap = self.snapshot
+        if snap is None:
+            return None
+        if self._by_name[0] is not snap:  # one index per snapshot: failures can come by thousands
+            self._by_name = (snap, {t.name: t for t in snap.topics})
+        return self._by_name[1].get(topic)
+
+    def _shortfall(self, ctx: Context, topic: str, partition: int | None) -> str:
+        """The sentence of `isr_shortfall` for a send, from the metadata and the topic config."""
+        self.snapshot = ctx.snapshot
+        info = self._topic(topic)
+        if info is None:
+            return ""
+        return isr_shortfall(info, self.topic_min_isr.get(topic), self.config, partition) or ""
+
+    def _check_isr(self, ctx: Context) -> None:
+        """Metadata or config changed: is the running burst still held by a short ISR?"""
+        b = self.burst
+        if b is None:
+            return
+        note = self._shortfall(ctx, b.request.topic, b.request.partition)
+        if note != self.isr_note:
+            self.isr_note = note
+            if note:
+                self._notice(ctx, note, error=True)
+            self.dirty = True
+
+    def _cause(self, err: KafkaError, msg: Message) -> str:
+        """Why a delivery failed, when the cluster shows it: ISR below min.insync.replicas."""
+        if err.code() not in (
+            KafkaError._MSG_TIMED_OUT,
+            KafkaError.NOT_ENOUGH_REPLICAS,
+            KafkaError.NOT_ENOUGH_REPLICAS_AFTER_APPEND,
+        ):
+            return ""
+        topic = msg.topic() or ""
+        info = self._topic(topic)
+        if info is None:
+            return ""
+        partition = msg.partition()
+        part = partition if partition is not None and partition >= 0 else None
+        note = isr_shortfall(info, self.topic_min_isr.get(topic), self.config, part) or ""
+        return note.split(": acks=all", 1)[0]  # the fact; the meaning says the rest
+
     # -- view ---------------------------------------------------------------------------
 
     def view(self, ctx: Context) -> ProducerView:
@@ -541,7 +610,7 @@ def _reason(exc: BaseException) -> str:
     return f"{err.name()}: {err.str()}" if err is not None else f"{type(exc).__name__}: {exc}"
 
 
-def _report(seq: int, ts: float, msg: Message, err: KafkaError | None) -> DeliveryReport:
+def _report(seq: int, ts: float, msg: Message, err: KafkaError | None, cause: str = "") -> DeliveryReport:
     partition = msg.partition()
     offset = msg.offset()
     latency = msg.latency()
@@ -555,4 +624,5 @@ def _report(seq: int, ts: float, msg: Message, err: KafkaError | None) -> Delive
         latency_ms=None if latency is None else latency * 1000.0,
         error=err.name() if err is not None else None,
         error_text=err.str() if err is not None else "",
+        cause=cause,
     )

@@ -45,6 +45,7 @@ from confluent_kafka.admin import (  # type: ignore[attr-defined]
     ResourceType,
 )
 
+from kafkatui.domain.lag import known_offset
 from kafkatui.domain.models import ClusterSnapshot
 from kafkatui.domain.topic_names import check_topic_name
 from kafkatui.domain.topics import (
@@ -167,7 +168,7 @@ def watermark_chunks(snap: ClusterSnapshot, size: int = WATERMARK_CHUNK) -> list
     for topic in snap.topics:
         if topic.error is not None:
             continue
-        parts = [(topic.name, p.id) for p in topic.partitions if p.leader >= 0]
+        parts = [(topic.name, p.id) for p in topic.partitions if not p.offline]
         if chunk and len(chunk) + len(parts) > size:
             chunks.append(chunk)
             chunk = []
@@ -403,6 +404,7 @@ class TopicsService:
             if not self.want_offsets:
                 return
             self.want_offsets = False
+            self._forget_offline(snap)
             self.round = WatermarkRound(watermark_chunks(snap))
         rnd = self.round
         if rnd.done:
@@ -434,16 +436,41 @@ class TopicsService:
         if rnd.done:
             self._end_round(now)
 
+    def _forget_offline(self, snap: ClusterSnapshot) -> None:
+        """Unknown is unknown: an offline partition (no leader, or one we cannot reach) has no
+        watermarks, not the ones an earlier round read; its topic's message count is unknown."""
+        for topic in snap.topics:
+            old = self.marks.get(topic.name)
+            if old is None or not topic.offline:
+                continue
+            gone = {p.id for p in topic.partitions if p.offline}
+            if gone & set(old):
+                self.marks[topic.name] = {pid: m for pid, m in old.items() if pid not in gone}
+                self.dirty = True
+
     def _merge(self, rnd: WatermarkRound, latest: list[Any], earliest: list[Any]) -> None:
         fresh: dict[str, dict[int, Watermark]] = {}
+        lost: dict[str, set[int]] = {}
         for hi, lo in zip(latest, earliest, strict=True):
             err = hi.error if hi.error is not None else lo.error
+            if err is None and (known_offset(hi.offset) is None or known_offset(lo.offset) is None):
+                # librdkafka's -1001 without an error: the leader did not answer in time
+                lost.setdefault(hi.topic, set()).add(hi.partition)
+                reason = "the partition's leader did not answer in time (no offset, no error)"
+                rnd.failed[reason] = rnd.failed.get(reason, 0) + 1
+                continue
             if err is not None:
                 reason = err.str()
                 rnd.failed[reason] = rnd.failed.get(reason, 0) + 1
+                lost.setdefault(hi.topic, set()).add(hi.partition)
                 continue
             fresh.setdefault(hi.topic, {})[hi.partition] = Watermark(lo.offset, hi.offset)
         changed = False
+        for topic, pids in lost.items():
+            old = self.marks.get(topic)
+            if old is not None and pids & set(old):  # an earlier round's figure is not today's
+                self.marks[topic] = {pid: m for pid, m in old.items() if pid not in pids}
+                changed = True
         for topic, new in fresh.items():
             old = self.marks.get(topic)
             if old is not None and len(new) < len(old):  # keep what is known of the others

@@ -144,7 +144,7 @@ class Worker:
             if holder:
                 metadata.on_error(holder[0], err)  # type: ignore[arg-type]
 
-        admin = AdminClient(clients.admin_config(self.settings, on_error))
+        admin = AdminClient(clients.admin_config(self.settings, on_error, self.metadata.on_stats))
         ctx = Context(self.settings, self._emit, self._clock, admin)
         holder.append(ctx)
         return ctx

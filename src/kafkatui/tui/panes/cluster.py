@@ -71,8 +71,9 @@ class ClusterPane(PaneMixin, Vertical):
                 str(replicas[b.id]),
             )
         sync_rows(self.query_one("#brokers", DataTable), COLUMNS, rows)
-        note = MOCK_NOTE if snapshot.is_mock else Text(controller_note(snapshot))
-        self.query_one("#cluster-note", Static).update(note)
+        notes = [MOCK_NOTE] if snapshot.is_mock else [controller_note(snapshot)]
+        notes.extend(snapshot.notes)  # e.g. brokers listed by the metadata but unreachable from here
+        self.query_one("#cluster-note", Static).update(Text("\n".join(n for n in notes if n)))
         self.render_summary()
 
     def apply(self, event: object) -> None:

@@ -78,14 +78,16 @@ def partition_cells(row: PartitionRow) -> tuple[Text, ...]:
     style = row_style(row.flags)
     state = ", ".join(f.value for f in FLAG_ORDER if f in row.flags) or "ok"
     mark = row.mark
+    # unknown is unknown: an offline partition has no watermarks to wait for ("…" is "coming")
+    missing = "unknown" if Flag.OFFLINE in row.flags else "…"
     values = (
         str(row.partition),
         "none" if row.leader < 0 else str(row.leader),
         ids(row.replicas),
         ids(row.isr),
         ids(row.offline_replicas),
-        str(mark.low) if mark else "…",
-        str(mark.high) if mark else "…",
+        str(mark.low) if mark else missing,
+        str(mark.high) if mark else missing,
         human_count(row.messages),
         state,
     )
