@@ -21,8 +21,10 @@ from kafkatui.domain.alerts import Thresholds
 from kafkatui.domain.commands import Command, Refresh
 from kafkatui.domain.freezer import FreezerView
 from kafkatui.domain.models import ClusterSnapshot, ConnectionState, Refused, WorkerError
+from kafkatui.domain.text import inert
 from kafkatui.redact import redact
 from kafkatui.settings import Settings
+from kafkatui.tui.guard import GuardedHandlers
 from kafkatui.tui.messages import WorkerEvent
 from kafkatui.tui.panes.base import PaneMixin, PaneReady, SendCommand
 from kafkatui.tui.panes.cluster import MOCK_NOTE, ClusterPane
@@ -57,7 +59,7 @@ PANES: tuple[tuple[str, str], ...] = (
 )
 
 
-class KafkaTuiApp(App[int]):
+class KafkaTuiApp(GuardedHandlers, App[int]):
     """kafkatui's shell. Panes are thin: each has one `show(data)`."""
 
     TITLE = "kafkatui"
@@ -181,7 +183,7 @@ class KafkaTuiApp(App[int]):
             self.notify(f"{event.where}: {event.message}", title="worker error", severity="error", timeout=8)
         for pane in self.panes():
             if isinstance(event, pane.EVENTS):
-                pane.apply(event)
+                pane.deliver(event)  # held until the pane's children exist
 
     def panes(self) -> list[PaneMixin]:
         return [w for w in self.query(".pane") if isinstance(w, PaneMixin)]
@@ -199,7 +201,8 @@ class KafkaTuiApp(App[int]):
         self.query_one(ClusterHeader).refresh_text()
         self.query_one(StaleBanner).refresh_text()
         for pane in self.panes():
-            pane.tick()
+            if pane.composed:
+                pane.tick()
 
     # -- actions ------------------------------------------------------------------------
 
@@ -257,6 +260,29 @@ class KafkaTuiApp(App[int]):
         if self.worker is not None:
             self.worker.stop(0.02)  # never wait on a broker call in flight
             self.worker = None
+
+    # -- errors in UI handlers: reported like the worker's, the app keeps running ------------
+
+    def report_ui_error(self, error: Exception, where: str) -> None:
+        """An exception escaped a UI event handler (see tui/guard.py): log it redacted, list it
+        with the worker's errors, say so once per distinct error; the app keeps running."""
+        secrets = self.settings.secret_values()
+        detail = "".join(traceback.format_exception(error))
+        message = inert(redact(f"{type(error).__name__}: {error}", secrets), 300)
+        log.error("unexpected error in the UI (%s), the app keeps running:\n%s", where, redact(detail, secrets))
+        seen = (where, message) in {(e.where, e.message) for e in self.errors}
+        self.errors.append(WorkerError(self.clock(), where, message))
+        del self.errors[:-100]
+        if seen:
+            return  # the same error again (a handler run every second): logged, not toasted again
+        log_note = f" Details in {self.log_path}." if self.log_path else ""
+        try:
+            self.notify(
+                f"{where}: {message}.{log_note}", title="unexpected error (kafkatui keeps running)",
+                severity="error", timeout=10, markup=False,
+            )
+        except Exception:
+            log.debug("could not show the UI error", exc_info=True)
 
     # -- crashes: a redacted one-line report, never a traceback with locals ------------------
 
