@@ -63,9 +63,7 @@ async def test_pane_keys_at_launch_under_a_fast_feed_never_crash() -> None:
     for launch in range(LAUNCHES):
         workers: list[FastWorker] = []
 
-        def factory(
-            settings: Settings, emit: Callable[[object], None], made: list[FastWorker] = workers
-        ) -> FastWorker:
+        def factory(settings: Settings, emit: Callable[[object], None], made: list[FastWorker] = workers) -> FastWorker:
             made.append(FastWorker(settings, emit))
             return made[-1]
 

@@ -15,13 +15,16 @@ from kafkatui.domain.alerts import AlertEvent, SensorStatus, Thresholds
 from kafkatui.domain.commands import Rewind, SetThresholds, SetWindow
 from kafkatui.domain.freezer import FreezerView
 from kafkatui.domain.readings import escape_raw, utc_iso
+from kafkatui.domain.wording import plural
 from kafkatui.tui.panes.base import PaneMixin, SendCommand
 from kafkatui.tui.screens.limits import LimitsScreen
 from kafkatui.tui.widgets.chart import TemperatureChart
 from kafkatui.tui.widgets.header import age_text
 from kafkatui.tui.widgets.keyed_table import sync_rows
 
-COLUMNS = ("SENSOR", "LAST °C", "MIN", "AVG", "MAX", "RATE/s", "LAST SEEN", "STATUS")
+# what a user acts on first (a narrow terminal cuts the table from the right): sensor, its last
+# value and its status, then when it was last seen; the window's statistics give way first
+COLUMNS = ("SENSOR", "LAST °C", "STATUS", "LAST SEEN", "RATE/s", "MIN", "AVG", "MAX")
 WINDOWS = (60.0, 300.0, 900.0, 3600.0)
 
 STATUS_TEXT = {
@@ -53,9 +56,12 @@ class FreezerPane(PaneMixin, Vertical):
     DEFAULT_CSS = """
     FreezerPane #limits { height: 1; padding: 0 1; }
     FreezerPane #freezer-source { height: 1; padding: 0 1; color: $text-muted; }
-    FreezerPane #freezer-bottom { height: 12; }
-    FreezerPane #sensors { width: 3fr; }
-    FreezerPane #alert-log { width: 2fr; border-left: solid $panel-lighten-2; padding: 0 1; }
+    FreezerPane #freezer-bottom { height: auto; max-height: 45%; }
+    FreezerPane #sensors { width: 1fr; height: auto; max-height: 100%; }
+    FreezerPane #alert-log {
+        width: 34%; min-width: 30; max-width: 60; height: auto; max-height: 100%;
+        border-left: solid $panel-lighten-2; padding: 0 1;
+    }
     FreezerPane #rejects { height: auto; max-height: 8; padding: 0 1; }
     """
 
@@ -101,15 +107,16 @@ class FreezerPane(PaneMixin, Vertical):
             rows[r.sensor] = (
                 r.sensor,
                 Text(f"{r.last:.2f}", "bold red" if r.last > r.tmax else "bold blue" if r.last < r.tmin else ""),
+                STATUS_TEXT[r.status],
+                f"{age_text(max(0.0, self.clock() - r.last_seen))} ago",
+                f"{r.rate:.1f}",
                 _num(r.vmin),
                 _num(r.avg),
                 _num(r.vmax),
-                f"{r.rate:.1f}",
-                f"{age_text(max(0.0, self.clock() - r.last_seen))} ago",
-                STATUS_TEXT[r.status],
             )
         sync_rows(self.query_one("#sensors", DataTable), COLUMNS, rows)
-        hidden = f"  ({view.hidden_from_chart} calmer sensors not drawn)" if view.hidden_from_chart else ""
+        calmer = view.hidden_from_chart
+        hidden = f"  ({calmer} calmer {plural(calmer, 'sensor')} not drawn)" if calmer else ""
         self.query_one("#freezer-source", Static).update(
             f"{view.source} · {view.readings} readings · window {age_text(view.window)}{hidden}"
         )
@@ -155,8 +162,8 @@ class FreezerPane(PaneMixin, Vertical):
         text.append(f"min {t.tmin:g} °C", "blue")
         text.append("  ")
         text.append(f"max {t.tmax:g} °C", "red")
-        text.append(f"  hysteresis {t.hysteresis:g} °C  raise after {t.min_count} readings out of range")
-        text.append("   (e edits)", "dim")
+        text.append(f"  hysteresis {t.hysteresis:g} °C  alert after {t.min_count} {plural(t.min_count, 'reading')} out")
+        text.append("  (e edits)", "dim")
         return text
 
     def action_edit_limits(self) -> None:

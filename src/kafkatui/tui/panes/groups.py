@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import ClassVar
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -25,11 +26,12 @@ from kafkatui.domain.groups import (
 )
 from kafkatui.domain.lag import GroupStatus, PartitionStatus
 from kafkatui.domain.series import sparkline
+from kafkatui.domain.wording import plural
 from kafkatui.tui.panes.base import PaneMixin
 from kafkatui.tui.screens.group_help import GroupRulesScreen
 from kafkatui.tui.screens.group_reset import GroupResetScreen
 from kafkatui.tui.widgets.header import age_text
-from kafkatui.tui.widgets.keyed_table import sync_rows
+from kafkatui.tui.widgets.keyed_table import pick, set_columns, sync_rows
 
 GROUP_COLUMNS = ("GROUP", "STATE", "PROTOCOL", "MEMBERS", "TOPICS", "LAG", "TREND", "RATE/s", "DRAIN", "STATUS")
 TOOL_COLUMNS = (
@@ -37,6 +39,14 @@ TOOL_COLUMNS = (
     "CONSUMER-ID", "HOST", "CLIENT-ID",
 )  # fmt: skip
 DETAIL_COLUMNS = (*TOOL_COLUMNS, "TREND", "LAG TIME", "STATUS")
+# Below WIDE columns what a user acts on comes first and the rest gives way from the right; the
+# detail drops GROUP (its title names the group) so PARTITION and LAG stay in view at 80 columns.
+WIDE = 120
+NARROW_GROUP_COLUMNS = ("GROUP", "LAG", "STATUS", "TREND", "STATE", "MEMBERS", "TOPICS", "RATE/s", "DRAIN", "PROTOCOL")
+NARROW_DETAIL_COLUMNS = (
+    "TOPIC", "PARTITION", "LAG", "STATUS", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG TIME", "TREND",
+    "CONSUMER-ID", "HOST", "CLIENT-ID",
+)  # fmt: skip
 SPARK_WIDTH = 12
 
 STATUS_STYLE = {
@@ -119,12 +129,12 @@ class GroupsPane(PaneMixin, Vertical):
 
     DEFAULT_CSS = """
     GroupsPane #groups-summary { height: 1; padding: 0 1; color: $text-muted; }
-    GroupsPane #groups-notes { height: auto; padding: 0 1; color: $warning; }
+    GroupsPane #groups-notes { height: auto; max-height: 4; overflow-y: auto; padding: 0 1; color: $warning; }
     GroupsPane #groups-filter { display: none; height: 3; }
     GroupsPane #groups-filter.shown { display: block; }
-    GroupsPane #groups-list { height: 2fr; }
+    GroupsPane #groups-list { height: 2fr; min-height: 4; }
     GroupsPane #group-title { height: auto; padding: 0 1; background: $panel; }
-    GroupsPane #group-detail { height: 3fr; }
+    GroupsPane #group-detail { height: 3fr; min-height: 4; }
     """
 
     def __init__(self, clock: Callable[[], float], *, read_only: bool = False) -> None:
@@ -136,6 +146,7 @@ class GroupsPane(PaneMixin, Vertical):
         self.sort_key = SORT_KEYS[0]
         self.reverse = False
         self.filter_text = ""
+        self.wide = True  # the column layout in use (see WIDE)
 
     def compose(self) -> ComposeResult:
         yield Static("Waiting for the first consumer-group refresh…", id="groups-summary")
@@ -168,6 +179,24 @@ class GroupsPane(PaneMixin, Vertical):
                     timeout=8,
                 )
 
+    def on_resize(self, event: events.Resize) -> None:
+        if not event.size.width:
+            return  # hidden (another pane is open): keep the layout until it is shown
+        wide = event.size.width >= WIDE
+        if wide != self.wide:
+            self.wide = wide
+            set_columns(self.query_one("#groups-list", DataTable), self._group_columns())
+            set_columns(self.query_one("#group-detail", DataTable), self._detail_columns())
+            if self.view is not None:
+                self._render_list()
+                self._render_detail()
+
+    def _group_columns(self) -> tuple[str, ...]:
+        return GROUP_COLUMNS if self.wide else NARROW_GROUP_COLUMNS
+
+    def _detail_columns(self) -> tuple[str, ...]:
+        return DETAIL_COLUMNS if self.wide else NARROW_DETAIL_COLUMNS
+
     def show(self, view: GroupsView) -> None:
         self.view = view
         self._render_list()
@@ -185,7 +214,8 @@ class GroupsPane(PaneMixin, Vertical):
     def _render_list(self) -> None:
         table = self.query_one("#groups-list", DataTable)
         groups = self.visible_groups()
-        sync_rows(table, GROUP_COLUMNS, {g.group_id: group_cells(g) for g in groups})
+        columns = self._group_columns()
+        sync_rows(table, columns, {g.group_id: pick(group_cells(g), GROUP_COLUMNS, columns) for g in groups})
         order = {g.group_id: i for i, g in enumerate(groups)}
         current = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
         if current != [g.group_id for g in groups]:
@@ -205,14 +235,15 @@ class GroupsPane(PaneMixin, Vertical):
         view = self.view
         group = view.group(self.selected) if view is not None and self.selected else None
         if view is None or group is None:
-            sync_rows(table, DETAIL_COLUMNS, {})
+            sync_rows(table, self._detail_columns(), {})
             title.update("No group selected." if view is not None and view.groups else "No consumer groups.")
             return
         rows = view.rows_of(group.group_id)
-        wanted = {detail_key(r): detail_cells(r) for r in rows}
+        columns = self._detail_columns()
+        wanted = {detail_key(r): pick(detail_cells(r), DETAIL_COLUMNS, columns) for r in rows}
         if [k.value for k in table.rows] != list(wanted):
             table.clear()  # another group, or rows came or went: rebuild in the tool's order
-        sync_rows(table, DETAIL_COLUMNS, wanted)
+        sync_rows(table, columns, wanted)
         title.update(self._title(group, len(rows)))
 
     def _title(self, g: GroupRow, n_rows: int) -> Text:
@@ -242,8 +273,9 @@ class GroupsPane(PaneMixin, Vertical):
             return
         shown = len(self.visible_groups())
         text = Text()
-        count = f"{shown} of {len(view.groups)}" if shown != len(view.groups) else f"{len(view.groups)}"
-        text.append(f"{count} groups", "bold")
+        total = len(view.groups)
+        shown_of = f"{shown} of {total}" if shown != total else f"{total}"
+        text.append(f"{shown_of} {plural(total, 'group')}", "bold")
         arrow = "↑" if self.reverse else "↓"
         text.append(f" · sort {self.sort_key} {arrow}")
         if self.filter_text:
