@@ -586,6 +586,7 @@ class DeliveryReport:
     latency_ms: float | None
     error: str | None = None  # librdkafka error name
     error_text: str = ""
+    acks: str | None = None  # the acks setting of the producer that sent it (None: not known)
 
     @property
     def ok(self) -> bool:
