@@ -245,8 +245,10 @@ class KafkaTuiApp(GuardedHandlers, App[int]):
 
     def action_help(self) -> None:
         sections: list[tuple[str, list[Binding]]] = [("everywhere", _bindings(self.BINDINGS))]
+        titles = dict(PANES)
         for pane in self.query(".pane"):
-            sections.append((pane.id or "pane", _bindings(getattr(pane, "BINDINGS", []))))
+            name = titles.get((pane.id or "").removesuffix("-pane"), pane.id or "pane")
+            sections.append((name, _bindings(getattr(pane, "BINDINGS", []))))
         extra = f"Log file: {self.log_path}" if self.log_path else ""
         if self.settings.demo:
             extra += "\n\n" + MOCK_NOTE
