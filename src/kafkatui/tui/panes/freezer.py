@@ -15,7 +15,7 @@ from kafkatui.domain.alerts import AlertEvent, SensorStatus, Thresholds
 from kafkatui.domain.commands import Rewind, SetThresholds, SetWindow
 from kafkatui.domain.freezer import FreezerView
 from kafkatui.domain.readings import escape_raw, utc_iso
-from kafkatui.domain.wording import plural
+from kafkatui.domain.wording import count, plural
 from kafkatui.tui.panes.base import PaneMixin, SendCommand
 from kafkatui.tui.screens.limits import LimitsScreen
 from kafkatui.tui.widgets.chart import TemperatureChart
@@ -118,7 +118,7 @@ class FreezerPane(PaneMixin, Vertical):
         calmer = view.hidden_from_chart
         hidden = f"  ({calmer} calmer {plural(calmer, 'sensor')} not drawn)" if calmer else ""
         self.query_one("#freezer-source", Static).update(
-            f"{view.source} · {view.readings} readings · window {age_text(view.window)}{hidden}"
+            f"{view.source} · {count(view.readings, 'reading')} · window {age_text(view.window)}{hidden}"
         )
         self.query_one("#alert-log", Static).update(self._alert_text(view))
         self.query_one("#rejects", Static).update(self._rejects_text(view))
