@@ -158,10 +158,9 @@ class FreezerPane(PaneMixin, Vertical):
     def _limits_text(self) -> Text:
         t = self.thresholds
         text = Text()
-        text.append("limits ", "bold")
-        text.append(f"min {t.tmin:g} °C", "blue")
+        text.append(f"min {t.tmin:g} °C", "bold blue")  # 80 columns hold the whole line
         text.append("  ")
-        text.append(f"max {t.tmax:g} °C", "red")
+        text.append(f"max {t.tmax:g} °C", "bold red")
         text.append(f"  hysteresis {t.hysteresis:g} °C  alert after {t.min_count} {plural(t.min_count, 'reading')} out")
         text.append("  (e edits)", "dim")
         return text
