@@ -102,3 +102,12 @@ async def test_an_exception_in_a_ui_handler_is_reported_and_the_app_keeps_runnin
         await pilot.press("3")  # still answering keys
         await pilot.pause()
         assert app.query_one("#panes").active == "topics"  # type: ignore[attr-defined]
+
+
+def test_chart_temperature_ticks_are_round_numbers() -> None:
+    from kafkatui.tui.widgets.chart import round_ticks
+
+    low, high, ticks = round_ticks(-6.3, 6.1, 4)
+    assert (low, high, ticks) == (-10.0, 10.0, [-10.0, -5.0, 0.0, 5.0, 10.0])
+    low, high, ticks = round_ticks(-3.2, -1.1, 8)
+    assert ticks == [-3.5, -3.0, -2.5, -2.0, -1.5, -1.0] and low <= -3.2 and high >= -1.1
