@@ -160,7 +160,8 @@ def test_pane_round_trip_read_back_by_kcat(kafka1: tb.Cluster, kafka_tool: ToolR
                 reports[r.key] = (r.partition if r.partition is not None else -1, r.offset)
             table = app.query_one("#p-reports", DataTable)
             assert table.row_count == 3
-            assert str(table.get_row_at(0)[4]) == "none"  # newest first: the acks=0 one
+            assert str(table.get_row_at(0)[2]) == "none"  # newest first: the acks=0 one
+            assert [table.get_row_at(i)[4] for i in range(3)] == ["0", "all", "all"]  # the acks that sent each
             await pilot.press("q")
 
     asyncio.run(scenario())

@@ -112,6 +112,22 @@ def test_groups_pane(snap_compare: Any) -> None:
     assert snap_compare(app, terminal_size=SIZE, run_before=feed)
 
 
+def test_groups_pane_80x24(snap_compare: Any) -> None:
+    app = make_app()
+
+    async def feed(pilot: Any) -> None:
+        app.apply(canned.CONNECTED)
+        app.apply(canned.cluster())
+        app.action_pane("groups")
+        app.apply(canned_groups())
+        await pilot.pause()
+        app.query_one("#groups-list").focus()
+        await pilot.press("down")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=feed)
+
+
 def test_groups_pane_restricted_cluster(snap_compare: Any) -> None:
     app = make_app(groups=("freezer-alarm-service",))
 

@@ -39,8 +39,9 @@ def canned_view() -> ProducerView:
             latency_ms=300_000.0 if failed else 2.0 + seq / 10,
             error="_MSG_TIMED_OUT" if failed else None,
             error_text="Local: Message timed out" if failed else "",
+            acks="0",
         ))
-    reports.append(DeliveryReport(20_002, canned.NOW - 1, TOPIC, 1, None, "sensor1", 0.6))
+    reports.append(DeliveryReport(20_002, canned.NOW - 1, TOPIC, 1, None, "sensor1", 0.6, acks="0"))
     newest_first = tuple(reversed(reports))
     return ProducerView(
         ts=canned.NOW,
@@ -95,6 +96,21 @@ def test_producer_report_table(snap_compare: Any) -> None:
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=feed)
+
+
+def test_producer_report_table_80x24(snap_compare: Any) -> None:
+    app = make_app(overrides={"acks": "0", "compression.type": "lz4", "linger.ms": "0"})
+
+    async def feed(pilot: Any) -> None:
+        app.apply(canned.CONNECTED)
+        app.apply(canned.cluster())
+        app.action_pane("producer")
+        await pilot.pause()
+        app.query_one("#p-value", TextArea).text = "-3.21"
+        app.apply(canned_view())
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=feed)
 
 
 def test_producer_read_only(snap_compare: Any) -> None:

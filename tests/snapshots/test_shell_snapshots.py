@@ -8,6 +8,7 @@ import canned
 from kafkatui.tui.app import KafkaTuiApp
 
 SIZE = (120, 30)
+SMALL = (80, 24)  # the smallest terminal every pane must serve
 
 
 def make_app(**extra: object) -> KafkaTuiApp:
@@ -60,3 +61,27 @@ def test_freezer_pane(snap_compare: Any) -> None:
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(120, 40), run_before=feed)
+
+
+def test_cluster_pane_80x24(snap_compare: Any) -> None:
+    app = make_app()
+
+    async def feed(pilot: Any) -> None:
+        app.apply(canned.CONNECTED)
+        app.apply(canned.cluster())
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SMALL, run_before=feed)
+
+
+def test_freezer_pane_80x24(snap_compare: Any) -> None:
+    app = make_app()
+
+    async def feed(pilot: Any) -> None:
+        app.apply(canned.CONNECTED)
+        app.apply(canned.cluster())
+        await pilot.press("2")
+        app.apply(canned.freezer_view())
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SMALL, run_before=feed)

@@ -23,3 +23,32 @@ def test_topics_list_and_detail(snap_compare: Any) -> None:
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=feed)
+
+
+def test_topics_80x24(snap_compare: Any) -> None:
+    app = KafkaTuiApp(canned.settings(), clock=canned.clock)
+
+    async def feed(pilot: Any) -> None:
+        app.apply(canned.CONNECTED)
+        app.apply(canned.cluster(broker_down=2))
+        await pilot.press("3")
+        app.apply(topics_view(extra_topics=4))
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=feed)
+
+
+def test_topics_80x24_configs(snap_compare: Any) -> None:
+    """Below 140 columns the detail shows configs instead of partitions on g, values whole."""
+    app = KafkaTuiApp(canned.settings(), clock=canned.clock)
+
+    async def feed(pilot: Any) -> None:
+        app.apply(canned.CONNECTED)
+        app.apply(canned.cluster(broker_down=2))
+        await pilot.press("3")
+        app.apply(topics_view(extra_topics=4))
+        await pilot.pause()
+        await pilot.press("g")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=feed)

@@ -360,3 +360,18 @@ def test_the_first_refresh_can_wait_for_the_first_frame() -> None:
     assert admin.count("list") == 0 and views(events) == []
     run(ctx, svc, canned.NOW + 1.6)
     assert admin.count("list") == 1 and len(views(events)) == 1
+
+
+def test_a_held_refresh_says_why_beside_the_last_figures() -> None:
+    """A broker kill held refreshes ~25 s with the reason only in the log: now the pane is told."""
+    admin = FakeAdmin({"a": {0: 1}})
+    ctx, svc, events = make(admin)
+    run(ctx, svc)
+    first = views(events)[-1]
+    assert not any(n.startswith("Refresh held") for n in first.notes)
+    ctx.snapshot = replace(canned.cluster(), brokers=canned.cluster().brokers[:-1])  # a broker left
+    run(ctx, svc, canned.NOW + 6)  # the next refresh is due
+    held = views(events)[-1]
+    assert held is not first and held.notes[0].startswith("Refresh held for")
+    assert "settle after a broker change" in held.notes[0]
+    assert held.groups == first.groups and held.ts == first.ts  # the last figures, their own age

@@ -211,9 +211,13 @@ async def test_reports_counters_and_failures() -> None:
         await pilot.pause()
         table = app.query_one("#p-reports", DataTable)
         assert [table.get_row_at(i)[0] for i in range(3)] == [3, 2, 1]  # newest first
-        assert str(table.get_row_at(0)[4]) == "none"  # acks=0: no offset
-        assert str(table.get_row_at(2)[4]) == "41"
-        assert str(table.get_row_at(1)[7]) == "_MSG_TIMED_OUT"
+        assert str(table.get_row_at(0)[2]) == "none"  # acks=0: no offset
+        assert str(table.get_row_at(2)[2]) == "41"
+        assert str(table.get_row_at(1)[5]) == "_MSG_TIMED_OUT"
+        assert table.get_row_at(1)[3] == "30.0 s"  # a send reported after 30 s (was cut to '30,00')
+        assert table.get_row_at(2)[3] == "3.2 ms"
+        assert table.get_row_at(2)[7] == "freezer-temperatura"  # whole, not 'freezer-tem…'
+        assert table.get_row_at(2)[4] == "?"  # acks not recorded with this report: not made up
         counters = str(app.query_one("#p-counters", Static).render())
         assert "queued 3" in counters and "delivered 2" in counters and "failed 1" in counters
         failure = str(app.query_one("#p-failure", Static).render())

@@ -137,6 +137,7 @@ def test_acks_0_reports_no_offset(h: Harness) -> None:
     v = h.view()
     assert v.config.acks == "0"
     assert [r.offset for r in v.reports] == [None, None, None]
+    assert [r.acks for r in v.reports] == ["0", "0", "0"]  # each report says which acks sent it
     assert all(r.ok and r.partition is not None for r in v.reports)
 
 

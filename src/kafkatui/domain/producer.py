@@ -635,6 +635,7 @@ class DeliveryReport:
     error: str | None = None  # librdkafka error name
     error_text: str = ""
     cause: str = ""  # the likely cause the cluster shows (e.g. ISR below min.insync.replicas)
+    acks: str | None = None  # the acks setting of the producer that sent it (None: not known)
 
     @property
     def ok(self) -> bool:

@@ -25,6 +25,7 @@ from kafkatui.domain.commands import Acknowledge, Forget, Rewind, SetThresholds,
 from kafkatui.domain.freezer import FreezerBoard
 from kafkatui.domain.readings import ParseRules, parse
 from kafkatui.domain.text import inert
+from kafkatui.domain.wording import count
 from kafkatui.kafka import clients
 from kafkatui.kafka.context import Context
 from kafkatui.memory import release_free_memory
@@ -236,9 +237,9 @@ class FreezerFeed:
         self.consumer.incremental_assign(tps)
         self.assigned.update(new)
         if where:
-            self.board.source = f"reading {self.topic} {where}, {len(self.assigned)} partitions"
+            self.board.source = f"reading {self.topic} {where}, {count(len(self.assigned), 'partition')}"
         else:
-            self.board.source = f"reading {self.topic}, {len(self.assigned)} partitions"
+            self.board.source = f"reading {self.topic}, {count(len(self.assigned), 'partition')}"
 
     def _offsets_since(self, ctx: Context, partitions: list[int], seconds: float) -> list[TopicPartition]:
         ts_ms = int((ctx.clock() - seconds) * 1000)

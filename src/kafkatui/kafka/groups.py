@@ -35,6 +35,7 @@ from kafkatui.domain.groups import (
     TP,
     ApplyReset,
     GroupFacts,
+    GroupsView,
     GroupTracker,
     Member,
     PreviewReset,
@@ -195,6 +196,8 @@ class GroupsService:
         self.brokers_seen: frozenset[int] | None = None  # live broker ids at the last refresh
         self.brokers_changed = float("-inf")  # when that set last changed
         self.tracker_has_data = False
+        self.last_view: GroupsView | None = None  # the newest refresh, re-sent with a note while held
+        self.held_since: float | None = None
         self.stalls = 0  # refreshes in a row whose DescribeGroups all timed out (see _watch_for_stall)
 
     # -- Service ------------------------------------------------------------------------
@@ -247,7 +250,13 @@ class GroupsService:
                             interval=ctx.settings.refresh_interval,
                         )
                     )
-                # otherwise the last view stays (the app marks it stale while the cluster is away)
+                elif self.last_view is not None:
+                    # the last figures stay, saying why they are not refreshed (a broker kill held
+                    # refreshes ~25 s with the reason only in the log)
+                    since = self.held_since if self.held_since is not None else now
+                    self.held_since = since
+                    note = f"Refresh held for {now - since:.0f} s: {held}; the figures are from the last refresh."
+                    ctx.emit(replace(self.last_view, notes=(note, *self.last_view.notes)))
             elif self.refresh is not None:
                 self.skipped += 1  # never two refreshes at once: a busy tick is skipped
             else:
@@ -374,6 +383,8 @@ class GroupsService:
             interval=s.refresh_interval,
         )
         self.tracker_has_data = True
+        self.last_view = view
+        self.held_since = None
         ctx.emit(view)
 
     def _crashes(self) -> list[Crash]:

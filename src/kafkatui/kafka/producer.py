@@ -112,8 +112,9 @@ class ProducerService:
         self.delivered = 0
         self.failed = 0
         self.reports = 0
-        self.recent: deque[tuple[int, float, Message, KafkaError | None, str]] = deque(maxlen=keep)
-        self.failures: deque[tuple[int, float, Message, KafkaError, str]] = deque(maxlen=FAILURES_KEPT)
+        # (report number, time, message, error, likely cause, acks of the producer that sent it)
+        self.recent: deque[tuple[int, float, Message, KafkaError | None, str, str]] = deque(maxlen=keep)
+        self.failures: deque[tuple[int, float, Message, KafkaError, str, str]] = deque(maxlen=FAILURES_KEPT)
         self.tally = ErrorTally()
         self.clock: Callable[[], float] = ctx.clock
         self.now = ctx.clock()  # the time delivery reports are stamped with (set per poll)
@@ -214,8 +215,8 @@ class ProducerService:
             self.failed += 1
             self.tally.add(err.name())
             cause = self._cause(err, msg)
-            self.failures.append((self.reports, self.now, msg, err, cause))
-        self.recent.append((self.reports, self.now, msg, err, cause))
+            self.failures.append((self.reports, self.now, msg, err, cause, self.config.acks))
+        self.recent.append((self.reports, self.now, msg, err, cause, self.config.acks))
 
     def _serve(self) -> None:
         """Serve delivery reports (and callbacks) now."""
@@ -582,11 +583,14 @@ class ProducerService:
             if f is not None:
                 facts.append(f)
         in_flight = len(self.producer) if self.producer is not None else 0
+        state = self.state
+        if state == "idle" and in_flight:  # a single send not reported yet is not idle
+            state = f"waiting for {in_flight:,} delivery {'report' if in_flight == 1 else 'reports'}"
         return ProducerView(
             ts=ctx.clock(),
             config=self.pending or self.config,
             partitioner=self.partitioner,
-            state=self.state,
+            state=state,
             queued=self.queued,
             delivered=self.delivered,
             failed=self.failed,
@@ -610,7 +614,7 @@ def _reason(exc: BaseException) -> str:
     return f"{err.name()}: {err.str()}" if err is not None else f"{type(exc).__name__}: {exc}"
 
 
-def _report(seq: int, ts: float, msg: Message, err: KafkaError | None, cause: str = "") -> DeliveryReport:
+def _report(seq: int, ts: float, msg: Message, err: KafkaError | None, cause: str, acks: str) -> DeliveryReport:
     partition = msg.partition()
     offset = msg.offset()
     latency = msg.latency()
@@ -625,4 +629,5 @@ def _report(seq: int, ts: float, msg: Message, err: KafkaError | None, cause: st
         error=err.name() if err is not None else None,
         error_text=err.str() if err is not None else "",
         cause=cause,
+        acks=acks,
     )

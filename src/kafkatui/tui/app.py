@@ -30,6 +30,7 @@ from kafkatui.domain.models import ClusterSnapshot, ConnectionState, Refused, Wo
 from kafkatui.domain.text import inert, inert_lines
 from kafkatui.redact import redact
 from kafkatui.settings import Settings, unused_credentials_warning
+from kafkatui.tui.guard import GuardedHandlers
 from kafkatui.tui.messages import WorkerEvent
 from kafkatui.tui.palette import ActionsProvider
 from kafkatui.tui.panes.base import PaneMixin, PaneReady, SendCommand
@@ -67,7 +68,7 @@ PANES: tuple[tuple[str, str], ...] = (
 )
 
 
-class KafkaTuiApp(App[int]):
+class KafkaTuiApp(GuardedHandlers, App[int]):
     """kafkatui's shell. Panes are thin: each has one `show(data)`."""
 
     TITLE = "kafkatui"
@@ -198,7 +199,7 @@ class KafkaTuiApp(App[int]):
             self.notify(f"{event.where}: {event.message}", title="worker error", severity="error", timeout=8)
         for pane in self.panes():
             if isinstance(event, pane.EVENTS):
-                pane.apply(event)
+                pane.deliver(event)  # held until the pane's children exist
 
     def notify(
         self,
@@ -236,7 +237,8 @@ class KafkaTuiApp(App[int]):
         self.query_one(ClusterHeader).refresh_text()
         self.query_one(StaleBanner).refresh_text()
         for pane in self.panes():
-            pane.tick()
+            if pane.composed:
+                pane.tick()
 
     # -- actions ------------------------------------------------------------------------
 
@@ -279,8 +281,10 @@ class KafkaTuiApp(App[int]):
 
     def action_help(self) -> None:
         sections: list[tuple[str, list[Binding]]] = [("everywhere", _bindings(self.BINDINGS))]
+        titles = dict(PANES)
         for pane in self.query(".pane"):
-            sections.append((pane.id or "pane", _bindings(getattr(pane, "BINDINGS", []))))
+            name = titles.get((pane.id or "").removesuffix("-pane"), pane.id or "pane")
+            sections.append((name, _bindings(getattr(pane, "BINDINGS", []))))
         extra = f"Log file: {self.log_path}" if self.log_path else ""
         if self.settings.demo:
             extra += "\n\n" + MOCK_NOTE
@@ -294,6 +298,29 @@ class KafkaTuiApp(App[int]):
         if self.worker is not None:
             self.worker.stop(0.02)  # never wait on a broker call in flight
             self.worker = None
+
+    # -- errors in UI handlers: reported like the worker's, the app keeps running ------------
+
+    def report_ui_error(self, error: Exception, where: str) -> None:
+        """An exception escaped a UI event handler (see tui/guard.py): log it redacted, list it
+        with the worker's errors, say so once per distinct error; the app keeps running."""
+        secrets = self.settings.secret_values()
+        detail = "".join(traceback.format_exception(error))
+        message = inert(redact(f"{type(error).__name__}: {error}", secrets), 300)
+        log.error("unexpected error in the UI (%s), the app keeps running:\n%s", where, redact(detail, secrets))
+        seen = (where, message) in {(e.where, e.message) for e in self.errors}
+        self.errors.append(WorkerError(self.clock(), where, message))
+        del self.errors[:-100]
+        if seen:
+            return  # the same error again (a handler run every second): logged, not toasted again
+        log_note = f" Details in {self.log_path}." if self.log_path else ""
+        try:
+            self.notify(
+                f"{where}: {message}.{log_note}", title="unexpected error (kafkatui keeps running)",
+                severity="error", timeout=10, markup=False,
+            )
+        except Exception:
+            log.debug("could not show the UI error", exc_info=True)
 
     # -- crashes: a redacted one-line report, never a traceback with locals ------------------
 

@@ -7,6 +7,9 @@ from typing import ClassVar
 from textual.message import Message
 
 from kafkatui.domain.commands import Command
+from kafkatui.tui.guard import GuardedHandlers
+
+HELD_LIMIT = 200  # one-off events (alerts, results) kept for a pane not yet composed
 
 
 class SendCommand(Message):
@@ -25,14 +28,38 @@ class PaneReady(Message):
         self.pane = pane
 
 
-class PaneMixin:
-    """Panes list the worker event types they show in EVENTS and implement `apply`."""
+class PaneMixin(GuardedHandlers):
+    """Panes list the worker event types they show in EVENTS and implement `apply`.
+
+    The app hands events to `deliver`, never straight to `apply`: a pane mounted lazily is in the
+    DOM before its children are composed, and a view applied then would look for widgets that do
+    not exist yet. Until the pane is mounted (its children are composed before its Mount event)
+    it holds what it is sent — the newest of each whole-state view, one-off events in order —
+    and applies it on mount.
+    """
 
     EVENTS: ClassVar[tuple[type, ...]] = ()
+    composed: bool = False
 
     def on_mount(self) -> None:
-        # Textual calls this besides a pane's own on_mount; the app replays the latest state
-        self.post_message(PaneReady(self))  # type: ignore[attr-defined]
+        # Textual calls this besides a pane's own on_mount (after the children are mounted)
+        self.composed = True
+        held = self.__dict__.pop("_held", [])
+        for event in held:
+            self.apply(event)
+        self.post_message(PaneReady(self))  # the app replays the latest state it holds
+
+    def deliver(self, event: object) -> None:
+        """Apply the event now, or hold it until the pane's children exist."""
+        if self.composed:
+            self.apply(event)
+            return
+        held: list[object] = self.__dict__.setdefault("_held", [])
+        if getattr(type(event), "COALESCE", False):
+            held[:] = [e for e in held if type(e) is not type(event)]
+        held.append(event)
+        if len(held) > HELD_LIMIT:
+            del held[0]
 
     def apply(self, event: object) -> None:
         raise NotImplementedError

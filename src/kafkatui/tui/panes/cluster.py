@@ -112,6 +112,6 @@ class ClusterPane(PaneMixin, Vertical):
         text.append("   offline ")
         text.append(str(offline), "bold red" if offline else "")
         text.append(f"\nmetadata round trip {snap.rtt_ms:.1f} ms, refreshed {age_text(self.clock() - snap.ts)} ago")
-        if self.state is not None and not self.state.ok:
-            text.append(f"\nSTALE: {self.state.describe()}", "bold red")
+        # while the cluster cannot be reached the STALE banner above every pane says so, and the
+        # header quotes librdkafka's line: not a third time here
         summary.update(text)

@@ -24,18 +24,20 @@ from kafkatui.domain.commands import Acknowledge, Forget, Rewind, SetThresholds,
 from kafkatui.domain.freezer import FreezerView, SensorRow
 from kafkatui.domain.readings import escape_raw, utc_iso
 from kafkatui.domain.text import inert
+from kafkatui.domain.wording import count, plural
 from kafkatui.tui.panes.base import PaneMixin, SendCommand
 from kafkatui.tui.screens.limits import LimitsScreen
 from kafkatui.tui.widgets.chart import TemperatureChart
 from kafkatui.tui.widgets.header import age_text
 from kafkatui.tui.widgets.virtual_table import Cell, VirtualTable
 
-# STATUS next to the name: on a narrow terminal the columns on the right give way first
-COLUMNS = ("SENSOR", "STATUS", "LAST °C", "MIN", "AVG", "MAX", "RATE/s", "LAST SEEN")
+# what a user acts on first (a narrow terminal cuts the table from the right): sensor, its last
+# value and its status, then when it was last seen; the window's statistics give way first
+COLUMNS = ("SENSOR", "LAST °C", "STATUS", "LAST SEEN", "RATE/s", "MIN", "AVG", "MAX")
 SENSOR_WIDTH = 24  # a 5,000-character key must not widen the column by 5,000
 # the other columns (at least their label): known from the first frame, never re-measured
-FIXED_WIDTHS = tuple(max(len(label), w) for label, w in zip(COLUMNS[1:], (5, 7, 6, 6, 6, 6, 10), strict=True))
-ALERT_BOX_LINES = 12  # #freezer-bottom's height
+FIXED_WIDTHS = tuple(max(len(label), w) for label, w in zip(COLUMNS[1:], (7, 5, 10, 6, 6, 6, 6), strict=True))
+ALERT_BOX_LINES = 12  # the alert box's height until it is laid out
 TOAST_GAP = 5.0  # seconds: at most one alert toast and bell this often; what is raised meanwhile is gathered
 WINDOWS = (60.0, 300.0, 900.0, 3600.0)
 
@@ -71,10 +73,11 @@ class FreezerPane(PaneMixin, Vertical):
     DEFAULT_CSS = """
     FreezerPane #limits { height: 1; padding: 0 1; }
     FreezerPane #freezer-source { height: 1; padding: 0 1; color: $text-muted; }
-    FreezerPane #freezer-bottom { height: 12; }
-    FreezerPane #sensors { width: 3fr; }
+    FreezerPane #freezer-bottom { height: 45%; min-height: 6; }
+    FreezerPane #sensors { width: 1fr; }
     FreezerPane #alert-log {
-        width: 2fr; border-left: solid $panel-lighten-2; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis;
+        width: 34%; min-width: 30; max-width: 60;
+        border-left: solid $panel-lighten-2; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis;
     }
     FreezerPane #rejects { height: auto; max-height: 8; padding: 0 1; }
     """
@@ -138,19 +141,19 @@ class FreezerPane(PaneMixin, Vertical):
     def _cells(self, r: SensorRow) -> tuple[Cell, ...]:
         return (
             inert(r.sensor, SENSOR_WIDTH),
-            STATUS_TEXT[r.status],
             Text(f"{r.last:.2f}", "bold red" if r.last > r.tmax else "bold blue" if r.last < r.tmin else ""),
+            STATUS_TEXT[r.status],
+            f"{age_text(max(0.0, self.clock() - r.last_seen))} ago",
+            f"{r.rate:.1f}",
             _num(r.vmin),
             _num(r.avg),
             _num(r.vmax),
-            f"{r.rate:.1f}",
-            f"{age_text(max(0.0, self.clock() - r.last_seen))} ago",
         )
 
     def _source_text(self, view: FreezerView) -> Text:
         sensors = len(view.rows)
         text = Text(
-            f"{inert(view.source)} · {view.readings:,} readings · {sensors:,} sensor{'s' if sensors != 1 else ''}"
+            f"{inert(view.source)} · {count(view.readings, 'reading')} · {count(sensors, 'sensor')}"
             f" · window {age_text(view.window)}"
         )
         if view.hidden_from_chart:
@@ -171,7 +174,8 @@ class FreezerPane(PaneMixin, Vertical):
 
     def _alert_text(self, view: FreezerView) -> Text:
         """What fits in the box: the outage, the count, the first active alerts, the log."""
-        room = ALERT_BOX_LINES
+        box = self.query_one("#alert-log", Static).content_size.height
+        room = box if box > 0 else ALERT_BOX_LINES
         text = Text(no_wrap=True, overflow="ellipsis")  # one line per entry: the count of lines holds
         lines = 0
         if view.outage_since is not None:
@@ -224,12 +228,11 @@ class FreezerPane(PaneMixin, Vertical):
     def _limits_text(self) -> Text:
         t = self.thresholds
         text = Text()
-        text.append("limits ", "bold")
-        text.append(f"min {t.tmin:g} °C", "blue")
+        text.append(f"min {t.tmin:g} °C", "bold blue")  # 80 columns hold the whole line
         text.append("  ")
-        text.append(f"max {t.tmax:g} °C", "red")
-        text.append(f"  hysteresis {t.hysteresis:g} °C  raise after {t.min_count} readings out of range")
-        text.append("   (e edits)", "dim")
+        text.append(f"max {t.tmax:g} °C", "bold red")
+        text.append(f"  hysteresis {t.hysteresis:g} °C  alert after {t.min_count} {plural(t.min_count, 'reading')} out")
+        text.append("  (e edits)", "dim")
         return text
 
     def action_edit_limits(self) -> None:

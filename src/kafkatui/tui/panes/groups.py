@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import ClassVar
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -38,11 +39,12 @@ from kafkatui.domain.groups import (
 from kafkatui.domain.lag import GroupStatus, PartitionStatus
 from kafkatui.domain.series import gapped_sparkline
 from kafkatui.domain.text import NAME_LIMIT, inert
+from kafkatui.domain.wording import plural
 from kafkatui.tui.panes.base import PaneMixin
 from kafkatui.tui.screens.group_help import GroupRulesScreen
 from kafkatui.tui.screens.group_reset import GroupResetScreen
 from kafkatui.tui.widgets.header import age_text
-from kafkatui.tui.widgets.keyed_table import sync_rows
+from kafkatui.tui.widgets.keyed_table import pick, set_columns, sync_rows
 from kafkatui.tui.widgets.virtual_table import Cell, VirtualTable
 
 GROUP_COLUMNS = ("GROUP", "STATE", "PROTOCOL", "MEMBERS", "TOPICS", "LAG", "TREND", "RATE/s", "DRAIN", "STATUS")
@@ -51,6 +53,14 @@ TOOL_COLUMNS = (
     "CONSUMER-ID", "HOST", "CLIENT-ID",
 )  # fmt: skip
 DETAIL_COLUMNS = (*TOOL_COLUMNS, "TREND", "LAG TIME", "STATUS")
+# Below WIDE columns what a user acts on comes first and the rest gives way from the right; the
+# detail drops GROUP (its title names the group) so PARTITION and LAG stay in view at 80 columns.
+WIDE = 120
+NARROW_GROUP_COLUMNS = ("GROUP", "LAG", "STATUS", "TREND", "STATE", "MEMBERS", "TOPICS", "RATE/s", "DRAIN", "PROTOCOL")
+NARROW_DETAIL_COLUMNS = (
+    "TOPIC", "PARTITION", "LAG", "STATUS", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG TIME", "TREND",
+    "CONSUMER-ID", "HOST", "CLIENT-ID",
+)  # fmt: skip
 SPARK_WIDTH = 12
 
 STATUS_STYLE = {
@@ -142,12 +152,12 @@ class GroupsPane(PaneMixin, Vertical):
 
     DEFAULT_CSS = """
     GroupsPane #groups-summary { height: 1; padding: 0 1; color: $text-muted; }
-    GroupsPane #groups-notes { height: auto; padding: 0 1; color: $warning; }
+    GroupsPane #groups-notes { height: auto; max-height: 4; overflow-y: auto; padding: 0 1; color: $warning; }
     GroupsPane #groups-filter { display: none; height: 3; }
     GroupsPane #groups-filter.shown { display: block; }
-    GroupsPane #groups-list { height: 2fr; }
+    GroupsPane #groups-list { height: 2fr; min-height: 4; }
     GroupsPane #group-title { height: auto; padding: 0 1; background: $panel; }
-    GroupsPane #group-detail { height: 3fr; }
+    GroupsPane #group-detail { height: 3fr; min-height: 4; }
     """
 
     def __init__(self, clock: Callable[[], float], *, read_only: bool = False) -> None:
@@ -163,6 +173,7 @@ class GroupsPane(PaneMixin, Vertical):
         self._hay: dict[str, tuple[GroupRow, str]] = {}  # group id -> (row, what the filter searches)
         self._rows_of: dict[str, tuple[DescribeRow, ...]] = {}  # group id -> detail rows (this view)
         self._visible: list[GroupRow] | None = None  # filtered and sorted (None: to compute)
+        self.wide = True  # the column layout in use (see WIDE)
 
     def compose(self) -> ComposeResult:
         yield Static("Waiting for the first consumer-group refresh…", id="groups-summary")
@@ -191,6 +202,25 @@ class GroupsPane(PaneMixin, Vertical):
                     severity="information" if event.ok else "error",
                     timeout=8,
                 )
+
+    def on_resize(self, event: events.Resize) -> None:
+        if not event.size.width:
+            return  # hidden (another pane is open): keep the layout until it is shown
+        wide = event.size.width >= WIDE
+        if wide != self.wide:
+            self.wide = wide
+            self._cells.clear()  # cached cells are of the old column set
+            self.query_one("#groups-list", VirtualTable).set_columns([(c, c) for c in self._group_columns()])
+            set_columns(self.query_one("#group-detail", DataTable), self._detail_columns())
+            if self.view is not None:
+                self._render_list()
+                self._render_detail()
+
+    def _group_columns(self) -> tuple[str, ...]:
+        return GROUP_COLUMNS if self.wide else NARROW_GROUP_COLUMNS
+
+    def _detail_columns(self) -> tuple[str, ...]:
+        return DETAIL_COLUMNS if self.wide else NARROW_DETAIL_COLUMNS
 
     def show(self, view: GroupsView) -> None:
         self.view = view
@@ -225,7 +255,7 @@ class GroupsPane(PaneMixin, Vertical):
         known = self._cells.get(g.group_id)
         if known is not None and known[0] is g:
             return known[1]
-        cells = group_cells(g)
+        cells = pick(group_cells(g), GROUP_COLUMNS, self._group_columns())
         self._cells[g.group_id] = (g, cells)
         return cells
 
@@ -236,7 +266,7 @@ class GroupsPane(PaneMixin, Vertical):
             current = {g.group_id for g in self.view.groups}
             self._cells = {k: v for k, v in self._cells.items() if k in current}
             self._hay = {k: v for k, v in self._hay.items() if k in current}
-        table.set_rows([(g.group_id, self._group_cells(g)) for g in groups])
+        table.set_rows([(g.group_id, self._group_cells(g)) for g in groups])  # cells of the columns shown
         keys = table.index
         if self.selected in keys:
             if table.cursor_key != self.selected:
@@ -253,14 +283,15 @@ class GroupsPane(PaneMixin, Vertical):
         view = self.view
         group = view.group(self.selected) if view is not None and self.selected else None
         if view is None or group is None:
-            sync_rows(table, DETAIL_COLUMNS, {})
+            sync_rows(table, self._detail_columns(), {})
             title.update("No group selected." if view is not None and view.groups else "No consumer groups.")
             return
         rows = self._rows_of.get(group.group_id, ())
-        wanted = {detail_key(r): detail_cells(r) for r in rows}
+        columns = self._detail_columns()
+        wanted = {detail_key(r): pick(detail_cells(r), DETAIL_COLUMNS, columns) for r in rows}
         if [k.value for k in table.rows] != list(wanted):
             table.clear()  # another group, or rows came or went: rebuild in the tool's order
-        sync_rows(table, DETAIL_COLUMNS, wanted)
+        sync_rows(table, columns, wanted)
         title.update(self._title(group, len(rows)))
 
     def _title(self, g: GroupRow, n_rows: int) -> Text:
@@ -293,8 +324,9 @@ class GroupsPane(PaneMixin, Vertical):
             return
         shown = len(self.visible_groups())
         text = Text()
-        count = f"{shown} of {len(view.groups)}" if shown != len(view.groups) else f"{len(view.groups)}"
-        text.append(f"{count} groups", "bold")
+        total = len(view.groups)
+        shown_of = f"{shown} of {total}" if shown != total else f"{total}"
+        text.append(f"{shown_of} {plural(total, 'group')}", "bold")
         arrow = "↑" if self.reverse else "↓"
         text.append(f" · sort {self.sort_key} {arrow}")
         if self.filter_text:

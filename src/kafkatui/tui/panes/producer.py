@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -60,7 +60,10 @@ from kafkatui.settings import Settings
 from kafkatui.tui.panes.base import PaneMixin, SendCommand
 from kafkatui.tui.widgets.keyed_table import plain_cell
 
-COLUMNS = ("#", "UTC", "TOPIC", "P", "OFFSET", "KEY", "ms", "ERROR")
+# what a send came to first (a narrow side panel cuts from the right): where it landed, how long it
+# took, with which acks, and whether it failed; when, topic and key after
+COLUMNS = ("#", "P", "OFFSET", "LATENCY", "ACKS", "ERROR", "UTC", "TOPIC", "KEY")
+TOPIC_WIDTH = 40  # a topic name up to this long is shown whole; the column is as wide as needed
 TABLE_EVERY_DURING_BURST = 1.0  # seconds
 ROWS_SHOWN = 30  # the newest delivery reports in the table (the worker keeps REPORT_ROWS)
 READ_ONLY_TEXT = "Read-only mode: producing is disabled (kafkatui was started with --read-only)."
@@ -75,13 +78,14 @@ def report_cells(r: DeliveryReport) -> tuple[Any, ...]:
         offset = Text("-", "dim")
     return (
         r.seq,
-        r.time_text(),
-        inert(r.topic, 12),
         "-" if r.partition is None else str(r.partition),
         offset,
-        inert(r.key, 10),
-        _ms(r.latency_ms),
+        latency_text(r.latency_ms),
+        r.acks or "?",
         Text(inert(r.error, 40), "bold red") if r.error else Text("ok", "green"),
+        r.time_text(),
+        inert(r.topic, TOPIC_WIDTH),
+        inert(r.key, 16),
     )
 
 
@@ -97,15 +101,23 @@ def sync_slots(table: DataTable[Any], rows: list[tuple[Any, ...]]) -> None:
             old = table.get_row(key)
             for column, new, was in zip(COLUMNS, cells, old, strict=True):
                 if new != was:
-                    table.update_cell(key, column, new)
+                    table.update_cell(key, column, new, update_width=True)
         else:
             table.add_row(*cells, key=key)
 
 
-def _ms(value: float | None) -> str:
-    if value is None:
+def latency_text(ms: float | None) -> str:
+    """Send → delivery report: '3.2 ms', '412 ms', '20.3 s', '2 min 5 s' (never '20,28')."""
+    if ms is None:
         return "-"
-    return f"{value:.1f}" if value < 100 else f"{value:,.0f}"
+    if ms < 100:
+        return f"{ms:.1f} ms"
+    if ms < 1000:
+        return f"{ms:.0f} ms"
+    seconds = ms / 1000.0
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    return f"{int(seconds // 60)} min {int(seconds % 60)} s"
 
 
 class ProducerPane(PaneMixin, Vertical):
@@ -150,6 +162,14 @@ class ProducerPane(PaneMixin, Vertical):
     ProducerPane #p-burst { width: 1fr; }
     ProducerPane #p-reports { height: 1fr; }
     ProducerPane #p-failure { height: auto; max-height: 5; }
+    ProducerPane .row.toggle { margin-bottom: 0; }
+    ProducerPane .row .toggle-label { width: 13; padding: 0 1 0 0; }
+    ProducerPane #p-reports { min-height: 3; }
+    ProducerPane.short #p-guarantee { max-height: 4; overflow-y: auto; }
+    /* where the keyboard is: the focused field stands out, and so does its row's label */
+    ProducerPane Input:focus, ProducerPane TextArea:focus { background: $accent 35%; }
+    ProducerPane Select:focus > SelectCurrent, ProducerPane Checkbox:focus { background: $accent 35%; }
+    ProducerPane .row:focus-within Label { color: $accent; text-style: bold; }
     """
 
     def __init__(
@@ -235,17 +255,21 @@ class ProducerPane(PaneMixin, Vertical):
                     yield Button("Send ^s", id="p-send", variant="primary", compact=True)
                     yield Button("Stop burst ^b", id="p-stop", compact=True)
             with Vertical(id="p-side"):
-                with Horizontal(classes="row"):
-                    yield Label("acks", classes="short-label")
+                # one toggle a row: each label whole and every toggle in view at 80 columns
+                with Horizontal(classes="row toggle"):
+                    yield Label("acks", classes="toggle-label")
                     yield Select([(a, a) for a in ACKS], value=self.config.acks, allow_blank=False,
                                  id="p-acks", compact=True)
+                with Horizontal(classes="row toggle"):
+                    yield Label("", classes="toggle-label")
                     yield Checkbox("enable.idempotence", self.config.idempotence, id="p-idem",
                                    compact=True)
-                with Horizontal(classes="row"):
-                    yield Label("compression", classes="short-label")
+                with Horizontal(classes="row toggle"):
+                    yield Label("compression", classes="toggle-label")
                     yield Select([(c, c) for c in COMPRESSIONS], value=self.config.compression,
                                  allow_blank=False, id="p-compression", compact=True)
-                    yield Label("linger.ms", classes="short-label")
+                with Horizontal(classes="row toggle"):
+                    yield Label("linger.ms", classes="toggle-label")
                     yield Input(f"{self.config.linger_ms:g}", id="p-linger", compact=True)
                 yield Static(self._guarantee_text(), id="p-guarantee")
                 yield Static(self._counters_text(), id="p-counters")
@@ -260,6 +284,9 @@ class ProducerPane(PaneMixin, Vertical):
 
     def on_mount(self) -> None:
         self.query_one("#p-burst-row").display = False
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(0 < event.size.height < 24, "short")
         self.update_preview()
 
     # -- data in ------------------------------------------------------------------------
@@ -341,7 +368,7 @@ class ProducerPane(PaneMixin, Vertical):
         else:
             offset = "no offset (acks=0)" if r.offset is None else f"offset {r.offset}"
             text = Text(f"delivered to {inert(r.topic, NAME_LIMIT)} partition {r.partition}, {offset}, "
-                        f"{_ms(r.latency_ms)} ms", "green")
+                        f"after {latency_text(r.latency_ms)}", "green")
         self.query_one("#p-message", Static).update(text)
 
     def announce(self, notice: ProducerNotice) -> None:

@@ -15,10 +15,10 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
 
@@ -48,13 +48,13 @@ from kafkatui.domain.topics import (
     ids,
     partition_rows,
 )
+from kafkatui.domain.wording import count
 from kafkatui.tui.panes.base import PaneMixin, SendCommand
 from kafkatui.tui.widgets.header import age_text
 from kafkatui.tui.widgets.keyed_table import sync_rows
 from kafkatui.tui.widgets.virtual_table import VirtualTable
 
 PARTITION_COLUMNS = ("PART", "LEADER", "REPLICAS", "ISR", "OFFLINE", "LOW", "HIGH", "MESSAGES", "STATE")
-CONFIG_COLUMNS = ("CONFIG", "VALUE", "SOURCE")
 
 FLAG_STYLE = {
     Flag.OFFLINE: "bold white on red",
@@ -117,20 +117,27 @@ class TopicsPane(PaneMixin, Vertical):
         Binding("m", "messages", "Messages"),
         Binding("M", "messages_partition", "Messages of partition", key_display="M"),
         Binding("k", "key_partition", "Key → partition"),
+        Binding("g", "toggle_configs", "Configs / partitions (narrow terminal)"),
     ]
 
     DEFAULT_CSS = """
     TopicsPane #topics-bar { height: 1; }
     TopicsPane #topics-filter { width: 32; height: 1; border: none; padding: 0 1; }
     TopicsPane #topics-status { width: 1fr; height: 1; padding: 0 1; color: $text-muted; }
-    TopicsPane #topic-list { height: 1fr; }
+    TopicsPane #topic-list { height: 1fr; min-height: 4; }
     TopicsPane #topic-title { height: 1; padding: 0 1; background: $panel; }
-    TopicsPane #topic-detail { height: 11; }
-    TopicsPane #partitions { width: 1fr; }
-    TopicsPane #configs { width: 52; border-left: solid $panel-lighten-2; }
+    TopicsPane #topic-detail { height: 1fr; max-height: 11; min-height: 3; }
+    TopicsPane #partitions { width: 3fr; }
+    TopicsPane #configs { width: 2fr; border-left: solid $panel-lighten-2; padding: 0 1; }
     TopicsPane #topic-legend { height: auto; padding: 0 1; }
     TopicsPane #topics-notes { height: auto; max-height: 3; padding: 0 1; color: $warning; }
+    TopicsPane.narrow #configs { display: none; }
+    TopicsPane.narrow.configs-shown #configs { display: block; width: 1fr; border-left: none; }
+    TopicsPane.narrow.configs-shown #partitions { display: none; }
+    TopicsPane.short #topic-legend { display: none; }
     """
+    NARROW = 140  # below this many columns the detail shows partitions or configs (g), not both
+    SHORT = 32  # below this many lines the legend gives its room to the list (STATE says it)
 
     def __init__(
         self,
@@ -157,7 +164,7 @@ class TopicsPane(PaneMixin, Vertical):
         self._sent_shown: ShowTopics | None = None
         self._shown_text: dict[str, str | Text] = {}  # Static id -> what it shows
         self._detail_topic: str | None = None
-        self._configs_shown: TopicConfigs | None = None
+        self._configs_shown: tuple[TopicConfigs | None, str | None] | None = None
         self._select_timer: Timer | None = None
         self._sent_selection: str | None = None
         self.viewer: Any = None  # the open TopicMessagesScreen, if any
@@ -173,12 +180,21 @@ class TopicsPane(PaneMixin, Vertical):
             for name in PARTITION_COLUMNS:
                 parts.add_column(name, key=name)
             yield parts
-            configs: DataTable[Any] = DataTable(id="configs", cursor_type="row")
-            for name in CONFIG_COLUMNS:
-                configs.add_column(name, key=name)
-            yield configs
+            with VerticalScroll(id="configs"):
+                yield Static("", id="configs-text", markup=False)
         yield Static(legend_text(), id="topic-legend")
         yield Static("", id="topics-notes")
+
+    # -- size -----------------------------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        if not event.size.width:
+            return  # hidden (another pane is open)
+        self.set_class(event.size.width < self.NARROW, "narrow")
+        self.set_class(event.size.height < self.SHORT - 6, "short")  # the pane is the screen less 6 lines
+
+    def action_toggle_configs(self) -> None:
+        self.toggle_class("configs-shown")
 
     # -- shown / hidden -----------------------------------------------------------------
 
@@ -339,19 +355,18 @@ class TopicsPane(PaneMixin, Vertical):
         view = self.view
         title = self.query_one("#topic-title", Static)
         parts = self.query_one("#partitions", DataTable)
-        configs = self.query_one("#configs", DataTable)
+        configs = self.query_one("#configs-text", Static)
         topic = view.topics.get(self.selected) if view and self.selected else None
         if topic is None:
             if self._detail_topic is not None:
                 parts.clear()
-                configs.clear()
+                self._update(configs, "")
                 self._detail_topic = None
                 self._configs_shown = None
             self._update(title, "No topic selected." if view else "", layout=False)
             return
         if topic.name != self._detail_topic:
             parts.clear()
-            configs.clear()
             self._configs_shown = None
             self._detail_topic = topic.name
         assert view is not None
@@ -364,7 +379,7 @@ class TopicsPane(PaneMixin, Vertical):
         text = Text()
         text.append(inert(name, NAME_LIMIT), "bold")
         rf = max((len(r.replicas) for r in rows), default=0)
-        text.append(f"  {len(rows)} partitions, replication factor {rf}")
+        text.append(f"  {count(len(rows), 'partition')}, replication factor {rf}")
         for flag in FLAG_ORDER:
             n = sum(1 for r in rows if flag in r.flags)
             if n:
@@ -372,32 +387,31 @@ class TopicsPane(PaneMixin, Vertical):
                 text.append(f" {n} {flag.value} ", FLAG_STYLE[flag])
         return text
 
-    def _render_configs(self, table: DataTable[Any], name: str, view: TopicsView) -> None:
+    def _render_configs(self, widget: Static, name: str, view: TopicsView) -> None:
+        """Configs as wrapped lines, so a long value (a policy list, 9223372036854775807) is
+        shown whole at any width: `● name = value  source`, non-default ones first, bold."""
         sel = view.selected if view.selected is not None and view.selected.topic == name else None
-        if sel is self._configs_shown and table.row_count:
-            return
-        self._configs_shown = sel
         why = view.unavailable.get("configs")
+        if (sel, why) == self._configs_shown:
+            return
+        self._configs_shown = (sel, why)
         if sel is None or sel.error or why:
             message = why or (sel.error if sel is not None else None) or "asking the broker…"
-            # a broker's refusal: one inert line
-            sync_rows(table, CONFIG_COLUMNS, {"-": (Text("configs", "dim"), Text(inert(message, 120), "yellow"), "")})
+            text = Text("configs: ", "dim")
+            text.append(inert(message, 300), "yellow")
+            self._update(widget, text)
             return
-        entries = sorted(sel.entries, key=lambda e: (e.is_default, e.name))
-        rows: dict[str, tuple[Any, ...]] = {}
-        for e in entries:
+        text = Text()
+        text.append("CONFIG = VALUE  SOURCE  (● set on this topic or broker)\n", "dim")
+        for e in sorted(sel.entries, key=lambda e: (e.is_default, e.name)):
             style = "" if e.is_default else "bold"
-            marker = "  " if e.is_default else "● "
-            # names, values and sources are the broker's text: inert, values bounded (the
-            # column is narrow; the longest real values are class lists)
-            value = "-" if e.value is None else inert(e.value, CONFIG_VALUE_LIMIT)
-            if e.sensitive:
-                value = "(sensitive)"
-            source = Text(inert(e.source, 40), "" if e.is_default else "cyan")
-            rows[e.name] = (Text(marker + inert(e.name, NAME_LIMIT), style), Text(value, style), source)
-        if "-" in {k.value for k in table.rows}:
-            table.clear()
-        sync_rows(table, CONFIG_COLUMNS, rows, {"VALUE": CONFIG_VALUE_LIMIT})
+            value = "(sensitive)" if e.sensitive else (inert(e.value, 2000) if e.value is not None else "-")
+            text.append("  " if e.is_default else "● ", style)
+            text.append(f"{inert(e.name, 200)} = ", style)
+            text.append(value, style)
+            text.append(f"  {inert(e.source, 100)}\n", "dim" if e.is_default else "cyan")
+        text.rstrip()
+        self._update(widget, text)
 
     def _update(self, widget: Static, content: str | Text, layout: bool = True) -> None:
         """Static.update lays the screen out again: skip it when nothing changed, and say so
@@ -417,7 +431,7 @@ class TopicsPane(PaneMixin, Vertical):
         internal = self.model.internal
         label = dict(COLUMNS)[self.sort_column]
         text = Text()
-        text.append(f"{shown} of {len(view.rows)} topics", "bold")
+        text.append(f"{shown} of {count(len(view.rows), 'topic')}", "bold")
         text.append(f" · {internal} internal {'shown' if self.show_internal else 'hidden'} (i)")
         text.append(f" · sort {label} {'↓' if self.descending else '↑'} (s/S)")
         if view.marks_ts is not None:

@@ -14,6 +14,7 @@ one-line "chart unavailable" instead of the exception reaching Textual and endin
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Sequence
 
 import plotext as plt
@@ -27,6 +28,22 @@ log = logging.getLogger("kafkatui.chart")
 
 Point = tuple[float, float]
 LINE_COLORS = ("cyan", "green", "yellow", "magenta", "orange", "white")
+
+
+def round_ticks(low: float, high: float, most: int) -> tuple[float, float, list[float]]:
+    """Axis limits widened to round numbers and the ticks between them: a step of 1, 2 or 5
+    times a power of ten giving at most `most` intervals (-6, -4, … 6 rather than -6.3, -2.1…)."""
+    span = max(high - low, 1e-9)
+    step = 10.0 ** math.floor(math.log10(span / max(most, 1)))
+    for factor in (1.0, 2.0, 5.0, 10.0):
+        if span / (step * factor) <= most:
+            step *= factor
+            break
+    first = math.floor(low / step) * step
+    last = math.ceil(high / step) * step
+    n = round((last - first) / step)
+    ticks = [round(first + i * step, 10) for i in range(n + 1)]
+    return first, last, ticks
 
 
 def build_chart(
@@ -68,7 +85,9 @@ def build_chart(
     plt.hline(tmin, "blue")
     span = max(highs) - min(lows)
     pad = max(1.0, span * 0.1)
-    plt.ylim(min(lows) - pad, max(highs) + pad)
+    low, high, ticks = round_ticks(min(lows) - pad, max(highs) + pad, max(2, (max(height, 6) - 4) // 2))
+    plt.ylim(low, high)
+    plt.yticks(ticks, [f"{t:g}" for t in ticks])
     plt.xlim(-shown, 0)
     plt.xlabel(f"seconds ago (window {window:g} s)   red: max {tmax:g} °C   blue: min {tmin:g} °C")
     plt.ylabel("°C")

@@ -91,3 +91,19 @@ def _fit_column(table: DataTable[Any], column: str) -> None:
     if widest_key is not None:
         # the widest cell is not narrower than the column: Textual only updates the dimensions
         table.update_cell(widest_key, column, table.get_cell(widest_key, column), update_width=True)
+
+
+def set_columns(table: DataTable[Any], columns: Sequence[str]) -> bool:
+    """Give `table` exactly these columns, in this order (a pane narrower or wider than before
+    shows another set). True when they changed: the rows were dropped and must be added again."""
+    if [key.value for key in table.columns] == list(columns):
+        return False
+    table.clear(columns=True)
+    for name in columns:
+        table.add_column(name, key=name)
+    return True
+
+
+def pick(cells: Sequence[Any], all_columns: Sequence[str], columns: Sequence[str]) -> tuple[Any, ...]:
+    """The cells of `columns`, from cells given in the order of `all_columns`."""
+    return tuple(cells[all_columns.index(name)] for name in columns)

@@ -8,6 +8,8 @@ from rich.text import Text
 from textual.widgets import Static
 
 from kafkatui.domain.models import ConnectionState
+from kafkatui.domain.text import inert
+from kafkatui.domain.wording import short_reason
 from kafkatui.tui.widgets.header import age_text
 
 
@@ -38,5 +40,8 @@ class StaleBanner(Static):
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append("STALE ", "bold")
         text.append(f"every pane shows data from {age_text(self.clock() - self.last_data)} ago")
-        text.append(f" — {state.describe()}; retrying")
+        # the gist, not librdkafka's latest raw line (another broker, another 'after N ms' each
+        # refresh); the header keeps the whole line
+        why = short_reason(state.reason) if state.reason else ""
+        text.append(f" — {state.link.value}{': ' + inert(why, 120) if why else ''}; retrying")
         self.update(text)

@@ -132,6 +132,22 @@ class VirtualTable(ScrollView, can_focus=True):
         self._made: dict[str, tuple[Any, Sequence[Cell]]] = {}  # lazy: key -> (item, cells)
         self._styles: tuple[Style, Style, Style, Style] | None = None  # during render_lines
 
+    def set_columns(self, columns: Sequence[tuple[str, str]]) -> bool:
+        """Show these columns, in this order (a pane narrower or wider than before shows another
+        set). True when they changed: the rows were dropped and must be given again."""
+        columns = list(columns)
+        if columns == self.columns:
+            return False
+        self.columns = columns
+        self._caps = [self.max_widths.get(key) or 10**9 for key, _ in self.columns]
+        self._measured.clear()
+        self._made.clear()
+        self.rows = []
+        self.index = {}
+        self._set_widths(self._label_widths())
+        self.refresh()
+        return True
+
     def _label_widths(self) -> list[int]:
         return [min(len(label), cap) for (_, label), cap in zip(self.columns, self._caps, strict=True)]
 
