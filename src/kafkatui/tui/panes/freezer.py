@@ -76,7 +76,7 @@ class FreezerPane(PaneMixin, Vertical):
     FreezerPane #freezer-bottom { height: 45%; min-height: 6; }
     FreezerPane #sensors { width: 1fr; }
     FreezerPane #alert-log {
-        width: 34%; min-width: 30; max-width: 60;
+        width: 34%; min-width: 30; max-width: 60; height: 100%;
         border-left: solid $panel-lighten-2; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis;
     }
     FreezerPane #rejects { height: auto; max-height: 8; padding: 0 1; }
@@ -187,7 +187,9 @@ class FreezerPane(PaneMixin, Vertical):
         acked = f" ({view.acknowledged_count:,} acknowledged)" if view.acknowledged_count else ""
         text.append(f"Active alerts: {view.alert_count:,}{acked}\n", "bold red" if view.alert_count else "bold")
         lines += 1
-        shown = view.active[: max(1, room - lines - 4)]
+        # the active alerts first: as many as fit, the last line kept for "… and N more"
+        fits = max(1, room - lines)
+        shown = view.active[:fits] if view.alert_count <= fits else view.active[: max(1, fits - 1)]
         for alert in shown:
             mark, style = ("✓", "dim") if alert.acknowledged else ("●", "red")
             text.append(f"{mark} {inert(alert.event.describe(), 120)}\n", style)
@@ -219,7 +221,7 @@ class FreezerPane(PaneMixin, Vertical):
         for rej in summary.recent[:5]:
             text.append(
                 f"\n  p{rej.partition}@{rej.offset} {rej.reason.value}: key={escape_raw(rej.raw_key, 30)}"
-                f" value={escape_raw(rej.raw_value, 60)} {inert(rej.detail, 120)}"
+                f" value={escape_raw(rej.raw_value, 60)} {inert(rej.detail, 200)}"
             )
         return text
 
