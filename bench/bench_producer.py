@@ -53,9 +53,10 @@ def kcat_ceiling(bootstrap: str, count: int) -> float:
         path = f.name
     start = time.perf_counter()
     done = subprocess.run(
-        ["kcat", "-P", "-b", bootstrap, "-t", topic, "-K:", "-X", "acks=1",
-         "-X", "linger.ms=5", "-l", path],
-        capture_output=True, text=True, check=False,
+        ["kcat", "-P", "-b", bootstrap, "-t", topic, "-K:", "-X", "acks=1", "-X", "linger.ms=5", "-l", path],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     elapsed = time.perf_counter() - start
     Path(path).unlink()
@@ -78,8 +79,7 @@ def worker_path(bootstrap: str, count: int) -> dict[str, float]:
         return None
 
     try:
-        while not any(isinstance(e, ClusterSnapshot) and any(t.name == topic for t in e.topics)
-                      for e in events):
+        while not any(isinstance(e, ClusterSnapshot) and any(t.name == topic for t in e.topics) for e in events):
             time.sleep(0.05)
         worker.submit(Configure(ACKS1))
         # a first message builds the producer and connects, outside the timing
@@ -95,8 +95,7 @@ def worker_path(bootstrap: str, count: int) -> dict[str, float]:
         elapsed = time.perf_counter() - start
         views = sum(isinstance(e, ProducerView) for e in events) - views_before
         assert v is not None
-        return {"rate": count / elapsed, "elapsed": elapsed, "failed": float(v.failed),
-                "views_per_s": views / elapsed}
+        return {"rate": count / elapsed, "elapsed": elapsed, "failed": float(v.failed), "views_per_s": views / elapsed}
     finally:
         worker.stop(2.0)
 
@@ -108,8 +107,13 @@ def app_path(bootstrap: str, count: int) -> dict[str, float]:
     from kafkatui.tui.panes.producer import ProducerPane
 
     topic = create_topic(bootstrap, "bench-producer")
-    settings = Settings(_env_file=None, bootstrap_servers=bootstrap, topic=topic,  # type: ignore[call-arg]
-                        refresh_interval=1.0, overrides={"acks": "1", "enable.idempotence": "false"})
+    settings = Settings(
+        _env_file=None,
+        bootstrap_servers=bootstrap,
+        topic=topic,  # type: ignore[call-arg]
+        refresh_interval=1.0,
+        overrides={"acks": "1", "enable.idempotence": "false"},
+    )
 
     def factory(s: Settings, emit: Any) -> Worker:
         return Worker(s, emit, extra_services=(ProducerService,))
@@ -151,8 +155,12 @@ def app_path(bootstrap: str, count: int) -> dict[str, float]:
                     switches.append(await switch())
             elapsed = time.perf_counter() - start
             timer.stop()
-            result.update(rate=count / elapsed, elapsed=elapsed, failed=float(pane.view.failed),
-                          idle_switch_ms=statistics.median(idle_switches) * 1000)
+            result.update(
+                rate=count / elapsed,
+                elapsed=elapsed,
+                failed=float(pane.view.failed),
+                idle_switch_ms=statistics.median(idle_switches) * 1000,
+            )
             await pilot.press("q")
 
     asyncio.run(run())
@@ -175,24 +183,31 @@ def main() -> int:
     if not bootstrap:
         import kafka_testbed as tb
 
-        cluster = tb.start_cluster(1, f"bench-producer-{uuid.uuid4().hex[:6]}", owner=True,
-                                   die_with_parent=True)
+        cluster = tb.start_cluster(1, f"bench-producer-{uuid.uuid4().hex[:6]}", owner=True, die_with_parent=True)
         bootstrap = cluster.bootstrap
     try:
         print(f"broker {bootstrap}; {args.count:,} messages of key sensorN, value -3.21, acks=1")
         ceiling = kcat_ceiling(bootstrap, args.count)
         print(f"kcat -P ceiling:            {ceiling:>10,.0f} msgs/s")
         w = worker_path(bootstrap, args.count)
-        print(f"pane worker path:           {w['rate']:>10,.0f} msgs/s ({w['elapsed']:.2f} s, "
-              f"{w['failed']:.0f} failed, {w['views_per_s']:.1f} views/s)  target >= 100,000")
+        print(
+            f"pane worker path:           {w['rate']:>10,.0f} msgs/s ({w['elapsed']:.2f} s, "
+            f"{w['failed']:.0f} failed, {w['views_per_s']:.1f} views/s)  target >= 100,000"
+        )
         if not args.skip_app:
             a = app_path(bootstrap, args.count)
-            print(f"from the pane, app running: {a['rate']:>10,.0f} msgs/s ({a['elapsed']:.2f} s, "
-                  f"{a['failed']:.0f} failed)")
-            print(f"UI loop lag during burst:   p50 {a['lag_p50_ms']:.1f} ms, p99 "
-                  f"{a['lag_p99_ms']:.1f} ms, max {a['lag_max_ms']:.1f} ms")
-            print(f"pane switch (1 then 5):     {a['switch_ms']:.0f} ms during the burst, "
-                  f"{a['idle_switch_ms']:.0f} ms before it")
+            print(
+                f"from the pane, app running: {a['rate']:>10,.0f} msgs/s ({a['elapsed']:.2f} s, "
+                f"{a['failed']:.0f} failed)"
+            )
+            print(
+                f"UI loop lag during burst:   p50 {a['lag_p50_ms']:.1f} ms, p99 "
+                f"{a['lag_p99_ms']:.1f} ms, max {a['lag_max_ms']:.1f} ms"
+            )
+            print(
+                f"pane switch (1 then 5):     {a['switch_ms']:.0f} ms during the burst, "
+                f"{a['idle_switch_ms']:.0f} ms before it"
+            )
     finally:
         if cluster is not None:
             cluster.stop()

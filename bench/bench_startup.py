@@ -68,8 +68,19 @@ def quit_latency(runs: int = 5) -> list[float]:
         for i in range(runs):
             session = f"bench-quit-{i}"
             tmux("-L", "bench", "kill-session", "-t", session)
-            tmux("-L", "bench", "new-session", "-d", "-s", session, "-x", "120", "-y", "30",
-                 f"kafkatui -b {silent.address} --timeout 30; echo EXITED; sleep 30")
+            tmux(
+                "-L",
+                "bench",
+                "new-session",
+                "-d",
+                "-s",
+                session,
+                "-x",
+                "120",
+                "-y",
+                "30",
+                f"kafkatui -b {silent.address} --timeout 30; echo EXITED; sleep 30",
+            )
             wait_screen(session, silent.address, 15)
             time.sleep(1.5)
             tmux("-L", "bench", "send-keys", "-t", session, "q")
@@ -81,8 +92,10 @@ def quit_latency(runs: int = 5) -> list[float]:
 def show(name: str, values: list[float], target: float) -> None:
     med = statistics.median(values)
     verdict = "OK" if med <= target else "OVER TARGET"
-    print(f"{name:<42} median {med * 1000:7.1f} ms  min {min(values) * 1000:7.1f}  "
-          f"max {max(values) * 1000:7.1f}  (n={len(values)}, target {target * 1000:.0f} ms) {verdict}")
+    print(
+        f"{name:<42} median {med * 1000:7.1f} ms  min {min(values) * 1000:7.1f}  "
+        f"max {max(values) * 1000:7.1f}  (n={len(values)}, target {target * 1000:.0f} ms) {verdict}"
+    )
 
 
 def main() -> None:

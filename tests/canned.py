@@ -50,8 +50,7 @@ def settings(**extra: object) -> Settings:
 
 def cluster(broker_down: int | None = None) -> ClusterSnapshot:
     brokers = tuple(
-        BrokerInfo(i, "127.0.0.1", 19091 + i, f"rack-{'abc'[i - 1]}", i == 1, i != broker_down)
-        for i in (1, 2, 3)
+        BrokerInfo(i, "127.0.0.1", 19091 + i, f"rack-{'abc'[i - 1]}", i == 1, i != broker_down) for i in (1, 2, 3)
     )
     freezer = TopicInfo(
         "freezer-temperatura",

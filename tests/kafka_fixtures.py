@@ -149,9 +149,7 @@ def kcat() -> Kcat:
     return Kcat(path)
 
 
-def create_topic(
-    kafka_tool: ToolRunner, bootstrap: str, partitions: int = 3, rf: int = 1, prefix: str = "it"
-) -> str:
+def create_topic(kafka_tool: ToolRunner, bootstrap: str, partitions: int = 3, rf: int = 1, prefix: str = "it") -> str:
     """A new uniquely named topic, created with Kafka's own TopicCommand (an independent peer)."""
     import uuid
 

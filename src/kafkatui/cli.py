@@ -16,7 +16,6 @@ if TYPE_CHECKING:
     from kafkatui.settings import Settings
 
 
-
 def _process_age() -> float:
     """Seconds since this process started (Linux: /proc), else 0: interpreter start-up counts too."""
     try:

@@ -96,7 +96,8 @@ def unused_credentials_warning(settings: Settings) -> str | None:
     if protocol.startswith("SASL"):
         return None
     given = " and ".join(
-        name for name, value in (("SASL_USERNAME", settings.sasl_username), ("SASL_PASSWORD", settings.sasl_password))
+        name
+        for name, value in (("SASL_USERNAME", settings.sasl_username), ("SASL_PASSWORD", settings.sasl_password))
         if value is not None
     )
     one = " and " not in given

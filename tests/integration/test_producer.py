@@ -34,8 +34,17 @@ SEP = "\x1f"  # kcat field separator that no test value contains
 
 def new_topic(tool: ToolRunner, bootstrap: str, partitions: int, *config: str) -> str:
     topic = f"producer-{uuid.uuid4().hex[:8]}"
-    args = ["--bootstrap-server", bootstrap, "--create", "--topic", topic,
-            "--partitions", str(partitions), "--replication-factor", "1"]
+    args = [
+        "--bootstrap-server",
+        bootstrap,
+        "--create",
+        "--topic",
+        topic,
+        "--partitions",
+        str(partitions),
+        "--replication-factor",
+        "1",
+    ]
     for item in config:
         args += ["--config", item]
     done = tool("TopicCommand", args)
@@ -61,8 +70,12 @@ class Live:
 
     def __init__(self, bootstrap: str, keep: int = 100, **settings: object) -> None:
         self.events: list[object] = []
-        self.settings = Settings(_env_file=None, bootstrap_servers=bootstrap,  # type: ignore[call-arg]
-                                 refresh_interval=1.0, **settings)
+        self.settings = Settings(
+            _env_file=None,
+            bootstrap_servers=bootstrap,  # type: ignore[call-arg]
+            refresh_interval=1.0,
+            **settings,
+        )
 
         def service(ctx: Any) -> ProducerService:
             return ProducerService(ctx, keep=keep)
@@ -93,8 +106,13 @@ class Live:
         if not views:
             return False
         v = views[-1]
-        return v.queued == queued and v.delivered + v.failed == queued and v.burst is not None \
-            and (v.burst.done or v.burst.total == 1) and v.in_flight == 0
+        return (
+            v.queued == queued
+            and v.delivered + v.failed == queued
+            and v.burst is not None
+            and (v.burst.done or v.burst.total == 1)
+            and v.in_flight == 0
+        )
 
     def stop(self) -> None:
         self.worker.stop(2.0)
@@ -115,8 +133,12 @@ async def _wait(pilot: Any, pred: Callable[[], bool], timeout: float = 30.0) -> 
 @pytest.mark.kafka
 def test_pane_round_trip_read_back_by_kcat(kafka1: tb.Cluster, kafka_tool: ToolRunner, kcat: Kcat) -> None:
     topic = new_topic(kafka_tool, kafka1.bootstrap, 3)
-    settings = Settings(_env_file=None, bootstrap_servers=kafka1.bootstrap, topic=topic,  # type: ignore[call-arg]
-                        refresh_interval=1.0)
+    settings = Settings(
+        _env_file=None,
+        bootstrap_servers=kafka1.bootstrap,
+        topic=topic,  # type: ignore[call-arg]
+        refresh_interval=1.0,
+    )
 
     workers: list[Worker] = []
 
@@ -141,13 +163,13 @@ def test_pane_round_trip_read_back_by_kcat(kafka1: tb.Cluster, kafka_tool: ToolR
                 await pilot.pause()
                 app.query_one("#p-value", TextArea).focus()
                 await pilot.press("ctrl+s")
-                await _wait(pilot, lambda: pane.view is not None and any(
-                    r.key == key for r in pane.view.reports))
+                await _wait(pilot, lambda: pane.view is not None and any(r.key == key for r in pane.view.reports))
                 sent.append((key, value, headers))
 
             # acks=all + idempotence (the defaults): a multi-line JSON value and two headers
-            await send("sensor1", '{\n  "sensor": "sensor1",\n  "temperature": -3.21\n}',
-                       "source=kafkatui; unit=celsius")
+            await send(
+                "sensor1", '{\n  "sensor": "sensor1",\n  "temperature": -3.21\n}', "source=kafkatui; unit=celsius"
+            )
             # the seed's plain reading, keyed, no headers
             await send("sensor2", "-1.50", "")
             # acks=0: switch the toggle; the pane rebuilds the producer, the report has no offset
@@ -200,10 +222,7 @@ def test_preview_equals_the_delivered_partition_for_1000_keys(
         reports = live.view().reports
         assert len(reports) == 1000 and all(r.ok for r in reports)
         assert live.view().partitioner == partitioner
-        mismatches = [
-            (r.key, r.partition) for r in reports
-            if predict(r.key.encode(), 7, partitioner) != r.partition
-        ]
+        mismatches = [(r.key, r.partition) for r in reports if predict(r.key.encode(), 7, partitioner) != r.partition]
         assert mismatches == []
         assert len({r.partition for r in reports}) == 7
     finally:
@@ -217,8 +236,9 @@ def test_preview_equals_the_delivered_partition_for_1000_keys(
 def no_auto_create() -> Iterator[tb.Cluster]:
     """A 1-broker cluster with auto.create.topics.enable=false (only for these tests)."""
     require_testbed()
-    cluster = tb.start_cluster(1, f"pytest-noauto-{uuid.uuid4().hex[:6]}", auto_create_topics=False,
-                               owner=True, die_with_parent=True)
+    cluster = tb.start_cluster(
+        1, f"pytest-noauto-{uuid.uuid4().hex[:6]}", auto_create_topics=False, owner=True, die_with_parent=True
+    )
     try:
         yield cluster
     finally:
@@ -240,13 +260,17 @@ def test_bad_input_is_refused_whole_on_a_real_broker(
         assert (facts.partitions, facts.auto_create, facts.max_bytes) == (2, False, 2000)
         assert facts.max_bytes_source == "topic max.message.bytes"
         bad = [
-            (ProduceRequest("does-not-exist", "k", "v"),
-             "does-not-exist does not exist on this cluster and the broker does not create "
-             "topics automatically (auto.create.topics.enable=false)"),
+            (
+                ProduceRequest("does-not-exist", "k", "v"),
+                "does-not-exist does not exist on this cluster and the broker does not create "
+                "topics automatically (auto.create.topics.enable=false)",
+            ),
             (ProduceRequest(topic, "k", "v", partition=2, count=50), "has 2 partitions (0..1); 2 is out of range"),
             (ProduceRequest(topic, "k", "x" * 3000), f"{topic} accepts at most 2,000 (topic max.message.bytes)"),
-            (ProduceRequest(topic, "k{i}", "x" * 1990, count=20),
-             f"{topic} accepts at most 2,000 (topic max.message.bytes)"),
+            (
+                ProduceRequest(topic, "k{i}", "x" * 1990, count=20),
+                f"{topic} accepts at most 2,000 (topic max.message.bytes)",
+            ),
         ]
         for request, text in bad:
             count = len(live.notices())
@@ -276,9 +300,20 @@ def test_the_brokers_own_refusal_is_named_and_explained(kafka1: tb.Cluster, kafk
         live.wait(lambda: live.has_topic(topic))
         live.worker.submit(InspectTopic(topic))
         live.wait(lambda: any(f.topic == topic for f in live.view().facts))
-        altered = kafka_tool("ConfigCommand", ["--bootstrap-server", kafka1.bootstrap, "--alter",
-                                               "--entity-type", "topics", "--entity-name", topic,
-                                               "--add-config", "max.message.bytes=1000"])
+        altered = kafka_tool(
+            "ConfigCommand",
+            [
+                "--bootstrap-server",
+                kafka1.bootstrap,
+                "--alter",
+                "--entity-type",
+                "topics",
+                "--entity-name",
+                topic,
+                "--add-config",
+                "max.message.bytes=1000",
+            ],
+        )
         assert altered.returncode == 0, altered.stderr
         live.worker.submit(Produce(ProduceRequest(topic, "k", "x" * 5000)))
         live.wait(lambda: live.settled(1))

@@ -25,9 +25,22 @@ RATE = 1000.0  # ~20 s of burst: the kill and the restart both land inside it
 
 def _topic(tool: ToolRunner, cluster: tb.Cluster) -> str:
     topic = f"idem-{uuid.uuid4().hex[:8]}"
-    done = tool("TopicCommand", ["--bootstrap-server", cluster.bootstrap, "--create", "--topic", topic,
-                                 "--partitions", "3", "--replication-factor", "3",
-                                 "--config", "min.insync.replicas=2"])
+    done = tool(
+        "TopicCommand",
+        [
+            "--bootstrap-server",
+            cluster.bootstrap,
+            "--create",
+            "--topic",
+            topic,
+            "--partitions",
+            "3",
+            "--replication-factor",
+            "3",
+            "--config",
+            "min.insync.replicas=2",
+        ],
+    )
     assert done.returncode == 0, done.stderr
     cluster.wait_healthy(timeout=60)
     return topic
@@ -36,8 +49,7 @@ def _topic(tool: ToolRunner, cluster: tb.Cluster) -> str:
 def _burst_with_a_kill(live: Live, cluster: tb.Cluster, topic: str) -> int:
     """Start the burst, kill a broker a fifth of the way in, restart it; returns the victim."""
     live.wait(lambda: live.has_topic(topic))
-    live.worker.submit(Produce(ProduceRequest(topic, "sensor{i%" + str(KEYS) + "}", "{i}",
-                                              count=TOTAL, rate=RATE)))
+    live.worker.submit(Produce(ProduceRequest(topic, "sensor{i%" + str(KEYS) + "}", "{i}", count=TOTAL, rate=RATE)))
     live.wait(lambda: live.view().queued >= TOTAL // 5, timeout=60)
     victim = 2
     cluster.kill(victim)
@@ -115,14 +127,13 @@ def test_acks_1_reports_what_it_lost_instead_of_claiming_success(
     stored = {(r["p"], r["o"]): r["s"] for r in rows}
     values = [int(r["s"]) for r in rows]
     duplicates = len(values) - len(set(values))
-    lost_after_ack = sum(
-        1 for r in view.reports
-        if r.ok and (str(r.partition), str(r.offset)) not in stored
-    )
+    lost_after_ack = sum(1 for r in view.reports if r.ok and (str(r.partition), str(r.offset)) not in stored)
     missing = TOTAL - len(set(values))
-    print(f"\nacks=1 with broker 2 killed mid-burst: delivered {view.delivered}, failed "
-          f"{view.failed} ({dict(view.errors)}), missing from the log {missing}, duplicates "
-          f"{duplicates}, acknowledged then lost {lost_after_ack}")
+    print(
+        f"\nacks=1 with broker 2 killed mid-burst: delivered {view.delivered}, failed "
+        f"{view.failed} ({dict(view.errors)}), missing from the log {missing}, duplicates "
+        f"{duplicates}, acknowledged then lost {lost_after_ack}"
+    )
     # Whatever is missing was either reported failed or acknowledged-then-lost (acks=1's known
     # hole, which the guarantee text names). Only the newest reports are kept, so acknowledged-
     # then-lost can be counted exactly only among them: check what is checkable.

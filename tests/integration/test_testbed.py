@@ -101,9 +101,7 @@ def test_kill_and_restart_a_broker(kafka3_faults: tb.Cluster) -> None:
     cluster.wait_healthy(timeout=60)
 
 
-def test_down_removes_leftovers_without_state(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_down_removes_leftovers_without_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A half-started cluster (no state file) is still found and killed by ``down``."""
     monkeypatch.setenv("KAFKATUI_TESTBED_RUN", str(tmp_path))
     run_dir = tmp_path / "leftover"
@@ -125,9 +123,7 @@ def test_down_removes_leftovers_without_state(
 def test_node_properties_follow_cluster_size(tmp_path: Path) -> None:
     three = [(1, 1001, 2001), (2, 1002, 2002), (3, 1003, 2003)]
     props = tb.node_properties(2, three, tmp_path)
-    assert props["controller.quorum.voters"] == (
-        "1@127.0.0.1:2001,2@127.0.0.1:2002,3@127.0.0.1:2003"
-    )
+    assert props["controller.quorum.voters"] == ("1@127.0.0.1:2001,2@127.0.0.1:2002,3@127.0.0.1:2003")
     assert props["listeners"] == "PLAINTEXT://127.0.0.1:1002,CONTROLLER://127.0.0.1:2002"
     assert props["offsets.topic.replication.factor"] == "3"
     assert props["transaction.state.log.min.isr"] == "2"

@@ -32,7 +32,9 @@ def canned_groups() -> GroupsView:
     stopped with lag (STOP -> ERR), one keeping up (OK), with a partition never committed."""
     tracker = GroupTracker()
     alarm = Member(
-        "rdkafka-3f0c7a52-9d7e-4c3b-8a1e-5b2f0e6d9c41", "/10.20.0.7", "freezer-alarm-1",
+        "rdkafka-3f0c7a52-9d7e-4c3b-8a1e-5b2f0e6d9c41",
+        "/10.20.0.7",
+        "freezer-alarm-1",
         ((TOPIC, 0), (TOPIC, 1), (TOPIC, 2)),
     )
     audit = (
@@ -46,15 +48,24 @@ def canned_groups() -> GroupsView:
         ends |= {("audit-log", 0): 500 + 20 * step, ("audit-log", 1): 300 + 10 * step}
         facts = [
             GroupFacts(
-                "freezer-alarm-service", "Stable", "classic", (alarm,),
+                "freezer-alarm-service",
+                "Stable",
+                "classic",
+                (alarm,),
                 committed={(TOPIC, 0): 990 + 40 * step, (TOPIC, 1): 1000 + 50 * step},
             ),
             GroupFacts(
-                "billing", "Empty", "consumer", (),
+                "billing",
+                "Empty",
+                "consumer",
+                (),
                 committed={(TOPIC, 0): 700, (TOPIC, 1): 650, (TOPIC, 2): 600},
             ),
             GroupFacts(
-                "audit", "Stable", "consumer", audit,
+                "audit",
+                "Stable",
+                "consumer",
+                audit,
                 committed={("audit-log", 0): 500 + 20 * step, ("audit-log", 1): 300 + 10 * step},
             ),
         ]
@@ -76,7 +87,10 @@ def restricted_groups() -> GroupsView:
         ]
         ends = {(TOPIC, 0): 20 + 4 * step, (TOPIC, 2): 31 + 2 * step}
         view = tracker.update(
-            NOW - 15 + 5 * step, facts, ends, followed=["freezer-alarm-service"],
+            NOW - 15 + 5 * step,
+            facts,
+            ends,
+            followed=["freezer-alarm-service"],
             notes=[
                 "Listing groups refused (not supported by this cluster): showing the groups "
                 "named with --group / KAFKATUI_GROUPS.",

@@ -29,18 +29,20 @@ def canned_view() -> ProducerView:
     reports = []
     for seq in range(1, 12):
         failed = seq in (6, 7)
-        reports.append(DeliveryReport(
-            seq=19_990 + seq,
-            ts=canned.NOW - 30 + seq,
-            topic=TOPIC,
-            partition=None if failed else seq % 3,
-            offset=None if failed else 6_600 + seq,
-            key=f"sensor{seq % 3}",
-            latency_ms=300_000.0 if failed else 2.0 + seq / 10,
-            error="_MSG_TIMED_OUT" if failed else None,
-            error_text="Local: Message timed out" if failed else "",
-            acks="0",
-        ))
+        reports.append(
+            DeliveryReport(
+                seq=19_990 + seq,
+                ts=canned.NOW - 30 + seq,
+                topic=TOPIC,
+                partition=None if failed else seq % 3,
+                offset=None if failed else 6_600 + seq,
+                key=f"sensor{seq % 3}",
+                latency_ms=300_000.0 if failed else 2.0 + seq / 10,
+                error="_MSG_TIMED_OUT" if failed else None,
+                error_text="Local: Message timed out" if failed else "",
+                acks="0",
+            )
+        )
     reports.append(DeliveryReport(20_002, canned.NOW - 1, TOPIC, 1, None, "sensor1", 0.6, acks="0"))
     newest_first = tuple(reversed(reports))
     return ProducerView(
@@ -55,8 +57,9 @@ def canned_view() -> ProducerView:
         last_failure=reports[6],
         errors=(("_MSG_TIMED_OUT", 2),),
         burst=BurstProgress(20_000, 20_000, 19_998, 2, 8.0, done=True, rate_target=2500.0),
-        facts=(TopicFacts(TOPIC, 3, True, 1_000_000,
-                          "librdkafka message.max.bytes; topic max.message.bytes is 1,048,588"),),
+        facts=(
+            TopicFacts(TOPIC, 3, True, 1_000_000, "librdkafka message.max.bytes; topic max.message.bytes is 1,048,588"),
+        ),
     )
 
 
@@ -73,8 +76,11 @@ def test_producer_form(snap_compare: Any) -> None:
         app.query_one("#p-value", TextArea).text = "-3.21"
         app.query_one("#p-count", Input).value = "1000"
         app.query_one("#p-rate", Input).value = "500"
-        app.apply(ProducerView(canned.NOW, ProducerConfig(), facts=(
-            TopicFacts(TOPIC, 3, True, 1_048_588, "topic max.message.bytes"),)))
+        app.apply(
+            ProducerView(
+                canned.NOW, ProducerConfig(), facts=(TopicFacts(TOPIC, 3, True, 1_048_588, "topic max.message.bytes"),)
+            )
+        )
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=fill)

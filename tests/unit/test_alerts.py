@@ -182,9 +182,7 @@ def test_set_thresholds_live_clears_what_no_longer_applies() -> None:
     engine = AlertEngine(LIMITS)
     feed(engine, [-10.0, -10.0])
     cleared = engine.set_thresholds(Thresholds(-25.0, -5.0), now=50.0)
-    assert [(e.kind, e.raised, e.ts, e.threshold) for e in cleared] == [
-        (AlertKind.TOO_WARM, False, 50.0, -5.0)
-    ]
+    assert [(e.kind, e.raised, e.ts, e.threshold) for e in cleared] == [(AlertKind.TOO_WARM, False, 50.0, -5.0)]
     # tightening again raises nothing by itself; the next readings do
     assert engine.set_thresholds(Thresholds(-25.0, -15.0), now=51.0) == []
     assert engine.observe(r(-10.0, 52.0)) == []
@@ -225,10 +223,7 @@ def test_event_json_and_sentence() -> None:
     assert cold.describe() == "s back above min: -24.5 °C (min -25 °C)"
     stale = AlertEvent(AlertKind.STALE, "s", True, 31.0, 30.0, 0.0)
     assert stale.describe() == "s silent for 31 s (limit 30 s)"
-    assert (
-        AlertEvent(AlertKind.STALE, "s", False, None, 30.0, 0.0).describe()
-        == "s is reporting again"
-    )
+    assert AlertEvent(AlertKind.STALE, "s", False, None, 30.0, 0.0).describe() == "s is reporting again"
 
 
 @given(st.lists(st.floats(min_value=-30.0, max_value=-10.0), max_size=60))

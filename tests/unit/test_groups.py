@@ -31,7 +31,10 @@ def test_rows_follow_the_tool_members_by_assignment_size_then_unassigned_commits
     big = Member("c-big", "/10.0.0.1", "app-1", ((T, 1), (T, 0)))
     idle = Member("c-idle", "/10.0.0.3", "app-3", ())  # more members than partitions: no row
     facts = GroupFacts(
-        "g", "Stable", "classic", (small, big, idle),
+        "g",
+        "Stable",
+        "classic",
+        (small, big, idle),
         committed={(T, 0): 5, (T, 2): 9, ("old", 0): 3},
     )
     ends = {(T, 0): 10, (T, 1): 4, (T, 2): 9, ("old", 0): 7}
@@ -69,9 +72,13 @@ def samples(tracker: GroupTracker, points: list[tuple[float, int, int | None]], 
     view = None
     for ts, end, committed in points:
         committed_map = {} if committed is None else {(T, 0): committed}
-        facts = GroupFacts("g", kw.get("state", "Stable"), "classic",  # type: ignore[arg-type]
-                           kw.get("members", (Member("c", "/h", "cl", ((T, 0),)),)),  # type: ignore[arg-type]
-                           committed=committed_map)
+        facts = GroupFacts(
+            "g",
+            kw.get("state", "Stable"),
+            "classic",  # type: ignore[arg-type]
+            kw.get("members", (Member("c", "/h", "cl", ((T, 0),)),)),  # type: ignore[arg-type]
+            committed=committed_map,
+        )
         view = tracker.update(ts, [facts], {(T, 0): end})
     assert view is not None
     return view
@@ -121,9 +128,18 @@ def row(gid: str, lag: int | None, status: GroupStatus = GroupStatus.OK, **kw: o
     from kafkatui.domain.groups import GroupRow
 
     values: dict[str, object] = dict(
-        group_id=gid, state="Stable", protocol="classic", members=1, topics=(T,), total_lag=lag,
-        lag_history=(), consume_rate=None, produce_rate=None, drain_seconds=None,
-        max_lag_seconds=None, status=status,
+        group_id=gid,
+        state="Stable",
+        protocol="classic",
+        members=1,
+        topics=(T,),
+        total_lag=lag,
+        lag_history=(),
+        consume_rate=None,
+        produce_rate=None,
+        drain_seconds=None,
+        max_lag_seconds=None,
+        status=status,
     )
     values.update(kw)
     return GroupRow(**values)  # type: ignore[arg-type]

@@ -99,9 +99,7 @@ def test_lag_seconds_unknown() -> None:
     committed=st.integers(0, 20_000),
     later=st.floats(0, 1000),
 )
-def test_lag_seconds_is_never_negative(
-    steps: list[tuple[float, int]], committed: int, later: float
-) -> None:
+def test_lag_seconds_is_never_negative(steps: list[tuple[float, int]], committed: int, later: float) -> None:
     h = PartitionHistory(maxlen=12)
     ts, end = 0.0, 0
     for dt, produced in steps:

@@ -126,17 +126,13 @@ def test_bad_arguments() -> None:
 
 
 def test_descriptions() -> None:
-    assert describe("consistent_random") == (
-        "librdkafka default: CRC32 of the key, random for null or empty keys"
-    )
+    assert describe("consistent_random") == ("librdkafka default: CRC32 of the key, random for null or empty keys")
     assert describe("murmur2_random").startswith("Java client default: murmur2")
     assert {p: bool(describe(p)) for p in PARTITIONERS} == dict.fromkeys(PARTITIONERS, True)
     assert len(set(PARTITIONERS)) == 7
 
 
-@given(
-    key=st.binary(min_size=1, max_size=64), n=st.integers(1, 1000), p=st.sampled_from(PARTITIONERS)
-)
+@given(key=st.binary(min_size=1, max_size=64), n=st.integers(1, 1000), p=st.sampled_from(PARTITIONERS))
 def test_keyed_predictions_are_in_range(key: bytes, n: int, p: str) -> None:
     got = predict(key, n, p)
     if p == "random":

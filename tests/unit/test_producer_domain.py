@@ -91,7 +91,10 @@ def test_bad_toggle_values_are_refused() -> None:
 
 def test_librdkafka_properties() -> None:
     assert ProducerConfig("1", False, "lz4", 0).librdkafka() == {
-        "acks": "1", "enable.idempotence": "false", "compression.type": "lz4", "linger.ms": "0",
+        "acks": "1",
+        "enable.idempotence": "false",
+        "compression.type": "lz4",
+        "linger.ms": "0",
     }
 
 
@@ -129,7 +132,13 @@ def test_guarantee_in_words(config: ProducerConfig, name: str) -> None:
 def test_a_plain_message() -> None:
     r = ok(form(headers="source=kafkatui; trace = 42"))
     assert (r.topic, r.key, r.value, r.partition, r.count, r.rate) == (
-        "freezer-temperatura", "sensor1", "-3.21", None, 1, None)
+        "freezer-temperatura",
+        "sensor1",
+        "-3.21",
+        None,
+        1,
+        None,
+    )
     assert r.headers == (("source", "kafkatui"), ("trace", "42"))
     assert r.header_list() == [("source", b"kafkatui"), ("trace", b"42")]
 
@@ -165,8 +174,7 @@ def test_malformed_headers() -> None:
 
 @pytest.mark.parametrize(
     ("name", "fragment"),
-    [("", "empty"), ("a b", "' ' not allowed: use only ASCII letters"), ("..", "not allowed"),
-     ("x" * 250, "249")],
+    [("", "empty"), ("a b", "' ' not allowed: use only ASCII letters"), ("..", "not allowed"), ("x" * 250, "249")],
 )
 def test_topic_names(name: str, fragment: str) -> None:
     problem = check_topic_name(name)
@@ -213,8 +221,7 @@ def test_topic_missing_without_auto_create_is_refused() -> None:
 
 def test_partition_out_of_range() -> None:
     problems = check_cluster(ok(form(partition="3")), TopicFacts("freezer-temperatura", 3))
-    assert [str(p) for p in problems] == [
-        "partition: freezer-temperatura has 3 partitions (0..2); 3 is out of range"]
+    assert [str(p) for p in problems] == ["partition: freezer-temperatura has 3 partitions (0..2); 3 is out of range"]
     assert check_cluster(ok(form(partition="2")), TopicFacts("freezer-temperatura", 3)) == []
 
 
@@ -291,8 +298,15 @@ def test_json_template_is_valid_json_the_freezer_reads() -> None:
 
 
 def test_error_sentences() -> None:
-    for name in ("_MSG_TIMED_OUT", "MSG_SIZE_TOO_LARGE", "NOT_ENOUGH_REPLICAS", "_UNKNOWN_TOPIC",
-                 "TOPIC_AUTHORIZATION_FAILED", "OUT_OF_ORDER_SEQUENCE_NUMBER", "_FATAL"):
+    for name in (
+        "_MSG_TIMED_OUT",
+        "MSG_SIZE_TOO_LARGE",
+        "NOT_ENOUGH_REPLICAS",
+        "_UNKNOWN_TOPIC",
+        "TOPIC_AUTHORIZATION_FAILED",
+        "OUT_OF_ORDER_SEQUENCE_NUMBER",
+        "_FATAL",
+    ):
         assert explain(name) == ERROR_MEANINGS[name]
         assert explain(name).endswith(".")
     assert explain("SOMETHING_NEW", "Broker: odd") == "librdkafka reported SOMETHING_NEW: Broker: odd"

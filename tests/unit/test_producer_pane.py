@@ -87,8 +87,9 @@ async def test_send_puts_one_validated_request_on_the_queue() -> None:
         app.query_one("#p-send", Button).focus()
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert produced(fakes) == [ProduceRequest(
-            "freezer-temperatura", "sensor1", "-3.21", (("source", "kafkatui"), ("unit", "C")), 2)]
+        assert produced(fakes) == [
+            ProduceRequest("freezer-temperatura", "sensor1", "-3.21", (("source", "kafkatui"), ("unit", "C")), 2)
+        ]
         assert "sending 1 message" in message(app)
 
 
@@ -136,8 +137,13 @@ async def test_bad_input_is_explained_and_nothing_is_sent() -> None:
         await pilot.pause()
         assert "value: not valid JSON" in message(app)
         # above the limit the worker reported for this topic
-        app.apply(ProducerView(canned.NOW, ProducerConfig(), facts=(
-            TopicFacts("freezer-temperatura", 3, True, 500, "topic max.message.bytes"),)))
+        app.apply(
+            ProducerView(
+                canned.NOW,
+                ProducerConfig(),
+                facts=(TopicFacts("freezer-temperatura", 3, True, 500, "topic max.message.bytes"),),
+            )
+        )
         app.query_one("#p-json", Checkbox).value = False
         fill(app, value="x" * 600)
         await pilot.pause()
@@ -201,13 +207,31 @@ async def test_reports_counters_and_failures() -> None:
         await open_pane(app, pilot)
         reports = (
             DeliveryReport(3, canned.NOW, "freezer-temperatura", 1, None, "sensor1", 0.4),
-            DeliveryReport(2, canned.NOW - 1, "freezer-temperatura", None, None, "sensor0", 30000.0,
-                           "_MSG_TIMED_OUT", "Local: Message timed out"),
+            DeliveryReport(
+                2,
+                canned.NOW - 1,
+                "freezer-temperatura",
+                None,
+                None,
+                "sensor0",
+                30000.0,
+                "_MSG_TIMED_OUT",
+                "Local: Message timed out",
+            ),
             DeliveryReport(1, canned.NOW - 2, "freezer-temperatura", 2, 41, "sensor2", 3.2),
         )
-        app.apply(ProducerView(canned.NOW, ProducerConfig("0", False), queued=3, delivered=2,
-                               failed=1, reports=reports, last_failure=reports[1],
-                               errors=(("_MSG_TIMED_OUT", 1),)))
+        app.apply(
+            ProducerView(
+                canned.NOW,
+                ProducerConfig("0", False),
+                queued=3,
+                delivered=2,
+                failed=1,
+                reports=reports,
+                last_failure=reports[1],
+                errors=(("_MSG_TIMED_OUT", 1),),
+            )
+        )
         await pilot.pause()
         table = app.query_one("#p-reports", DataTable)
         assert [table.get_row_at(i)[0] for i in range(3)] == [3, 2, 1]  # newest first
@@ -224,8 +248,7 @@ async def test_reports_counters_and_failures() -> None:
         assert "_MSG_TIMED_OUT" in failure and "message.timeout.ms" in failure
         # a newer view shifts the rows down: slot keys stay, the cells change in place
         newer = (DeliveryReport(4, canned.NOW, "freezer-temperatura", 0, 7, "sensor0", 1.0), *reports)
-        app.apply(ProducerView(canned.NOW, ProducerConfig("1", False), queued=4, delivered=3,
-                               failed=1, reports=newer))
+        app.apply(ProducerView(canned.NOW, ProducerConfig("1", False), queued=4, delivered=3, failed=1, reports=newer))
         await pilot.pause()
         assert [table.get_row_at(i)[0] for i in range(4)] == [4, 3, 2, 1]
         assert [k.value for k in table.rows] == ["0", "1", "2", "3"]

@@ -22,17 +22,13 @@ from kafkatui.domain.readings import (
 TS = 1_700_000_000.0
 
 
-def ok(
-    value: bytes | None, key: bytes | None = b"sensor0", rules: ParseRules | None = None
-) -> Reading:
+def ok(value: bytes | None, key: bytes | None = b"sensor0", rules: ParseRules | None = None) -> Reading:
     result = parse(key, value, TS, 2, 41, rules or ParseRules())
     assert isinstance(result, Reading), result
     return result
 
 
-def rejected(
-    value: bytes | None, key: bytes | None = b"sensor0", rules: ParseRules | None = None
-) -> Rejection:
+def rejected(value: bytes | None, key: bytes | None = b"sensor0", rules: ParseRules | None = None) -> Rejection:
     result = parse(key, value, TS, 2, 41, rules or ParseRules())
     assert isinstance(result, Rejection), result
     return result
@@ -205,9 +201,7 @@ def test_parse_never_raises_on_arbitrary_bytes(key: bytes | None, value: bytes |
 
 _json = st.recursive(
     st.none() | st.booleans() | st.floats() | st.integers() | st.text(max_size=10),
-    lambda inner: (
-        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
-    ),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
     max_leaves=12,
 )
 

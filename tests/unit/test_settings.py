@@ -165,8 +165,18 @@ def test_seed_dotenv_placeholders_are_refused(clean_env: Path) -> None:
 
 @pytest.mark.parametrize(
     "value",
-    ["YOUR_API_KEY", "your_api_secret", "YOUR-API-KEY", "<API_KEY>", "<your secret>", "{{ api_secret }}",
-     "${SASL_PASSWORD}", "CHANGEME", "xxxxxxxx", " YOUR_API_SECRET "],
+    [
+        "YOUR_API_KEY",
+        "your_api_secret",
+        "YOUR-API-KEY",
+        "<API_KEY>",
+        "<your secret>",
+        "{{ api_secret }}",
+        "${SASL_PASSWORD}",
+        "CHANGEME",
+        "xxxxxxxx",
+        " YOUR_API_SECRET ",
+    ],
 )
 def test_placeholders_recognised(value: str) -> None:
     from kafkatui.settings import is_placeholder

@@ -122,8 +122,14 @@ async def test_number_keys_switch_panes_and_never_land_in_a_text_field() -> None
         app.apply(canned.CONNECTED)
         app.apply(canned.cluster())
         tabs = app.query_one("#panes", TabbedContent)
-        for key, pane in (("3", "topics"), ("1", "cluster"), ("5", "producer"), ("2", "freezer"),
-                          ("4", "groups"), ("1", "cluster")):
+        for key, pane in (
+            ("3", "topics"),
+            ("1", "cluster"),
+            ("5", "producer"),
+            ("2", "freezer"),
+            ("4", "groups"),
+            ("1", "cluster"),
+        ):
             await pilot.press(key)
             await pilot.pause()
             assert tabs.active == pane

@@ -391,9 +391,20 @@ class GroupTracker:
             statuses.append(status)
             rows.append(
                 DescribeRow(
-                    row.group, row.topic, row.partition, row.current, row.log_end, row.consumer_id,
-                    row.host, row.client_id, row.members_known, tuple(lags), seconds, status,
-                    row.unknown, row.current_unknown,
+                    row.group,
+                    row.topic,
+                    row.partition,
+                    row.current,
+                    row.log_end,
+                    row.consumer_id,
+                    row.host,
+                    row.client_id,
+                    row.members_known,
+                    tuple(lags),
+                    seconds,
+                    status,
+                    row.unknown,
+                    row.current_unknown,
                 )
             )
         unknown_why = None
@@ -532,9 +543,7 @@ def parse_reset(target: str, value: str, now: float) -> ResetSpec:
         try:
             when = datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:
-            raise ValueError(
-                f"{text!r} is neither a date-time (2025-11-21T08:00:00) nor a duration (10m)"
-            ) from None
+            raise ValueError(f"{text!r} is neither a date-time (2025-11-21T08:00:00) nor a duration (10m)") from None
         if when.tzinfo is None:
             when = when.replace(tzinfo=UTC)
         if when.timestamp() < 0:  # a negative timestamp means "latest"/"earliest" to Kafka

@@ -40,8 +40,7 @@ DEFAULT = "consistent_random"
 _DESCRIPTIONS = {
     "consistent_random": "librdkafka default: CRC32 of the key, random for null or empty keys",
     "murmur2_random": (
-        "Java client default: murmur2 of the key, random for null keys "
-        "(same partitions as Java producers)"
+        "Java client default: murmur2 of the key, random for null keys (same partitions as Java producers)"
     ),
     "consistent": "CRC32 of the key; null and empty keys all go to partition 0",
     "murmur2": "murmur2 of the key, as the Java client; null keys all go to one partition",

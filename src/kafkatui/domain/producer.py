@@ -342,9 +342,12 @@ def parse_form(form: FormInput) -> ProduceRequest | list[FormError]:
         try:
             partition = int(raw)
         except ValueError:
-            errors.append(FormError(
-                "partition", f"{form.partition.strip()!r} is not a number; leave it empty (auto) "
-                "to let the partitioner choose"))
+            errors.append(
+                FormError(
+                    "partition",
+                    f"{form.partition.strip()!r} is not a number; leave it empty (auto) to let the partitioner choose",
+                )
+            )
         else:
             if partition < 0:
                 errors.append(FormError("partition", "must be 0 or more"))
@@ -470,24 +473,40 @@ def check_cluster(request: ProduceRequest, facts: TopicFacts) -> list[FormError]
                 if facts.auto_create is False
                 else "kafkatui cannot tell whether the broker creates topics automatically"
             )
-            errors.append(FormError(
-                "topic", f"{request.topic} does not exist on this cluster and {why}; "
-                "create it first (or press r if it was just created)"))
+            errors.append(
+                FormError(
+                    "topic",
+                    f"{request.topic} does not exist on this cluster and {why}; "
+                    "create it first (or press r if it was just created)",
+                )
+            )
         elif request.partition is not None:
-            errors.append(FormError(
-                "partition", f"{request.topic} does not exist yet, so it has no partition "
-                f"{request.partition}; leave partition empty"))
+            errors.append(
+                FormError(
+                    "partition",
+                    f"{request.topic} does not exist yet, so it has no partition "
+                    f"{request.partition}; leave partition empty",
+                )
+            )
     elif request.partition is not None and request.partition >= facts.partitions:
         last = facts.partitions - 1
-        errors.append(FormError(
-            "partition", f"{request.topic} has {facts.partitions} partition"
-            f"{'s' if facts.partitions != 1 else ''} (0..{last}); {request.partition} is out of range"))
+        errors.append(
+            FormError(
+                "partition",
+                f"{request.topic} has {facts.partitions} partition"
+                f"{'s' if facts.partitions != 1 else ''} (0..{last}); {request.partition} is out of range",
+            )
+        )
     if facts.max_bytes is not None:
         size = request.widest_size()
         if size > facts.max_bytes:
-            errors.append(FormError(
-                "value", f"the message is {size:,} bytes; {request.topic} accepts at most "
-                f"{facts.max_bytes:,} ({facts.max_bytes_source})"))
+            errors.append(
+                FormError(
+                    "value",
+                    f"the message is {size:,} bytes; {request.topic} accepts at most "
+                    f"{facts.max_bytes:,} ({facts.max_bytes_source})",
+                )
+            )
     return errors
 
 
@@ -503,9 +522,7 @@ def _varint_size(n: int) -> int:
 BATCH_OVERHEAD = 61  # RecordBatch v2 header
 
 
-def record_batch_size(
-    key: bytes | None, value: bytes | None, headers: list[tuple[str, bytes]] | None = None
-) -> int:
+def record_batch_size(key: bytes | None, value: bytes | None, headers: list[tuple[str, bytes]] | None = None) -> int:
     """Bytes of a RecordBatch v2 holding this one record, uncompressed (what max.message.bytes limits)."""
     body = 1 + 1 + 1  # attributes, timestamp delta 0, offset delta 0
     body += _varint_size(-1 if key is None else len(key)) + (len(key) if key else 0)
@@ -589,19 +606,15 @@ ERROR_MEANINGS: dict[str, str] = {
     "_TRANSPORT": "the connection to the broker broke while the message was in flight.",
     "_ALL_BROKERS_DOWN": "no broker of the cluster can be reached.",
     "_PURGE_QUEUE": "the producer was closed before the message left the local queue.",
-    "_PURGE_INFLIGHT": "the producer was closed while the message was in flight; it may or may "
-    "not have been written.",
+    "_PURGE_INFLIGHT": "the producer was closed while the message was in flight; it may or may not have been written.",
     "OUT_OF_ORDER_SEQUENCE_NUMBER": "the broker saw a gap in the idempotent producer's sequence "
     "numbers (a message was lost in flight); librdkafka stops rather than reorder.",
     "DUPLICATE_SEQUENCE_NUMBER": "the broker already had this batch; the idempotent producer "
     "treats it as written once.",
-    "_FATAL": "the idempotent producer hit a fatal error and cannot go on; the next send "
-    "rebuilds it.",
-    "INVALID_RECORD": "the broker refused the record (a compacted topic needs a key, for "
-    "example).",
+    "_FATAL": "the idempotent producer hit a fatal error and cannot go on; the next send rebuilds it.",
+    "INVALID_RECORD": "the broker refused the record (a compacted topic needs a key, for example).",
     "CORRUPT_MESSAGE": "the broker found the record corrupt (or a compacted topic got no key).",
-    "_QUEUE_FULL": "the local queue is full; a burst waits for deliveries and retries, nothing "
-    "is dropped.",
+    "_QUEUE_FULL": "the local queue is full; a burst waits for deliveries and retries, nothing is dropped.",
     "KAFKA_STORAGE_ERROR": "the broker's disk failed for this partition.",
     "POLICY_VIOLATION": "a broker-side policy refused the request.",
     "INVALID_REQUIRED_ACKS": "the broker does not accept this acks value.",

@@ -45,9 +45,7 @@ def check_topic_name(name: str, existing: Iterable[str] = ()) -> NameCheck:
     if not _LEGAL.match(name):
         bad = sorted(set(_ILLEGAL_CHAR.findall(name)))
         shown = " ".join(repr(c) for c in bad[:5])
-        return NameCheck(
-            f"{shown} not allowed: use only ASCII letters, digits, '.', '_' and '-'"
-        )
+        return NameCheck(f"{shown} not allowed: use only ASCII letters, digits, '.', '_' and '-'")
     warnings: list[str] = []
     names = set(existing)
     if name in names:
@@ -59,7 +57,5 @@ def check_topic_name(name: str, existing: Iterable[str] = ()) -> NameCheck:
             "same in Kafka's metric names)"
         )
     if "." in name and "_" in name:
-        warnings.append(
-            "the name mixes '.' and '_': they collide in metric names, so better use one of them"
-        )
+        warnings.append("the name mixes '.' and '_': they collide in metric names, so better use one of them")
     return NameCheck(None, tuple(warnings))

@@ -42,6 +42,7 @@ class MetadataService:
         """librdkafka statistics callback (served by admin.poll on the worker thread): kept,
         and read at the next refresh for which brokers this client cannot connect to."""
         self.stats = stats_json
+
     def on_error(self, ctx: Context, err: KafkaError) -> None:
         """librdkafka error callback (served by admin.poll on the worker thread)."""
         log.warning("client error %s: %s", err.name(), err.str())  # repeats: logs.RepeatFilter

@@ -159,8 +159,11 @@ class ProducerService:
             burst = self.burst
             if burst is not None and not burst.stopped and burst.next < burst.total:
                 burst.stopped = True
-                self._notice(ctx, f"burst stopped after {burst.next:,} of {burst.total:,} queued; "
-                             "those are still delivered and reported")
+                self._notice(
+                    ctx,
+                    f"burst stopped after {burst.next:,} of {burst.total:,} queued; "
+                    "those are still delivered and reported",
+                )
             self.dirty = True
             return True
         if isinstance(command, InspectTopic):
@@ -240,8 +243,12 @@ class ProducerService:
         request = self.waiting[0]
         if ctx.snapshot is None:
             self.waiting.popleft()
-            self._notice(ctx, "not sent: no metadata from the cluster yet (see the header); "
-                         "try again once it shows connected", error=True, field="topic")
+            self._notice(
+                ctx,
+                "not sent: no metadata from the cluster yet (see the header); try again once it shows connected",
+                error=True,
+                field="topic",
+            )
             return
         facts = self.facts(ctx, request.topic)
         if facts is None:
@@ -260,17 +267,27 @@ class ProducerService:
             if self.producer is None:
                 self._replace_producer(ctx, self.config)
         except (KafkaException, ValueError, TypeError) as exc:
-            self._notice(ctx, f"not sent: librdkafka refused to build the producer with "
-                         f"{self.config.describe()}: {clients.config_error(exc)}", error=True)
+            self._notice(
+                ctx,
+                f"not sent: librdkafka refused to build the producer with "
+                f"{self.config.describe()}: {clients.config_error(exc)}",
+                error=True,
+            )
             return
         self.isr_note = self._shortfall(ctx, request.topic, request.partition)
         if self.isr_note:
             self._notice(ctx, f"sending, but {self.isr_note}", error=True)
         key = request.key_template()
         self.burst = _Burst(
-            request, key, request.value_template(), request.header_list(),
-            -1 if request.partition is None else request.partition, request.count,
-            self.delivered, self.failed, started=time.perf_counter(),
+            request,
+            key,
+            request.value_template(),
+            request.header_list(),
+            -1 if request.partition is None else request.partition,
+            request.count,
+            self.delivered,
+            self.failed,
+            started=time.perf_counter(),
         )
         self.last_burst = None
         self._feed(ctx)
@@ -312,8 +329,11 @@ class ProducerService:
             if err is not None and err.code() == KafkaError._FATAL:
                 self.fatal = self.fatal or text
             b.aborted = f"{name}: {text}"
-            self._notice(ctx, f"burst stopped at message {i:,} of {b.total:,}: librdkafka refused "
-                         f"it ({name}: {text})", error=True)
+            self._notice(
+                ctx,
+                f"burst stopped at message {i:,} of {b.total:,}: librdkafka refused it ({name}: {text})",
+                error=True,
+            )
         finally:
             self.queued += i - b.next
             b.next = i
@@ -367,8 +387,10 @@ class ProducerService:
         producer = self.producer
         in_flight = len(producer) if producer is not None else 0
         if in_flight:
-            self.state = (f"applying {pending.describe()}: waiting for {in_flight:,} in-flight "
-                          "messages to be reported first (nothing is dropped)")
+            self.state = (
+                f"applying {pending.describe()}: waiting for {in_flight:,} in-flight "
+                "messages to be reported first (nothing is dropped)"
+            )
             self.dirty = True
             return
         self.pending = None
@@ -380,12 +402,18 @@ class ProducerService:
         try:
             self._replace_producer(ctx, pending)
         except (KafkaException, ValueError, TypeError) as exc:
-            self._notice(ctx, f"librdkafka refused {pending.describe()}: "
-                         f"{clients.config_error(exc)}; the next send builds it with "
-                         f"{self.config.describe()}", error=True)
+            self._notice(
+                ctx,
+                f"librdkafka refused {pending.describe()}: "
+                f"{clients.config_error(exc)}; the next send builds it with "
+                f"{self.config.describe()}",
+                error=True,
+            )
             return
-        self._notice(ctx, f"producer rebuilt with {pending.describe()}; every message queued "
-                     "before the change was reported first")
+        self._notice(
+            ctx,
+            f"producer rebuilt with {pending.describe()}; every message queued before the change was reported first",
+        )
         self.state = "idle" if self.burst is None else self.state
 
     def _replace_producer(self, ctx: Context, config: ProducerConfig) -> None:
@@ -474,9 +502,11 @@ class ProducerService:
     def _refuse(self, reason: str) -> None:
         if not self.refused:
             self.refused = reason
-            note = (f"DescribeConfigs is refused here ({reason}): sizes are checked against "
-                    f"librdkafka's own message.max.bytes ({self.client_max:,} bytes), not the "
-                    "broker's limit, and auto-creation of topics is unknown")
+            note = (
+                f"DescribeConfigs is refused here ({reason}): sizes are checked against "
+                f"librdkafka's own message.max.bytes ({self.client_max:,} bytes), not the "
+                "broker's limit, and auto-creation of topics is unknown"
+            )
             self.notes.append(note)
             log.info(note)
         self.broker_call = None

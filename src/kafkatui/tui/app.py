@@ -87,10 +87,7 @@ class KafkaTuiApp(GuardedHandlers, App[int]):
         Binding("r", "refresh", "Refresh now"),
         Binding("ctrl+p", "command_palette", "Command palette", show=False),
         Binding("escape", "leave_input", "Leave a text field", show=False),
-        *[
-            Binding(str(i), f"pane('{pane_id}')", title, show=True)
-            for i, (pane_id, title) in enumerate(PANES, start=1)
-        ],
+        *[Binding(str(i), f"pane('{pane_id}')", title, show=True) for i, (pane_id, title) in enumerate(PANES, start=1)],
     ]
 
     def __init__(
@@ -129,16 +126,21 @@ class KafkaTuiApp(GuardedHandlers, App[int]):
             with TabPane("1 Cluster", id="cluster"):
                 yield ClusterPane(self.clock)
             with TabPane("2 Freezer", id="freezer"):
-                yield self._lazy(FreezerPane(
-                    self.clock, Thresholds(self.settings.temp_min, self.settings.temp_max),
-                    toasts=self.settings.toasts,
-                ))
+                yield self._lazy(
+                    FreezerPane(
+                        self.clock,
+                        Thresholds(self.settings.temp_min, self.settings.temp_max),
+                        toasts=self.settings.toasts,
+                    )
+                )
             with TabPane("3 Topics", id="topics"):
-                yield self._lazy(TopicsPane(
-                    self.clock,
-                    read_only=self.settings.read_only,
-                    partitioner=self.settings.librdkafka_config().get("partitioner", "consistent_random"),
-                ))
+                yield self._lazy(
+                    TopicsPane(
+                        self.clock,
+                        read_only=self.settings.read_only,
+                        partitioner=self.settings.librdkafka_config().get("partitioner", "consistent_random"),
+                    )
+                )
             with TabPane("4 Groups", id="groups"):
                 yield self._lazy(GroupsPane(self.clock, read_only=self.settings.read_only))
             with TabPane("5 Producer", id="producer"):
@@ -316,8 +318,11 @@ class KafkaTuiApp(GuardedHandlers, App[int]):
         log_note = f" Details in {self.log_path}." if self.log_path else ""
         try:
             self.notify(
-                f"{where}: {message}.{log_note}", title="unexpected error (kafkatui keeps running)",
-                severity="error", timeout=10, markup=False,
+                f"{where}: {message}.{log_note}",
+                title="unexpected error (kafkatui keeps running)",
+                severity="error",
+                timeout=10,
+                markup=False,
             )
         except Exception:
             log.debug("could not show the UI error", exc_info=True)

@@ -220,19 +220,16 @@ class ProducerPane(PaneMixin, Vertical):
             with Vertical(id="p-form"):
                 with Horizontal(classes="row"):
                     yield Label("topic")
-                    yield Input(self.initial_topic, placeholder="topic name (→ completes)",
-                                id="p-topic", compact=True)
+                    yield Input(self.initial_topic, placeholder="topic name (→ completes)", id="p-topic", compact=True)
                 with Horizontal(classes="row"):
                     yield Label("key")
-                    yield Input(placeholder="empty: null key; {i} / {i%3} number a burst",
-                                id="p-key", compact=True)
+                    yield Input(placeholder="empty: null key; {i} / {i%3} number a burst", id="p-key", compact=True)
                 with Horizontal(classes="row"):
                     yield Label("headers")
                     yield Input(placeholder="name=value; other=value", id="p-headers", compact=True)
                 with Horizontal(classes="row"):
                     yield Label("partition")
-                    yield Input(placeholder="auto (the partitioner chooses)", id="p-partition",
-                                compact=True)
+                    yield Input(placeholder="auto (the partitioner chooses)", id="p-partition", compact=True)
                 with Horizontal(classes="row"):
                     yield Label("burst")
                     yield Label("count", classes="short-label")
@@ -247,8 +244,7 @@ class ProducerPane(PaneMixin, Vertical):
                     yield Label("template")
                     yield Button("freezer ^t", id="p-freezer", compact=True)
                     yield Button("JSON reading ^o", id="p-jsontpl", compact=True)
-                yield TextArea(id="p-value", compact=True, soft_wrap=True,
-                               placeholder="message value (multi-line)")
+                yield TextArea(id="p-value", compact=True, soft_wrap=True, placeholder="message value (multi-line)")
                 yield Static("", id="p-preview")
                 yield Static("", id="p-message")
                 with Horizontal(id="p-buttons"):
@@ -258,16 +254,21 @@ class ProducerPane(PaneMixin, Vertical):
                 # one toggle a row: each label whole and every toggle in view at 80 columns
                 with Horizontal(classes="row toggle"):
                     yield Label("acks", classes="toggle-label")
-                    yield Select([(a, a) for a in ACKS], value=self.config.acks, allow_blank=False,
-                                 id="p-acks", compact=True)
+                    yield Select(
+                        [(a, a) for a in ACKS], value=self.config.acks, allow_blank=False, id="p-acks", compact=True
+                    )
                 with Horizontal(classes="row toggle"):
                     yield Label("", classes="toggle-label")
-                    yield Checkbox("enable.idempotence", self.config.idempotence, id="p-idem",
-                                   compact=True)
+                    yield Checkbox("enable.idempotence", self.config.idempotence, id="p-idem", compact=True)
                 with Horizontal(classes="row toggle"):
                     yield Label("compression", classes="toggle-label")
-                    yield Select([(c, c) for c in COMPRESSIONS], value=self.config.compression,
-                                 allow_blank=False, id="p-compression", compact=True)
+                    yield Select(
+                        [(c, c) for c in COMPRESSIONS],
+                        value=self.config.compression,
+                        allow_blank=False,
+                        id="p-compression",
+                        compact=True,
+                    )
                 with Horizontal(classes="row toggle"):
                     yield Label("linger.ms", classes="toggle-label")
                     yield Input(f"{self.config.linger_ms:g}", id="p-linger", compact=True)
@@ -367,15 +368,19 @@ class ProducerPane(PaneMixin, Vertical):
             text = Text(f"not delivered: {inert(r.error, 40)}: {inert(r.meaning(), 300)}", "bold red")
         else:
             offset = "no offset (acks=0)" if r.offset is None else f"offset {r.offset}"
-            text = Text(f"delivered to {inert(r.topic, NAME_LIMIT)} partition {r.partition}, {offset}, "
-                        f"after {latency_text(r.latency_ms)}", "green")
+            text = Text(
+                f"delivered to {inert(r.topic, NAME_LIMIT)} partition {r.partition}, {offset}, "
+                f"after {latency_text(r.latency_ms)}",
+                "green",
+            )
         self.query_one("#p-message", Static).update(text)
 
     def announce(self, notice: ProducerNotice) -> None:
         style = "bold red" if notice.error else "green"
         self.query_one("#p-message", Static).update(Text(inert_lines(notice.text, 400), style))
-        self.app.notify(notice.text, severity="error" if notice.error else "information",
-                        timeout=6 if notice.error else 3)
+        self.app.notify(
+            notice.text, severity="error" if notice.error else "information", timeout=6 if notice.error else 3
+        )
 
     # -- texts --------------------------------------------------------------------------
 

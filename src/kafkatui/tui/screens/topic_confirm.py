@@ -121,8 +121,7 @@ class AddPartitionsScreen(ModalScreen[AddPartitions | None]):
         if total <= self.current:
             message.update(
                 Text(
-                    f"{total} is not more than the current {self.current} partitions: "
-                    "Kafka can only add partitions.",
+                    f"{total} is not more than the current {self.current} partitions: Kafka can only add partitions.",
                     "bold red",
                 )
             )

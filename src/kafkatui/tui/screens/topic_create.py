@@ -148,11 +148,13 @@ class CreateTopicScreen(ModalScreen[CreateTopic | None]):
             lines += [(f"warning: {inert(w, 200)}", "yellow") for w in check.warnings]
         rf = self._value("replication").strip()
         if rf.isdigit() and int(rf) > self.brokers:
-            lines.append((
-                f"only {self.brokers} broker{'s are' if self.brokers != 1 else ' is'} up: "
-                f"the cluster will likely refuse replication factor {rf}",
-                "yellow",
-            ))
+            lines.append(
+                (
+                    f"only {self.brokers} broker{'s are' if self.brokers != 1 else ' is'} up: "
+                    f"the cluster will likely refuse replication factor {rf}",
+                    "yellow",
+                )
+            )
         message.update(Text("\n").join(Text(line, style) for line, style in lines))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
