@@ -41,7 +41,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from confluent_kafka import OFFSET_BEGINNING, TopicPartition  # noqa: E402
 from confluent_kafka.admin import AdminClient  # noqa: E402
 
-from common import create_topic, measure_loop_lag  # noqa: E402
+from common import create_topic, measure_loop_lag, switch_pane  # noqa: E402
 from kafkatui.domain.alerts import AlertBatch, Thresholds  # noqa: E402
 from kafkatui.domain.freezer import FreezerBoard  # noqa: E402
 from kafkatui.domain.readings import Reading  # noqa: E402
@@ -240,19 +240,7 @@ def ui_while_ingesting(bootstrap: str, rate: float, seconds: float, profile: boo
             await pilot.pause(0.5)
 
             async def switch(key: str, pane: str) -> float:
-                # not pilot.press: it waits for the whole process to go CPU-idle (up to 1 s),
-                # which never happens while the worker ingests. The key goes in as the driver
-                # would post it; the time ends at the first screen refresh after the change.
-                from textual import events
-
-                done = asyncio.Event()
-                t0 = time.perf_counter()
-                app.post_message(events.Key(key, key))
-                while tabs.active != pane:
-                    await asyncio.sleep(0.001)
-                app.call_after_refresh(done.set)
-                await done.wait()
-                return time.perf_counter() - t0
+                return await switch_pane(app, tabs, key, pane)
 
             idle = [await switch(k, p) for k, p in (("1", "cluster"), ("2", "freezer")) * 3]
             producer = start_producer(bootstrap, topic, rate, seconds, "plain")

@@ -34,7 +34,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from common import create_topic  # noqa: E402
+from common import create_topic, switch_pane  # noqa: E402
 
 PRODUCER = r"""
 import sys, time
@@ -123,15 +123,7 @@ def child(bootstrap: str, sensors: int, rate: float, seconds: float, after: floa
             rss_start = rss_mb()
 
             async def switch(key: str, pane: str) -> float:
-                # as bench_freezer: the key as the driver posts it; ends at the first refresh after
-                done = asyncio.Event()
-                t0 = time.perf_counter()
-                app.post_message(events.Key(key, key))
-                while tabs.active != pane:
-                    await asyncio.sleep(0.001)
-                app.call_after_refresh(done.set)
-                await done.wait()
-                return time.perf_counter() - t0
+                return await switch_pane(app, tabs, key, pane)
 
             producer = subprocess.Popen(
                 [sys.executable, "-c", PRODUCER, bootstrap, topic, str(sensors), str(rate), str(seconds)],

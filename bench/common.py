@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 from typing import Any
@@ -28,3 +29,20 @@ def measure_loop_lag(app: Any, lags: list[float], interval: float = 0.05) -> Any
         expected[0] = now + interval
 
     return app.set_interval(interval, tick)
+
+
+async def switch_pane(app: Any, tabs: Any, key: str, pane: str) -> float:
+    """Seconds from a number key to the first screen refresh showing `pane`.
+
+    Not pilot.press: it waits for the whole process to go CPU-idle (up to 1 s), which never
+    happens while the worker ingests. The key goes in as the terminal driver would post it."""
+    from textual import events
+
+    done = asyncio.Event()
+    t0 = time.perf_counter()
+    app.post_message(events.Key(key, key))
+    while tabs.active != pane:
+        await asyncio.sleep(0.001)
+    app.call_after_refresh(done.set)
+    await done.wait()
+    return time.perf_counter() - t0
