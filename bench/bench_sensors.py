@@ -82,7 +82,6 @@ def p95(values: list[float]) -> float:
 
 
 def child(bootstrap: str, sensors: int, rate: float, seconds: float, after: float) -> dict[str, Any]:
-    from textual import events
     from textual.widgets import TabbedContent
 
     from kafkatui.kafka.context import Context
