@@ -59,10 +59,13 @@ async def test_alert_raises_and_clears_in_the_running_app(
         sensors = app.query_one("#sensors", VirtualTable)
         header = app.query_one(ClusterHeader)
 
+        names = [key for key, _ in sensors.columns]
+
+        def cell(sensor: str, column: str) -> str:
+            return str(sensors.get_row(sensor)[names.index(column)])
+
         def status(sensor: str) -> str:
-            if sensor not in sensors.index:
-                return ""
-            return str(sensors.get_row(sensor)[1])
+            return cell(sensor, "STATUS") if sensor in sensors.index else ""
 
         def header_alerts() -> str:
             return header.render_text().plain  # type: ignore[attr-defined,no-any-return]
@@ -85,11 +88,11 @@ async def test_alert_raises_and_clears_in_the_running_app(
         await _wait(pilot, lambda: status("sensor1") == "WARM", "sensor1 ALERT")
         await _wait(pilot, lambda: "alerts  1 " in header_alerts(), "header alert count 1")
         assert status("sensor0") == "OK"
-        assert str(sensors.get_row("sensor1")[2]) == "9.75"
+        assert cell("sensor1", "LAST °C") == "9.75"
 
         # 4.8 is inside the limits but not by the hysteresis: the alert stays up
         _produce(kcat, kafka1.bootstrap, topic, ["sensor1|4.8"])
-        await _wait(pilot, lambda: str(sensors.get_row("sensor1")[2]) == "4.80", "the 4.8 reading")
+        await _wait(pilot, lambda: cell("sensor1", "LAST °C") == "4.80", "the 4.8 reading")
         assert status("sensor1") == "WARM"
         assert "alerts  1 " in header_alerts()
 
