@@ -18,9 +18,9 @@ import kafka_testbed as tb
 from kafka_fixtures import Kcat, ToolRunner
 from kafkatui.domain.producer import Configure, Produce, ProducerConfig, ProduceRequest, guarantee
 
-TOTAL = 20_000
+TOTAL = 30_000
 KEYS = 50
-RATE = 1000.0  # ~20 s of burst: the kill and the restart both land inside it
+RATE = 1000.0  # ~30 s of burst: the kill and the restart (up to ~20 s on a loaded machine) land inside it
 
 
 def _topic(tool: ToolRunner, cluster: tb.Cluster) -> str:
