@@ -90,16 +90,16 @@ def is_placeholder(value: str) -> bool:
 
 def unused_credentials_warning(settings: Settings) -> str | None:
     """One line when SASL credentials are set but the protocol sends none (PLAINTEXT or SSL)."""
-    if settings.sasl_username is None and settings.sasl_password is None:
-        return None
+    password = settings.sasl_password.get_secret_value() if settings.sasl_password is not None else ""
+    set_ = [
+        name for name, value in (("SASL_USERNAME", settings.sasl_username or ""), ("SASL_PASSWORD", password)) if value
+    ]
+    if not set_:
+        return None  # nothing given, or only empty values
     protocol = settings.effective_protocol
     if protocol.startswith("SASL"):
         return None
-    given = " and ".join(
-        name
-        for name, value in (("SASL_USERNAME", settings.sasl_username), ("SASL_PASSWORD", settings.sasl_password))
-        if value is not None
-    )
+    given = " and ".join(set_)
     one = " and " not in given
     return (
         f"{given} {'is' if one else 'are'} set, but the security protocol is {protocol}, which sends no SASL "
