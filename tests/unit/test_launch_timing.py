@@ -9,13 +9,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from textual.widgets import DataTable
-
 import canned
 from kafkatui.domain.commands import Command
 from kafkatui.domain.groups import GroupFacts, GroupTracker
 from kafkatui.settings import Settings
 from kafkatui.tui.app import KafkaTuiApp
+from kafkatui.tui.widgets.virtual_table import VirtualTable
 
 LAUNCHES = 30
 ROUNDS = 40  # a round every 2 ms through the launch
@@ -75,7 +74,7 @@ async def test_pane_keys_at_launch_under_a_fast_feed_never_crash() -> None:
                 assert app.is_running, f"launch {launch}: the app stopped"
                 assert not app.errors, f"launch {launch}: {app.errors}"
                 # the Freezer pane shows the view it was sent before it was composed
-                assert app.query_one("#sensors", DataTable).row_count == 4
+                assert app.query_one("#sensors", VirtualTable).row_count == 4
         finally:
             for worker in workers:
                 worker.stop()
