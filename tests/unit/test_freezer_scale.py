@@ -99,6 +99,20 @@ def test_no_stale_during_an_outage_and_silence_counted_from_its_end() -> None:
     assert board.view(T0 + 231).outage_since is None
 
 
+def test_a_topic_without_reachable_leaders_is_an_outage_named_as_such() -> None:
+    # a broker down with the freezer topic's only replica: the cluster answers, the readings
+    # cannot come; the sensors are not to blame (seen on the 3-broker bed: 20 STALE at once)
+    board = FreezerBoard("t", Thresholds(-5, 5), stale_after=30)
+    feed(board, "sensor0", -1.0, T0)
+    board.outage(T0 + 5, "no reachable leader for partition 0")
+    assert board.tick(T0 + 100) == []
+    view = board.view(T0 + 100)
+    assert view.outage_since == T0 + 5
+    assert view.outage_reason == "no reachable leader for partition 0"
+    board.recovered(T0 + 120)
+    assert board.view(T0 + 120).outage_since is None
+
+
 def test_acknowledge_and_forget() -> None:
     board, _ = silent_wave(3)
     feed(board, "sensor9", 9.0, T0 + 40)

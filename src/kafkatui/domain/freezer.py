@@ -105,6 +105,7 @@ class FreezerView:
     readings: int
     source: str  # where reading started and what the consumer holds, in words
     outage_since: float | None = None  # cluster/reader disconnected since then: no STALE meanwhile
+    outage_reason: str = "disconnected"  # what the outage is, in words (with outage_since)
     sensors_dropped: int = 0  # new sensors refused beyond MAX_SENSORS
     readings_dropped: int = 0  # their readings
     ahead: int = 0  # readings stamped ahead of our clock (clamped to their arrival)
@@ -134,6 +135,7 @@ class FreezerBoard:
         self.log: deque[AlertEvent] = deque(maxlen=200)
         self.readings = 0
         self.source = ""
+        self.outage_reason = "disconnected"
         self.max_sensors = max_sensors
         self.dropped: set[str] = set()  # sensors refused beyond the cap (names bounded by inert on show)
         self.readings_dropped = 0
@@ -180,8 +182,12 @@ class FreezerBoard:
     def tick(self, now: float) -> list[AlertEvent]:
         return self._logged(self.engine.tick(now))
 
-    def outage(self, now: float) -> None:
-        """The cluster or the reader went away at `now`: silence is the outage's."""
+    def outage(self, now: float, reason: str = "disconnected") -> None:
+        """The cluster or the reader went away at `now` (or the topic's partitions lost their
+        leaders): silence is the outage's. `reason` says which, in words."""
+        if reason != self.outage_reason:
+            self.outage_reason = reason
+            self._changed = True
         if self.engine.paused_since is None:
             self.engine.pause(now)
             self._changed = True
@@ -363,6 +369,7 @@ class FreezerBoard:
             readings=self.readings,
             source=self.source,
             outage_since=self.engine.paused_since,
+            outage_reason=self.outage_reason,
             sensors_dropped=len(self.dropped),
             readings_dropped=self.readings_dropped,
             ahead=self.ahead,

@@ -25,7 +25,7 @@ from kafkatui.domain.commands import Acknowledge, Forget, Rewind, SetThresholds,
 from kafkatui.domain.freezer import FreezerBoard
 from kafkatui.domain.readings import ParseRules, parse
 from kafkatui.domain.text import inert
-from kafkatui.domain.wording import count
+from kafkatui.domain.wording import count, plural
 from kafkatui.kafka import clients
 from kafkatui.kafka.context import Context
 from kafkatui.memory import release_free_memory
@@ -88,6 +88,7 @@ class FreezerFeed:
         self.consumer = Consumer(clients.reader_config(s, "viewer"))  # assign() only: no group
         self.board = FreezerBoard(self.topic, Thresholds(s.temp_min, s.temp_max), stale_after=s.stale_after)
         self.assigned: set[int] = set()
+        self._offline: tuple[object, list[int]] = (None, [])  # (snapshot, its offline partitions)
         self._ends_before: dict[int, int] = {}  # high watermarks read just before a time lookup
         self.full_batches = 0  # consume() calls in a row that returned a whole BATCH
         self.last_trim = float("-inf")
@@ -151,8 +152,13 @@ class FreezerFeed:
                 found = add(item, now)
                 if found:
                     events += found
+        offline = self._offline_partitions(ctx)
         if not ctx.connected or self.reader_down:
             self.board.outage(now)
+        elif offline:
+            # no leader to read from: the readings cannot come, whatever the sensors do
+            ids = ", ".join(str(p) for p in offline)
+            self.board.outage(now, f"no reachable leader for {plural(len(offline), 'partition')} {ids}")
         else:
             self.board.recovered(now)
         if now >= self.next_tick:
@@ -170,6 +176,16 @@ class FreezerFeed:
                 ctx.emit(AlertBatch(tuple(self.pending)))
                 self.pending = []
             self.next_view = now + VIEW_EVERY
+
+    def _offline_partitions(self, ctx: Context) -> list[int]:
+        """The freezer topic's partitions that have no reachable leader in the latest metadata."""
+        snap = ctx.snapshot
+        if snap is None:
+            return []
+        if self._offline[0] is not snap:  # once per metadata snapshot, not once per poll
+            topic = next((t for t in snap.topics if t.name == self.topic), None)
+            self._offline = (snap, [] if topic is None else [p.id for p in topic.partitions if p.offline])
+        return self._offline[1]
 
     @property
     def busy(self) -> bool:

@@ -180,7 +180,8 @@ class FreezerPane(PaneMixin, Vertical):
         lines = 0
         if view.outage_since is not None:
             text.append(
-                f"OUTAGE since {utc_iso(view.outage_since)[11:19]} UTC: disconnected, no STALE meanwhile\n",
+                f"OUTAGE since {utc_iso(view.outage_since)[11:19]} UTC: {inert(view.outage_reason, 120)}"
+                " (no STALE meanwhile)\n",
                 "bold black on yellow",
             )
             lines += 1
