@@ -34,7 +34,7 @@ EXIT_OK = 0
 EXIT_FAIL = 1
 EXIT_USAGE = 2
 
-PRECEDENCE = "command line > environment > .env > --config file > defaults"
+PRECEDENCE = "command line > environment > cluster profile > .env > --config file > defaults"
 SENSORS_MAX = 10_000  # each simulated sensor is an object and a key; more is a typo, not a test
 
 
@@ -98,6 +98,14 @@ def _common(parser: argparse.ArgumentParser) -> None:
         help="consumer group to follow even where listing groups is refused",
     )
     g.add_argument("--log-file", metavar="FILE", type=Path, default=s)
+    g.add_argument(
+        "--config-file",
+        metavar="FILE",
+        type=Path,
+        default=s,
+        help="cluster profiles file (KAFKATUI_CONFIG_FILE; default ~/.config/kafkatui/config.toml)",
+    )
+    g.add_argument("--cluster", metavar="NAME", default=s, help="use the [clusters.NAME] profile (KAFKATUI_CLUSTER)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -134,6 +142,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     check = sub.add_parser("check", help="connect once and print the cluster (or why it failed)")
     _common(check)
+    clusters = sub.add_parser("clusters", help="list the cluster profiles of the config file (secrets masked)")
+    _common(clusters)
+    clusters.add_argument("--check", action="store_true", help="connect to each profile at once, one line each")
     sim = sub.add_parser("simulate", help="the seed's freezer-sensor producer: keys sensor0..N-1")
     _common(sim)
     sim.add_argument("--sensors", type=int, default=3, help="number of sensors (default 3)")
@@ -187,15 +198,28 @@ def _printable(text: str) -> str:
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
-def load(ns: argparse.Namespace) -> Settings:
+def load(ns: argparse.Namespace, cluster: str | None = None) -> Settings:
+    """Settings from every source; `cluster` names a profile (else --cluster, KAFKATUI_CLUSTER,
+    the file's default, or none)."""
+    from kafkatui.profiles import load_config
     from kafkatui.settings import load_settings
 
+    config = load_config(getattr(ns, "config_file", None))
+    profile = config.choose(cluster or _cluster_name(ns))
     extra: dict[str, Any] = {"demo": True} if getattr(ns, "demo", False) else {}
     return load_settings(
         {**_cli_settings(ns), **extra},
         config_file=getattr(ns, "config", None),
         overrides=getattr(ns, "x", None),
+        profile=profile,
     )
+
+
+def _cluster_name(ns: argparse.Namespace) -> str | None:
+    import os
+
+    name: str | None = getattr(ns, "cluster", None) or os.environ.get("KAFKATUI_CLUSTER") or None
+    return name
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -204,6 +228,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     settings: Settings | None = None
     try:
+        if ns.command == "clusters":
+            code = _clusters(ns)
+            return _leave(code) if argv is None and getattr(ns, "check", False) else code
+        from kafkatui.profiles import load_config
+
+        config_warnings = load_config(getattr(ns, "config_file", None)).warnings
         settings = load(ns)
         from kafkatui.logs import setup_logging
 
@@ -215,6 +245,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         validate(settings)
         from kafkatui.settings import unused_credentials_warning
 
+        for line in config_warnings:
+            import logging
+
+            logging.getLogger("kafkatui").warning("settings: %s", line)
+            print(f"kafkatui: warning: {_printable(line)}", file=sys.stderr)
         warning = unused_credentials_warning(settings)
         if warning:
             import logging
@@ -256,6 +291,99 @@ def _crash(exc: BaseException, settings: Settings | None) -> int:
     line = " ".join(f"unexpected {type(exc).__name__}: {exc}".split())  # one line, always
     where = f" (details in {files[0]})" if files else ""
     return _fail(redact(line, secrets) + where, EXIT_FAIL)
+
+
+def _clusters(ns: argparse.Namespace) -> int:
+    """`kafkatui clusters [--check]`: one line per profile, secrets never shown."""
+    from kafkatui.profiles import load_config
+    from kafkatui.redact import redact
+    from kafkatui.settings import SettingsError
+
+    config = load_config(getattr(ns, "config_file", None))
+    for line in config.warnings:
+        print(f"kafkatui: warning: {_printable(line)}", file=sys.stderr)
+    if not config.profiles:
+        print(
+            f"no cluster profiles: {config.path} has no [clusters.NAME] table"
+            if config.path.is_file()
+            else f"no cluster profiles: no config file at {config.path}"
+        )
+        return EXIT_OK
+    loaded: dict[str, Settings | str] = {}
+    for name in config.names:
+        try:
+            loaded[name] = load(ns, cluster=name)
+        except SettingsError as exc:
+            loaded[name] = str(exc)
+    from kafkatui.logs import setup_logging
+
+    settled = [item for item in loaded.values() if not isinstance(item, str)]
+    log_file = settled[0].log_file if settled else default_log_path()
+    setup_logging(log_file, [v for item in settled for v in item.secret_values()])  # librdkafka's lines go there
+    width = max(len(n) for n in config.names)
+    if not ns.check:
+        print(f"{'NAME':<{width}}  {'BOOTSTRAP':<30}  {'PROTOCOL':<14}  READ-ONLY")
+        for name, item in loaded.items():
+            mark = "*" if name == config.default else " "
+            if isinstance(item, str):
+                print(f"{name:<{width}}{mark} error: {_printable(item)}")
+                continue
+            line = f"{name:<{width}}{mark} {item.bootstrap_servers:<30}  {item.effective_protocol:<14}  "
+            print(_printable(redact(line + ("yes" if item.read_only else "no"), item.secret_values())))
+        return EXIT_OK
+    results = _check_all(loaded)
+    for name in config.names:
+        print(f"{name:<{width}}  {_printable(results[name])}")
+    return EXIT_OK if all(r.startswith("OK") for r in results.values()) else EXIT_FAIL
+
+
+def _check_all(loaded: dict[str, Settings | str]) -> dict[str, str]:
+    """`check` on every profile at once (one thread each); each bounded by its own timeout."""
+    import threading
+
+    from kafkatui.kafka.check import run_check
+    from kafkatui.kafka.clients import validate
+    from kafkatui.redact import redact
+    from kafkatui.settings import SettingsError
+
+    results: dict[str, str] = {}
+
+    def one(name: str, settings: Settings) -> None:
+        try:
+            validate(settings)
+            result = run_check(settings)
+        except SettingsError as exc:
+            results[name] = f"FAILED {exc}"
+            return
+        except Exception as exc:  # one profile's surprise must not hide the others' lines
+            results[name] = f"FAILED unexpected {type(exc).__name__}: {redact(str(exc), settings.secret_values())}"
+            return
+        if result.snapshot is None:
+            assert result.failure is not None
+            line = f"FAILED {settings.bootstrap_servers}: {result.failure.describe()}"
+        else:
+            snap = result.snapshot
+            line = (
+                f"OK {settings.bootstrap_servers}: {snap.brokers_up} of {len(snap.brokers)} brokers up, "
+                f"{len(snap.user_topics)} topics, cluster {snap.cluster_id or 'id unknown'}"
+            )
+        results[name] = " ".join(redact(line, settings.secret_values()).split())
+
+    threads: list[threading.Thread] = []
+    deadline = time.monotonic()
+    for name, item in loaded.items():
+        if isinstance(item, str):
+            results[name] = f"FAILED {item}"
+            continue
+        deadline = max(deadline, time.monotonic() + item.timeout + 2)
+        thread = threading.Thread(target=one, args=(name, item), name=f"check-{name}", daemon=True)
+        thread.start()
+        threads.append(thread)
+    for thread in threads:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    for name in loaded:
+        results.setdefault(name, "FAILED no answer within the timeout")
+    return results
 
 
 def _check(settings: Settings, started: float | None) -> int:

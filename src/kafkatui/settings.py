@@ -1,4 +1,4 @@
-"""Settings: command line > environment > .env > client.properties > defaults.
+"""Settings: command line > environment > cluster profile > .env > client.properties > defaults.
 
 Every setting has a plain name (the seed's `.env` names such as `BOOTSTRAP_SERVERS`) and a
 `KAFKATUI_`-prefixed one. Secrets are `SecretStr`; `Settings.secret_values()` lists them so every
@@ -13,7 +13,7 @@ import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic.fields import FieldInfo
@@ -24,6 +24,9 @@ from kafkatui.domain.alerts import Thresholds
 from kafkatui.domain.topic_names import check_topic_name
 from kafkatui.logs import default_log_path
 from kafkatui.redact import redact
+
+if TYPE_CHECKING:
+    from kafkatui.profiles import Profile
 
 SecurityProtocol = Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"]
 SaslMechanism = Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "OAUTHBEARER", "GSSAPI"]
@@ -207,6 +210,20 @@ class _PropertiesSource(PydanticBaseSettingsSource):
         return data
 
 
+class _ProfileSource(PydanticBaseSettingsSource):
+    """A cluster profile from the config file: below the environment, above .env."""
+
+    def __init__(self, settings_cls: type[BaseSettings], values: Mapping[str, Any]) -> None:
+        super().__init__(settings_cls)
+        self._values = dict(values)
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        return self._values.get(field_name), field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        return dict(self._values)
+
+
 class Settings(BaseSettings):
     """Everything kafkatui reads from its surroundings."""
 
@@ -385,11 +402,18 @@ class Settings(BaseSettings):
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         props = _CURRENT_PROPERTIES.get("props", {})
-        return (init_settings, env_settings, dotenv_settings, _PropertiesSource(settings_cls, props))
+        profile = _CURRENT_PROPERTIES.get("profile", {})
+        return (
+            init_settings,
+            env_settings,
+            _ProfileSource(settings_cls, profile),
+            dotenv_settings,
+            _PropertiesSource(settings_cls, props),
+        )
 
 
-# The properties file read for the Settings being built (a source needs it at class level).
-_CURRENT_PROPERTIES: dict[str, dict[str, str]] = {}
+# The properties file and profile read for the Settings being built (a source needs them at class level).
+_CURRENT_PROPERTIES: dict[str, dict[str, Any]] = {}
 
 _PREFERRED = {
     "bootstrap_servers": "BOOTSTRAP_SERVERS",
@@ -462,9 +486,12 @@ class _Origins:
         env_path: Path,
         file_props: Mapping[str, str],
         config_file: Path | None,
+        profile: Mapping[str, str] | None = None,
+        profile_where: str = "",
     ) -> None:
         self.cli, self.x_props, self.dotenv = cli, x_props, dotenv
         self.env_path, self.file_props, self.config_file = env_path, file_props, config_file
+        self.profile, self.profile_where = profile or {}, profile_where
 
     def label(self, field: str) -> str:
         """Highest precedence first, as pydantic-settings resolves them (-X beats a flag)."""
@@ -474,6 +501,8 @@ class _Origins:
             return FLAGS.get(field, f"--{field.replace('_', '-')}")
         if name := _present(field, os.environ):
             return f"setting {name}"
+        if field in self.profile:
+            return f"{self.profile_where} {self.profile[field]}"
         if name := _present(field, self.dotenv):
             return f"setting {name} in {self.env_path}"
         if field in self.file_props:
@@ -552,10 +581,14 @@ def load_settings(
     config_file: Path | None = None,
     overrides: list[str] | None = None,
     env_file: Path | None = None,
+    profile: Profile | None = None,
 ) -> Settings:
     """Build Settings from every source; raise SettingsError with one safe line on a bad value."""
     config_file = config_file or (Path(os.environ["KAFKATUI_CONFIG"]) if os.environ.get("KAFKATUI_CONFIG") else None)
     props = read_properties(config_file) if config_file else {}
+    profile_values, profile_labels, profile_secrets = _profile_values(profile)
+    if "file_properties" in profile_values:  # the profile's librdkafka properties, below --config's
+        props = {**profile_values.pop("file_properties"), **props}
     x_items = parse_overrides(overrides or [])
     x_fields, x_rest = split_properties(x_items)
     env_path = env_file if env_file is not None else Path(".env")
@@ -572,9 +605,12 @@ def load_settings(
         env_path,
         {PROPERTY_FIELDS[k]: k for k in props if k in PROPERTY_FIELDS},
         config_file,
+        profile_labels,
+        profile.where if profile is not None else "",
     )
     _CURRENT_PROPERTIES["props"] = props
-    secrets = [v for k, v in {**props, **x_items}.items() if k in SECRET_PROPERTIES]
+    _CURRENT_PROPERTIES["profile"] = profile_values
+    secrets = [v for k, v in {**props, **x_items}.items() if k in SECRET_PROPERTIES] + profile_secrets
     secrets += _env_secrets(dotenv)
     try:
         settings = Settings(_env_file=env_file, **init) if env_file is not None else Settings(**init)  # type: ignore[call-arg]
@@ -587,3 +623,21 @@ def load_settings(
         raise SettingsError(f"{origins.label(_field_of(field))}: cannot be parsed") from None
     finally:
         _CURRENT_PROPERTIES.clear()
+
+
+def _profile_values(profile: Profile | None) -> tuple[dict[str, Any], dict[str, str], list[str]]:
+    """A profile as Settings values (its properties file, then its librdkafka table, then its
+    keys), the key each field came from, and its secret values."""
+    if profile is None:
+        return {}, {}, []
+    props = read_properties(profile.properties) if profile.properties is not None else {}
+    props.update(profile.librdkafka)
+    fields, rest = split_properties(props)
+    labels = {PROPERTY_FIELDS[k]: f"librdkafka {k}" for k in props if k in PROPERTY_FIELDS}
+    values: dict[str, Any] = dict(fields)
+    values.update(profile.values)
+    labels.update({k: k for k in profile.values})
+    if rest:
+        values["file_properties"] = rest
+    secrets = profile.secret_values() + [v for k, v in props.items() if k in SECRET_PROPERTIES and v]
+    return values, labels, secrets
