@@ -29,6 +29,8 @@ def clear_settings_env(monkeypatch: Any) -> None:
         upper = name.upper()
         if upper.startswith(SETTINGS_ENV_PREFIXES) or upper in SETTINGS_ENV_NAMES:
             monkeypatch.delenv(name)
+    # the user's own cluster profiles (~/.config/kafkatui/config.toml) must not reach a test
+    monkeypatch.setenv("XDG_CONFIG_HOME", os.path.join(os.sep, "nonexistent", "kafkatui-test-config"))
 
 
 def clock() -> float:

@@ -205,7 +205,8 @@ def load(ns: argparse.Namespace, cluster: str | None = None) -> Settings:
     from kafkatui.settings import load_settings
 
     config = load_config(getattr(ns, "config_file", None))
-    profile = config.choose(cluster or _cluster_name(ns))
+    name, given = (cluster, "cluster") if cluster else _cluster_name(ns)
+    profile = config.choose(name, given)
     extra: dict[str, Any] = {"demo": True} if getattr(ns, "demo", False) else {}
     return load_settings(
         {**_cli_settings(ns), **extra},
@@ -215,11 +216,13 @@ def load(ns: argparse.Namespace, cluster: str | None = None) -> Settings:
     )
 
 
-def _cluster_name(ns: argparse.Namespace) -> str | None:
+def _cluster_name(ns: argparse.Namespace) -> tuple[str | None, str]:
+    """The profile asked for, and how it was asked for (for messages)."""
     import os
 
-    name: str | None = getattr(ns, "cluster", None) or os.environ.get("KAFKATUI_CLUSTER") or None
-    return name
+    if getattr(ns, "cluster", None):
+        return ns.cluster, "--cluster"
+    return os.environ.get("KAFKATUI_CLUSTER") or None, "KAFKATUI_CLUSTER="
 
 
 def main(argv: Sequence[str] | None = None) -> int:

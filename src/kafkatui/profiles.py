@@ -64,15 +64,17 @@ class ClusterConfig:
     def names(self) -> list[str]:
         return list(self.profiles)
 
-    def choose(self, name: str | None) -> Profile | None:
-        """The profile named (by --cluster / KAFKATUI_CLUSTER), else the file's default, else none."""
+    def choose(self, name: str | None, given: str = "--cluster") -> Profile | None:
+        """The profile named (by --cluster / KAFKATUI_CLUSTER), else the file's default, else none.
+        `given` is how the name was given, for messages ("--cluster", "KAFKATUI_CLUSTER=")."""
         wanted = name or self.default
         if wanted is None:
             return None
+        said = f"{given}{name}" if given.endswith("=") else f"{given} {name}"
         if not self.profiles and name:
-            raise SettingsError(f"--cluster {name}: no cluster profiles (config file {self.path} has none)")
+            raise SettingsError(f"{said}: no cluster profiles (config file {self.path} has none)")
         if wanted not in self.profiles:
-            where = f"config file {self.path}: default" if name is None else f"--cluster {wanted}"
+            where = f"config file {self.path}: default" if name is None else said
             known = ", ".join(self.profiles) or "none"
             raise SettingsError(f"{where}: no cluster profile {wanted!r} (profiles: {known})")
         return resolve(self.profiles[wanted])

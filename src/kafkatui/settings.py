@@ -221,7 +221,14 @@ class _ProfileSource(PydanticBaseSettingsSource):
         return self._values.get(field_name), field_name, False
 
     def __call__(self) -> dict[str, Any]:
-        return dict(self._values)
+        # under the name the environment sources use (the first alias), so their order decides
+        return {_first_alias(name): value for name, value in self._values.items()}
+
+
+def _first_alias(field: str) -> str:
+    info = Settings.model_fields.get(field)
+    alias = info.validation_alias if info is not None else None
+    return str(alias.choices[0]) if isinstance(alias, AliasChoices) else field
 
 
 class Settings(BaseSettings):
