@@ -267,7 +267,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _leave(code) if argv is None else code
         if ns.command == "simulate":
             return _simulate(settings, ns)
-        return _dashboard(settings, log_path, _since(ns), getattr(ns, "alert_log", None))
+        return _dashboard(settings, log_path, _since(ns), getattr(ns, "alert_log", None), ns, config_warnings)
     except SettingsError as exc:
         return _fail(str(exc))
     except KeyboardInterrupt:
@@ -439,7 +439,14 @@ def _since(ns: argparse.Namespace) -> float | None:
         raise SettingsError(f"--since: {exc}") from None
 
 
-def _dashboard(settings: Settings, log_path: Path | None, since: float | None, alert_log: Path | None) -> int:
+def _dashboard(
+    settings: Settings,
+    log_path: Path | None,
+    since: float | None,
+    alert_log: Path | None,
+    ns: argparse.Namespace | None = None,
+    notices: Sequence[str] = (),
+) -> int:
     demo = None
     if settings.demo:
         from kafkatui.kafka.demo import DemoCluster
@@ -467,21 +474,83 @@ def _dashboard(settings: Settings, log_path: Path | None, since: float | None, a
     # wait in the relay until the app attaches.
     relay = Relay()
     services = dashboard_services(DashboardOptions(since=since, alert_log=alert_log))
-    early = Worker(settings, relay, extra_services=services)
-    early.start()
+    early: list[Worker] = [Worker(settings, relay, extra_services=services)]
+    early[0].start()
 
     def worker(s: Settings, emit: Any) -> Worker:
-        relay.attach(emit)
-        return early
+        if early:  # the first: already connecting
+            relay.attach(emit)
+            return early.pop()
+        return Worker(s, emit, extra_services=services)  # after a cluster switch: a fresh one
 
     from kafkatui.tui.app import KafkaTuiApp
 
-    app = KafkaTuiApp(settings, worker_factory=worker, log_path=log_path, lazy_panes=True)
+    profiles = _profiles_for_app(ns, settings if demo is not None else None)
+    app = KafkaTuiApp(
+        settings,
+        worker_factory=worker,
+        log_path=log_path,
+        lazy_panes=True,
+        profile=profiles.current,
+        clusters=profiles.choices,
+        settings_for=profiles.settings_for,
+        config_source=profiles.source,
+        notices=notices,
+    )
     code = app.run()
     app.stop_worker()
     if demo is not None:
         demo.stop()
     return _leave(EXIT_FAIL if app.crash_line else (code or EXIT_OK))
+
+
+class _AppProfiles:
+    """What the dashboard's cluster list needs: the profiles, the one in use, and how to build
+    a profile's settings (the command line and environment still win over it)."""
+
+    def __init__(self, ns: argparse.Namespace | None, demo: Settings | None) -> None:
+        from kafkatui.profiles import load_config
+        from kafkatui.settings import SettingsError
+        from kafkatui.tui.screens.clusters import ClusterChoice
+
+        self.ns = ns
+        self.demo = demo
+        config = load_config(getattr(ns, "config_file", None)) if ns is not None else None
+        self.source = str(config.path) if config is not None else "the config file"
+        name = _cluster_name(ns)[0] if ns is not None else None
+        self.current: str | None = DEMO_PROFILE if demo is not None else None
+        if config is not None and demo is None:
+            self.current = name or config.default
+        self.choices: list[ClusterChoice] = []
+        if demo is not None:
+            self.choices.append(ClusterChoice(DEMO_PROFILE, "librdkafka's mock cluster", "PLAINTEXT", demo.read_only))
+        for profile in config.names if config is not None else []:
+            try:
+                s = self._load(profile)
+            except SettingsError as exc:
+                self.choices.append(ClusterChoice(profile, str(exc), "", False, usable=False))
+                continue
+            self.choices.append(ClusterChoice(profile, s.bootstrap_servers, s.effective_protocol, s.read_only))
+
+    def _load(self, name: str) -> Settings:
+        assert self.ns is not None
+        settings = load(self.ns, cluster=name).model_copy(update={"demo": False})
+        from kafkatui.kafka.clients import validate
+
+        validate(settings)
+        return settings
+
+    def settings_for(self, name: str) -> Settings:
+        if name == DEMO_PROFILE and self.demo is not None:
+            return self.demo
+        return self._load(name)
+
+
+DEMO_PROFILE = "demo"
+
+
+def _profiles_for_app(ns: argparse.Namespace | None, demo: Settings | None) -> _AppProfiles:
+    return _AppProfiles(ns, demo)
 
 
 def _leave(code: int) -> int:

@@ -11,7 +11,7 @@ import logging
 import sys
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
@@ -39,6 +39,7 @@ from kafkatui.tui.panes.freezer import FreezerPane
 from kafkatui.tui.panes.groups import GroupsPane
 from kafkatui.tui.panes.producer import ProducerPane
 from kafkatui.tui.panes.topics import TopicsPane
+from kafkatui.tui.screens.clusters import ClusterChoice, ClusterListScreen
 from kafkatui.tui.screens.help import HelpScreen
 from kafkatui.tui.widgets.header import ClusterHeader
 from kafkatui.tui.widgets.keybar import KeyBar
@@ -58,6 +59,7 @@ class WorkerHandle(Protocol):
 NOTIFY_LIMIT = 400  # characters of a toast
 
 WorkerFactory = Callable[[Settings, Callable[[object], None]], WorkerHandle]
+SettingsFor = Callable[[str], Settings]  # a profile's name -> its settings (raises SettingsError)
 
 PANES: tuple[tuple[str, str], ...] = (
     ("cluster", "Cluster"),
@@ -85,6 +87,7 @@ class KafkaTuiApp(GuardedHandlers, App[int]):
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("r", "refresh", "Refresh now"),
+        Binding("C", "clusters", "Switch cluster", key_display="C", show=False),
         Binding("ctrl+p", "command_palette", "Command palette", show=False),
         Binding("escape", "leave_input", "Leave a text field", show=False),
         *[Binding(str(i), f"pane('{pane_id}')", title, show=True) for i, (pane_id, title) in enumerate(PANES, start=1)],
@@ -98,9 +101,20 @@ class KafkaTuiApp(GuardedHandlers, App[int]):
         clock: Callable[[], float] = time.time,
         log_path: Path | None = None,
         lazy_panes: bool = False,
+        profile: str | None = None,
+        clusters: Sequence[ClusterChoice] = (),
+        settings_for: SettingsFor | None = None,
+        config_source: str = "the config file",
+        notices: Sequence[str] = (),
     ) -> None:
         super().__init__()
         self.settings = settings
+        self.profile = profile  # the cluster profile in use (None: no profile)
+        self.clusters = list(clusters)
+        self._settings_for = settings_for
+        self.config_source = config_source
+        self.notices = list(notices)
+        self.generation = 0  # bumped on each cluster switch: events of an older worker are dropped
         self.clock = clock
         self.log_path = log_path
         self._worker_factory = worker_factory
@@ -120,6 +134,7 @@ class KafkaTuiApp(GuardedHandlers, App[int]):
             self.clock,
             read_only=self.settings.read_only,
             demo=self.settings.demo,
+            profile=self.profile,
         )
         yield StaleBanner(self.clock)
         with TabbedContent(initial="cluster", id="panes"):
@@ -159,17 +174,30 @@ class KafkaTuiApp(GuardedHandlers, App[int]):
         warning = unused_credentials_warning(self.settings)
         if warning:  # credentials the protocol never sends: say so rather than connect silently
             self.notify(warning, title="settings", severity="warning", timeout=20, markup=False)
+        for notice in self.notices:  # e.g. a plain secret in a config file others can read
+            self.notify(notice, title="settings", severity="warning", timeout=20, markup=False)
+        self._start_worker()
+
+    def _start_worker(self) -> None:
         if self._worker_factory is not None:
-            self.worker = self._worker_factory(self.settings, self._post_from_worker)
+            self.worker = self._worker_factory(self.settings, self._emitter())
             self.worker.start()
 
-    def _post_from_worker(self, event: object) -> None:
-        """Called on the worker thread; post_message is thread-safe."""
-        self.post_message(WorkerEvent(event))
+    def _emitter(self) -> Callable[[object], None]:
+        """The worker's emit: called on its thread (post_message is thread-safe); each event
+        carries the generation of the cluster it came from."""
+        generation = self.generation
+
+        def emit(event: object) -> None:
+            self.post_message(WorkerEvent(event, generation))
+
+        return emit
 
     # -- events from the worker ----------------------------------------------------------
 
     def on_worker_event(self, message: WorkerEvent) -> None:
+        if message.generation != self.generation:
+            return  # from the cluster before a switch, still queued: never shown as the new one's
         self.apply(message.event)
 
     def on_pane_ready(self, message: PaneReady) -> None:
@@ -291,6 +319,45 @@ class KafkaTuiApp(GuardedHandlers, App[int]):
         if self.settings.demo:
             extra += "\n\n" + MOCK_NOTE
         self.push_screen(HelpScreen(sections, extra))
+
+    # -- cluster profiles: the list, and the live switch -------------------------------------
+
+    def action_clusters(self) -> None:
+        self.push_screen(ClusterListScreen(self.clusters, self.profile, self.config_source), self._chosen)
+
+    def _chosen(self, name: str | None) -> None:
+        if name is None or self._settings_for is None:
+            return
+        try:
+            settings = self._settings_for(name)
+        except Exception as exc:  # a SettingsError (one safe line) or a surprise: stay where we are
+            self.notify(
+                f"Cluster {name} cannot be used: {redact(str(exc), self.settings.secret_values())}. "
+                f"Still on {self.profile or self.settings.bootstrap_servers}.",
+                title="switch cluster",
+                severity="error",
+                timeout=10,
+            )
+            return
+        self.run_worker(self.switch_cluster(name, settings), group="switch", exclusive=True)
+
+    async def switch_cluster(self, name: str, settings: Settings) -> None:
+        """Stop the worker (its clients and group child go with it), forget everything shown,
+        rebuild every pane empty and start a fresh worker on `settings`."""
+        self.stop_worker()
+        self.generation += 1
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.settings = settings
+        self.profile = name
+        self._latest.clear()
+        self.errors.clear()
+        self.clear_notifications()
+        await self.recompose()
+        self.focus_pane()
+        self._start_worker()
+        mode = " (read-only)" if settings.read_only else ""
+        self.notify(f"Switched to cluster {name}{mode}: {settings.bootstrap_servers}.", timeout=4)
 
     async def action_quit(self) -> None:
         self.stop_worker()

@@ -13,9 +13,10 @@ class WorkerEvent(Message):
     builds a backlog.
     """
 
-    def __init__(self, event: object) -> None:
+    def __init__(self, event: object, generation: int = 0) -> None:
         super().__init__()
         self.event = event
+        self.generation = generation  # the app's cluster switch count when the worker emitted it
 
     def can_replace(self, message: Message) -> bool:
         # a newer cluster snapshot makes an older queued one worthless
@@ -23,4 +24,5 @@ class WorkerEvent(Message):
             isinstance(message, WorkerEvent)
             and getattr(type(self.event), "COALESCE", False)
             and type(message.event) is type(self.event)
+            and message.generation == self.generation
         )

@@ -51,6 +51,9 @@ COMMANDS: tuple[PaletteCommand, ...] = (
     PaletteCommand("Show Groups", "Consumer groups, lag and status (key 4)", "groups"),
     PaletteCommand("Show Producer", "Send messages by hand or in bursts (key 5)", "producer"),
     PaletteCommand("Refresh metadata now", "Ask the cluster again (key r)", None, app_action="refresh"),
+    PaletteCommand(
+        "Switch cluster", "Pick a cluster profile; the app starts over on it (key C)", None, app_action="clusters"
+    ),
     PaletteCommand("Help: every key", "Every key of the app and its panes (key ?)", None, app_action="help"),
     PaletteCommand(
         "Edit freezer limits", "Min, max and hysteresis of the freezer alerts (Freezer, e)", "freezer", "edit_limits"

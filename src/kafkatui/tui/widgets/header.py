@@ -37,8 +37,11 @@ class ClusterHeader(Static):
     }
     """
 
-    def __init__(self, bootstrap: str, clock: Callable[[], float], read_only: bool, demo: bool) -> None:
+    def __init__(
+        self, bootstrap: str, clock: Callable[[], float], read_only: bool, demo: bool, profile: str | None = None
+    ) -> None:
         super().__init__(id="header")
+        self.profile = profile
         self.bootstrap = bootstrap
         self.clock = clock
         self.read_only = read_only
@@ -70,6 +73,9 @@ class ClusterHeader(Static):
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(" kafkatui ", "bold reverse")
         text.append(" ")
+        if self.profile:
+            text.append(f" {inert(self.profile, 24)} ", "bold black on bright_white")
+            text.append(" ")
         text.append(f" {self.state.link.value} ", STATE_STYLE[self.state.link])
         if snap is not None:
             down = len(snap.brokers) - snap.brokers_up
