@@ -97,6 +97,21 @@ COMMANDS: tuple[PaletteCommand, ...] = (
     ),
     PaletteCommand("Filter groups", "Filter as you type (Groups, /)", "groups", "filter"),
     PaletteCommand(
+        "Export topics",
+        "The list or the selected topic's partitions, CSV or JSON lines (Topics, E)",
+        "topics",
+        "export",
+    ),
+    PaletteCommand(
+        "Export groups", "The list or the selected group's lag, CSV or JSON lines (Groups, E)", "groups", "export"
+    ),
+    PaletteCommand(
+        "Export freezer",
+        "The sensor table or the chart's readings, CSV or JSON lines (Freezer, E)",
+        "freezer",
+        "export",
+    ),
+    PaletteCommand(
         "Consumer group status rules", "What OK, WARN, STALL, STOP, REWIND mean (Groups, i)", "groups", "rules"
     ),
     PaletteCommand(

@@ -19,13 +19,16 @@ from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
 from textual.widgets import Static
 
+from kafkatui.domain import export
 from kafkatui.domain.alerts import AlertBatch, AlertEvent, SensorStatus, Thresholds
 from kafkatui.domain.commands import Acknowledge, Forget, Rewind, SetThresholds, SetWindow
+from kafkatui.domain.export import ExportSource
 from kafkatui.domain.freezer import FreezerView, SensorRow
 from kafkatui.domain.readings import escape_raw, utc_iso
 from kafkatui.domain.text import inert
 from kafkatui.domain.wording import count, plural
 from kafkatui.tui.panes.base import PaneMixin, SendCommand
+from kafkatui.tui.screens.export import open_export
 from kafkatui.tui.screens.limits import LimitsScreen
 from kafkatui.tui.widgets.chart import TemperatureChart
 from kafkatui.tui.widgets.header import age_text
@@ -68,6 +71,7 @@ class FreezerPane(PaneMixin, Vertical):
         Binding("a", "acknowledge", "Acknowledge the selected sensor's alerts"),
         Binding("A", "acknowledge_all", "Acknowledge all alerts", key_display="A"),
         Binding("f", "forget", "Forget the selected silent sensor"),
+        Binding("E", "export", "Export to a file (CSV, JSON lines)", key_display="E", show=False),
     ]
 
     DEFAULT_CSS = """
@@ -327,3 +331,27 @@ class FreezerPane(PaneMixin, Vertical):
             self.app.notify(inert(summary, 200), title="ALERT", severity="error", timeout=10, markup=False)
         if self.bell:
             self.app.bell()
+
+    # -- export (E) -----------------------------------------------------------------------
+
+    def export_sources(self) -> list[ExportSource]:
+        """The sensor table, and the chart's readings (each sensor on the chart, its window)."""
+        view = self.view
+        if view is None:
+            return []
+        rows = view.rows
+        chart = view.chart
+        points = sum(len(p) for _, p in chart)
+        return [
+            ExportSource(
+                f"Sensors ({count(len(rows), 'sensor')})", "sensors", view.topic, export.SENSOR_COLUMNS,
+                lambda: export.sensor_rows(rows), len(rows),
+            ),
+            ExportSource(
+                f"Readings on the chart ({count(points, 'reading')} of {count(len(chart), 'sensor')})",
+                "readings", view.topic, export.READING_COLUMNS, lambda: export.reading_rows(chart), points,
+            ),
+        ]  # fmt: skip
+
+    def action_export(self) -> None:
+        open_export(self, self.export_sources(), self.clock, "Nothing to export yet: no readings have arrived.")

@@ -23,6 +23,8 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Input, Static
 
+from kafkatui.domain import export
+from kafkatui.domain.export import ExportSource
 from kafkatui.domain.groups import (
     READ_ONLY_REFUSAL,
     SORT_KEYS,
@@ -41,6 +43,7 @@ from kafkatui.domain.series import gapped_sparkline
 from kafkatui.domain.text import NAME_LIMIT, inert
 from kafkatui.domain.wording import plural
 from kafkatui.tui.panes.base import PaneMixin
+from kafkatui.tui.screens.export import open_export
 from kafkatui.tui.screens.group_help import GroupRulesScreen
 from kafkatui.tui.screens.group_reset import GroupResetScreen
 from kafkatui.tui.widgets.header import age_text
@@ -147,6 +150,7 @@ class GroupsPane(PaneMixin, Vertical):
         Binding("S", "reverse", "Reverse the sort"),
         Binding("x", "reset", "Reset offsets (inactive group)"),
         Binding("i", "rules", "Status rules"),
+        Binding("E", "export", "Export to a file (CSV, JSON lines)", key_display="E", show=False),
         Binding("escape", "clear_filter", "Clear the filter", show=False),
     ]
 
@@ -421,3 +425,40 @@ class GroupsPane(PaneMixin, Vertical):
             )
             return
         self.app.push_screen(GroupResetScreen(group.group_id, self.clock))
+
+    # -- export (E) -----------------------------------------------------------------------
+
+    def export_sources(self) -> list[ExportSource]:
+        """The groups as listed (filter and sort applied), and the selected group's partitions
+        in kafka-consumer-groups --describe's columns."""
+        view = self.view
+        if view is None:
+            return []
+        groups = tuple(self.visible_groups())
+        sources = [
+            ExportSource(
+                f"Groups list ({len(groups):,} {plural(len(groups), 'group')}, as filtered and sorted)",
+                "groups",
+                "",
+                export.GROUP_COLUMNS,
+                lambda: export.group_rows(groups),
+                len(groups),
+            )
+        ]
+        if self.selected and view.group(self.selected) is not None:
+            rows = self._rows_of.get(self.selected, ())
+            group = self.selected
+            sources.append(
+                ExportSource(
+                    f"Lag of {inert(group, NAME_LIMIT)} by partition ({len(rows):,} {plural(len(rows), 'row')})",
+                    "group",
+                    group,
+                    export.GROUP_DETAIL_COLUMNS,
+                    lambda: export.group_detail_rows(rows),
+                    len(rows),
+                )
+            )
+        return sources
+
+    def action_export(self) -> None:
+        open_export(self, self.export_sources(), self.clock, "Nothing to export yet: no groups are listed.")

@@ -22,7 +22,9 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
 
+from kafkatui.domain import export
 from kafkatui.domain.commands import Refresh
+from kafkatui.domain.export import ExportSource
 from kafkatui.domain.partitioner import DEFAULT as DEFAULT_PARTITIONER
 from kafkatui.domain.partitioner import PARTITIONERS
 from kafkatui.domain.text import NAME_LIMIT, inert
@@ -50,6 +52,7 @@ from kafkatui.domain.topics import (
 )
 from kafkatui.domain.wording import count
 from kafkatui.tui.panes.base import PaneMixin, SendCommand
+from kafkatui.tui.screens.export import open_export
 from kafkatui.tui.widgets.header import age_text
 from kafkatui.tui.widgets.keyed_table import sync_rows
 from kafkatui.tui.widgets.virtual_table import VirtualTable
@@ -118,6 +121,7 @@ class TopicsPane(PaneMixin, Vertical):
         Binding("M", "messages_partition", "Messages of partition", key_display="M"),
         Binding("k", "key_partition", "Key → partition"),
         Binding("g", "toggle_configs", "Configs / partitions (narrow terminal)"),
+        Binding("E", "export", "Export to a file (CSV, JSON lines)", key_display="E", show=False),
     ]
 
     DEFAULT_CSS = """
@@ -580,3 +584,40 @@ class TopicsPane(PaneMixin, Vertical):
         )
         if result.ok:
             self.post_message(SendCommand(Refresh()))
+
+    # -- export (E) -----------------------------------------------------------------------
+
+    def export_sources(self) -> list[ExportSource]:
+        """The topics as listed (filter and sort applied), and the selected topic's partitions."""
+        view = self.view
+        if view is None:
+            return []
+        rows = tuple(self.visible_rows())
+        sources = [
+            ExportSource(
+                f"Topics list ({count(len(rows), 'topic')}, as filtered and sorted)",
+                "topics",
+                "",
+                export.TOPIC_COLUMNS,
+                lambda: export.topic_rows(rows),
+                len(rows),
+            )
+        ]
+        topic = view.topics.get(self.selected) if self.selected else None
+        if topic is not None:
+            parts = partition_rows(topic, view.marks.get(topic.name))
+            name = topic.name
+            sources.append(
+                ExportSource(
+                    f"Partitions of {inert(name, NAME_LIMIT)} ({count(len(parts), 'partition')})",
+                    "partitions",
+                    name,
+                    export.PARTITION_COLUMNS,
+                    lambda: export.partition_export_rows(name, parts),
+                    len(parts),
+                )
+            )
+        return sources
+
+    def action_export(self) -> None:
+        open_export(self, self.export_sources(), self.clock, "Nothing to export yet: no topics are listed.")

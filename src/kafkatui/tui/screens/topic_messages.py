@@ -20,6 +20,8 @@ from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Select, Static
 
+from kafkatui.domain import export
+from kafkatui.domain.export import ExportSource
 from kafkatui.domain.readings import escape_raw, utc_iso
 from kafkatui.domain.text import NAME_LIMIT, inert
 from kafkatui.domain.topics import (
@@ -34,7 +36,9 @@ from kafkatui.domain.topics import (
     pretty,
     record_cells,
 )
+from kafkatui.domain.wording import count
 from kafkatui.tui.panes.base import SendCommand
+from kafkatui.tui.screens.export import open_export
 from kafkatui.tui.widgets.virtual_table import VirtualTable
 
 RECORD_COLUMNS = (
@@ -66,6 +70,7 @@ class TopicMessagesScreen(Screen[None]):
         Binding("escape", "close", "Back to topics"),
         Binding("slash", "focus_filter", "Filter", key_display="/"),
         Binding("f", "follow", "Follow the tail"),
+        Binding("E", "export", "Export the records loaded", key_display="E"),
     ]
     DEFAULT_CSS = """
     TopicMessagesScreen #viewer-title { height: 1; padding: 0 1; background: $panel; }
@@ -224,6 +229,25 @@ class TopicMessagesScreen(Screen[None]):
         record = self.records.get(event.key or "")
         if record is not None:
             self.app.push_screen(RecordScreen(self.topic, record))
+
+    def export_sources(self) -> list[ExportSource]:
+        """The records loaded now (those the filter matched), decoded as the viewer shows them."""
+        records = tuple(self.records.values())
+        where = f"partition {self.partition}" if self.partition is not None else "all partitions"
+        return [
+            ExportSource(
+                f"Records of {inert(self.topic, NAME_LIMIT)}, {where} ({count(len(records), 'record')} loaded)",
+                "records",
+                self.topic,
+                export.RECORD_COLUMNS,
+                lambda: export.records_rows(records),
+                len(records),
+            )
+        ]
+
+    def action_export(self) -> None:
+        sources = self.export_sources() if self.records else []
+        open_export(self, sources, self.clock, "Nothing to export yet: no records are loaded.")
 
 
 def record_text(topic: str, record: Record) -> Text:
