@@ -1,0 +1,181 @@
+"""Export: the pure formatting (domain/export.py) and the dialog that streams it to a file."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from textual.app import App, ComposeResult
+from textual.widgets import Input, Static
+
+from kafkatui.domain import export
+from kafkatui.domain.export import ExportSource, Format, default_name, format_of, lines, record_row
+from kafkatui.domain.topics import Record
+from kafkatui.tui.screens.export import PARTIAL_SUFFIX, ExportScreen
+
+NOW = 1_763_712_000.0  # 2025-11-21 08:00:00 UTC
+
+
+def test_csv_quotes_what_needs_quoting_and_leaves_unknown_empty() -> None:
+    rows = [("a,b", 1, None, True, 'say "hi"'), ("plain", 2.5, 0, False, "x")]
+    text = "".join(lines(Format.CSV, ("name", "n", "lag", "flag", "note"), rows))
+    assert text.splitlines()[0] == "name,n,lag,flag,note"
+    parsed = list(csv.reader(io.StringIO(text)))
+    assert parsed[1] == ["a,b", "1", "", "true", 'say "hi"']
+    assert parsed[2] == ["plain", "2.5", "0", "false", "x"]  # 0 stays 0: only None is empty
+
+
+def test_json_lines_keep_types_and_null() -> None:
+    text = "".join(
+        lines(Format.JSONL, ("name", "lag", "rate", "ok"), [("g1", None, float("nan"), True), ("g2", 7, 1.5, False)])
+    )
+    first, second = (json.loads(line) for line in text.splitlines())
+    assert first == {"name": "g1", "lag": None, "rate": None, "ok": True}  # NaN is no JSON: null
+    assert second == {"name": "g2", "lag": 7, "rate": 1.5, "ok": False}
+
+
+def test_a_control_character_in_a_name_never_breaks_a_line() -> None:
+    """A group or topic name from the cluster is external text: one record stays one line."""
+    name = "evil\ngroup\x1b[31m"
+    for fmt in Format:
+        text = "".join(lines(fmt, ("group",), [(name,)]))
+        assert "\x1b" not in text
+        assert text.count("\n") == (2 if fmt is Format.CSV else 1)
+        cell = (
+            next(csv.reader(io.StringIO(text.splitlines()[1])))[0] if fmt is Format.CSV else json.loads(text)["group"]
+        )
+        assert cell == "evil\\ngroup\\x1b[31m"  # escaped as on screen
+
+
+def test_a_row_of_the_wrong_width_is_refused() -> None:
+    with pytest.raises(ValueError, match="2 cells for 3 columns"):
+        list(lines(Format.CSV, ("a", "b", "c"), [(1, 2)]))
+    with pytest.raises(ValueError):
+        list(lines(Format.JSONL, ("a",), [(1, 2)]))
+
+
+def test_the_file_name_says_the_format() -> None:
+    assert format_of("lag.csv") is Format.CSV and format_of("LAG.CSV") is Format.CSV
+    assert format_of("r.jsonl") is Format.JSONL and format_of("r.json") is Format.JSONL
+    assert format_of("r.txt") is None
+
+
+def test_default_names_hold_only_safe_characters() -> None:
+    assert default_name("group", "billing", NOW, Format.CSV) == "kafkatui-group-billing-20251121-080000.csv"
+    assert default_name("topics", "", NOW, Format.JSONL) == "kafkatui-topics-20251121-080000.jsonl"
+    name = default_name("group", "../../etc/passwd\n", NOW, Format.CSV)
+    assert "/" not in name and "\n" not in name and name.endswith(".csv")
+
+
+def test_a_record_is_exported_whole_and_decoded_as_the_viewer_shows_it() -> None:
+    value = ("x" * 5000).encode() + b"\xff\x00"
+    row = record_row(2, 41, 1_763_712_000_123, "2025-11-21T08:00:00.123Z", b"sensor0", value, [("h", b"1")], len(value))
+    assert row[:4] == (2, 41, 1_763_712_000_123, "2025-11-21T08:00:00.123Z")
+    assert row[4] == "sensor0"
+    assert row[5] == "x" * 5000 + "\\xff\\x00"  # never cut to a column width; bytes escaped as on screen
+    assert row[6] == "h=1" and row[7] is False
+    null = record_row(0, 0, -1, "", None, None, [], 0)
+    assert null[2] is None and null[3] is None and null[4] is None and null[5] is None
+
+
+def test_a_value_the_viewer_kept_cut_says_so() -> None:
+    (row,) = export.records_rows([Record(0, 1, 5, b"k", b"abc", (), value_size=10)])
+    assert row[-1] is True
+
+
+# -- the dialog: streaming, cancelling, never overwriting ---------------------------------------
+
+
+def _source(n: int, slow: float = 0.0) -> ExportSource:
+    def rows() -> Iterator[tuple[int, str]]:
+        for i in range(n):
+            if slow and i % 1000 == 0:
+                time.sleep(slow)
+            yield (i, f"row{i}")
+
+    return ExportSource(f"Numbers ({n})", "numbers", "t", ("i", "name"), rows, n)
+
+
+class Host(App[None]):
+    def __init__(self, screen: ExportScreen) -> None:
+        super().__init__()
+        self.export_screen = screen
+
+    def compose(self) -> ComposeResult:
+        yield Static("under")
+
+    def on_mount(self) -> None:
+        self.push_screen(self.export_screen)
+
+
+async def _wait(pilot: object, predicate: object, seconds: float = 20.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not predicate():  # type: ignore[operator]
+        assert time.monotonic() < deadline, "timed out"
+        await pilot.pause(0.05)  # type: ignore[attr-defined]
+
+
+async def test_an_export_streams_every_row_to_the_default_file(tmp_path: Path) -> None:
+    screen = ExportScreen([_source(10_000)], lambda: NOW, folder=tmp_path)
+    app = Host(screen)
+    async with app.run_test(size=(100, 30)) as pilot:
+        field = screen.query_one("#export-path", Input)
+        assert field.value == str(tmp_path / "kafkatui-numbers-t-20251121-080000.csv")
+        await pilot.press("enter")
+        await _wait(pilot, lambda: app.screen is not screen)
+    out = tmp_path / "kafkatui-numbers-t-20251121-080000.csv"
+    rows = list(csv.reader(out.open()))
+    assert rows[0] == ["i", "name"] and len(rows) == 10_001 and rows[-1] == ["9999", "row9999"]
+    assert not list(tmp_path.glob("*" + PARTIAL_SUFFIX))
+
+
+async def test_json_lines_by_the_name_typed(tmp_path: Path) -> None:
+    screen = ExportScreen([_source(3)], lambda: NOW, folder=tmp_path)
+    app = Host(screen)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen.query_one("#export-path", Input).value = "mine.jsonl"
+        await pilot.press("enter")
+        await _wait(pilot, lambda: app.screen is not screen)
+    assert [json.loads(x) for x in (tmp_path / "mine.jsonl").read_text().splitlines()] == [
+        {"i": 0, "name": "row0"},
+        {"i": 1, "name": "row1"},
+        {"i": 2, "name": "row2"},
+    ]
+
+
+async def test_a_cancelled_export_leaves_a_file_named_partial_and_says_so(tmp_path: Path) -> None:
+    screen = ExportScreen([_source(2_000_000, slow=0.01)], lambda: NOW, folder=tmp_path)
+    app = Host(screen)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen.query_one("#export-path", Input).value = "big.csv"
+        await pilot.press("enter")
+        await _wait(pilot, lambda: "rows…" in str(screen.query_one("#export-status", Static).render()))
+        await pilot.press("escape")
+        await _wait(pilot, lambda: screen.job is None)
+        status = str(screen.query_one("#export-status", Static).render())
+        assert "cancelled after" in status and "big.csv.partial" in status
+        assert app.screen is screen  # still open: the user reads what happened
+    assert not (tmp_path / "big.csv").exists()  # never a complete-looking file with part of the rows
+    partial = (tmp_path / "big.csv.partial").read_text().splitlines()
+    assert partial[0] == "i,name" and 1 < len(partial) < 2_000_001
+
+
+async def test_an_existing_file_is_never_overwritten(tmp_path: Path) -> None:
+    (tmp_path / "lag.csv").write_text("precious\n")
+    screen = ExportScreen([_source(3)], lambda: NOW, folder=tmp_path)
+    app = Host(screen)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen.query_one("#export-path", Input).value = "lag.csv"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "already exists" in str(screen.query_one("#export-status", Static).render())
+        screen.query_one("#export-path", Input).value = "lag.txt"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "End the file name in .csv" in str(screen.query_one("#export-status", Static).render())
+    assert (tmp_path / "lag.csv").read_text() == "precious\n"
