@@ -169,7 +169,7 @@ class FreezerBoard:
         if item.ts > now + CLOCK_AHEAD:
             self.ahead += 1
             self.ahead_max = max(self.ahead_max, item.ts - now)
-            item = Reading(sensor, item.celsius, now, item.partition, item.offset)
+            item = Reading(sensor, item.celsius, now, item.partition, item.offset, item.original)
         self.readings += 1
         self.series.append(sensor, item.ts, item.celsius)
         self._dirty.add(sensor)

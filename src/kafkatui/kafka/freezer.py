@@ -83,7 +83,7 @@ class FreezerFeed:
     ) -> None:
         s = ctx.settings
         self.topic = s.topic
-        self.rules = rules or ParseRules()
+        self.rules = rules or s.parse_rules()
         self.since = since
         self.consumer = Consumer(clients.reader_config(s, "viewer"))  # assign() only: no group
         self.board = FreezerBoard(self.topic, Thresholds(s.temp_min, s.temp_max), stale_after=s.stale_after)
