@@ -51,6 +51,7 @@ from kafkatui.domain.lag import known_offset, leader_unavailable
 from kafkatui.domain.models import ClusterSnapshot
 from kafkatui.kafka import clients
 from kafkatui.kafka.context import Context
+from kafkatui.kafka.errors import kafka_error
 from kafkatui.kafka.group_client import Crash, GroupClient, GroupClientCrash
 
 log = logging.getLogger("kafkatui.groups")
@@ -68,8 +69,8 @@ def explain(exc: BaseException | KafkaError) -> str:
     """One human line for a refused or failed admin request."""
     if isinstance(exc, GroupClientCrash):
         return str(exc)
-    err = exc if isinstance(exc, KafkaError) else (exc.args[0] if exc.args else None)
-    if not isinstance(err, KafkaError):
+    err = kafka_error(exc)
+    if err is None:
         return f"{type(exc).__name__}: {exc}"
     code = err.code()
     if code == KafkaError._UNSUPPORTED_FEATURE:
@@ -96,8 +97,8 @@ def _error_code(future: Future[Any]) -> int | None:
     try:
         future.result()
     except Exception as exc:
-        err = exc.args[0] if exc.args else None
-        return err.code() if isinstance(err, KafkaError) else None
+        err = kafka_error(exc)
+        return err.code() if err is not None else None
     return None
 
 

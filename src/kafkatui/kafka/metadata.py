@@ -12,6 +12,7 @@ from kafkatui.domain.commands import Refresh
 from kafkatui.domain.models import BrokerInfo, ClusterMode, ClusterSnapshot, ConnectionState, Link
 from kafkatui.kafka import clients
 from kafkatui.kafka.context import Context
+from kafkatui.kafka.errors import kafka_error
 
 log = logging.getLogger("kafkatui.metadata")
 
@@ -105,7 +106,7 @@ class MetadataService:
         self._probe_mode(ctx, snapshot)
 
     def _failed(self, ctx: Context, now: float, exc: KafkaException) -> None:
-        err = exc.args[0] if exc.args and isinstance(exc.args[0], KafkaError) else None
+        err = kafka_error(exc)
         if self.failing_since is None:
             self.failing_since = now
         pending = self.pending_error

@@ -52,6 +52,7 @@ from kafkatui.domain.producer import (
 from kafkatui.domain.readings import escape_raw
 from kafkatui.kafka import clients
 from kafkatui.kafka.context import Context
+from kafkatui.kafka.errors import kafka_error
 
 log = logging.getLogger("kafkatui.producer")
 
@@ -323,7 +324,7 @@ class ProducerService:
         except BufferError:
             pass  # local queue full: the same message again next poll
         except KafkaException as exc:
-            err = exc.args[0] if exc.args and isinstance(exc.args[0], KafkaError) else None
+            err = kafka_error(exc)
             name = err.name() if err is not None else type(exc).__name__
             text = err.str() if err is not None else str(exc)
             if err is not None and err.code() == KafkaError._FATAL:
@@ -640,7 +641,7 @@ class ProducerService:
 
 
 def _reason(exc: BaseException) -> str:
-    err = exc.args[0] if exc.args and isinstance(exc.args[0], KafkaError) else None
+    err = kafka_error(exc)
     return f"{err.name()}: {err.str()}" if err is not None else f"{type(exc).__name__}: {exc}"
 
 

@@ -37,7 +37,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
-from confluent_kafka import Consumer, KafkaError, KafkaException, TopicPartition
+from confluent_kafka import Consumer, KafkaException, TopicPartition
 from confluent_kafka.admin import (  # type: ignore[attr-defined]
     ConfigResource,
     NewPartitions,
@@ -71,6 +71,7 @@ from kafkatui.domain.topics import (
 )
 from kafkatui.kafka import clients
 from kafkatui.kafka.context import Context
+from kafkatui.kafka.errors import error_name_text
 from kafkatui.kafka.messages_viewer import MessageViewer
 
 log = logging.getLogger("kafkatui.topics")
@@ -106,14 +107,6 @@ REFUSED = (
     "_UNSUPPORTED_FEATURE",
     "UNSUPPORTED_VERSION",
 )
-
-
-def error_of(exc: BaseException) -> tuple[str, str]:
-    """(code name, text) of a Kafka failure."""
-    err = exc.args[0] if exc.args and isinstance(exc.args[0], KafkaError) else None
-    if err is None:
-        return type(exc).__name__, str(exc)
-    return err.name(), err.str()
 
 
 class Batch:
@@ -384,7 +377,7 @@ class TopicsService:
         try:
             future.result()
         except KafkaException as exc:
-            code, text = error_of(exc)
+            code, text = error_name_text(exc)
             log.info("CreateTopics probe: %s %s", code, text)
             if code in REFUSED:
                 reason = (
@@ -420,7 +413,7 @@ class TopicsService:
                 [TopicPartition(t, p, which) for t, p in chunk], timeout=timeout
             )
         except (KafkaException, ValueError, TypeError, RuntimeError) as exc:
-            code, text = error_of(exc)
+            code, text = error_name_text(exc)
             if code in ("_TIMED_OUT", "REQUEST_TIMED_OUT"):
                 text = f"the cluster did not answer ListOffsets within {timeout:g} s"
             self.notes["offsets"] = f"message counts: {text}"
@@ -535,7 +528,7 @@ class TopicsService:
         try:
             futures = ctx.admin.describe_configs(resources, request_timeout=ctx.settings.timeout)
         except (KafkaException, ValueError, TypeError) as exc:
-            self.notes["configs"] = f"configs unavailable: {error_of(exc)[1]}"
+            self.notes["configs"] = f"configs unavailable: {error_name_text(exc)[1]}"
             self.dirty = True
             return None
         return Batch(futures, now + ctx.settings.timeout + GRACE)
@@ -566,7 +559,7 @@ class TopicsService:
                     try:
                         result = future.result()
                     except KafkaException as exc:
-                        errors.append(error_of(exc))
+                        errors.append(error_name_text(exc))
                         continue
                     self._set_key_configs(resource.name, {k: result[k].value for k in KEY_CONFIGS if k in result})
                 if errors and len(errors) == len(batch.items):
@@ -601,7 +594,7 @@ class TopicsService:
                     values = {e.name: e.value for e in entries if e.value is not None}
                     self._set_key_configs(resource.name, {k: values[k] for k in KEY_CONFIGS if k in values})
                 except KafkaException as exc:
-                    code, text = error_of(exc)
+                    code, text = error_name_text(exc)
                     sentence = self._configs_failed(code, text)
                     self.selected_configs = TopicConfigs(resource.name, error=sentence)
                     if code in REFUSED or "controller" in text.lower():
@@ -656,7 +649,7 @@ class TopicsService:
             else:
                 futures = ctx.admin.create_partitions([NewPartitions(topic, command.total)], **opts)
         except (KafkaException, ValueError, TypeError) as exc:
-            code, text = error_of(exc)
+            code, text = error_name_text(exc)
             self._result(ctx, action, topic, False, explain_failure(action, topic, code, text, timeout=timeout))
             return
         self.actions.append(PendingAction(action, topic, Batch(futures, now + timeout + GRACE), rf))
@@ -686,7 +679,7 @@ class TopicsService:
             try:
                 future.result()
             except KafkaException as exc:
-                code, text = error_of(exc)
+                code, text = error_name_text(exc)
                 brokers = self.seen.brokers_up if self.seen else None
                 message = explain_failure(
                     pending.action,
