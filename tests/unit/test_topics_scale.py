@@ -197,7 +197,8 @@ class Harness:
     def step(self, command: object | None = None, dt: float = 0.02) -> None:
         self.now += dt
         if command is not None:
-            assert self.service.handle(self.ctx, command)
+            assert type(command) in self.service.HANDLES
+            self.service.handle(self.ctx, command)
         self.service.poll(self.ctx, self.now)
 
     def views(self) -> list[TopicsView]:

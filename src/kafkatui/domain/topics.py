@@ -18,6 +18,7 @@ from itertools import pairwise
 from typing import ClassVar
 
 from kafkatui.domain.commands import Command
+from kafkatui.domain.events import Event
 from kafkatui.domain.freezer import parse_duration
 from kafkatui.domain.models import ClusterSnapshot, PartitionInfo, TopicInfo
 from kafkatui.domain.partitioner import DEFAULT as DEFAULT_PARTITIONER
@@ -485,7 +486,7 @@ class TopicConfigs:
 
 
 @dataclass(frozen=True, slots=True)
-class TopicsView:
+class TopicsView(Event):
     """Everything the Topics pane shows, as one immutable value (newer replaces older)."""
 
     COALESCE: ClassVar[bool] = True
@@ -508,7 +509,7 @@ ACTIONS = ("create", "delete", "partitions", "configs", "messages")
 
 
 @dataclass(frozen=True, slots=True)
-class ActionResult:
+class ActionResult(Event):
     """The broker's answer to create/delete/add partitions, as a sentence."""
 
     ts: float
@@ -693,7 +694,7 @@ class MessageBuffer:
 
 
 @dataclass(frozen=True, slots=True)
-class MessagesView:
+class MessagesView(Event):
     COALESCE: ClassVar[bool] = True
 
     ts: float
