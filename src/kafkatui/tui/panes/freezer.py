@@ -117,11 +117,6 @@ class FreezerPane(PaneMixin, Vertical):
 
     def show(self, view: FreezerView) -> None:
         self.view = view
-        if not self.query("#sensors"):
-            # still mounting (the table's container mounts its children a moment after the pane
-            # is in the DOM): draw this view once it is there
-            self.call_after_refresh(self._show_latest)
-            return
         self.window = view.window
         if view.thresholds != self.thresholds:
             self.thresholds = view.thresholds
@@ -266,10 +261,6 @@ class FreezerPane(PaneMixin, Vertical):
     def action_toggle_bell(self) -> None:
         self.bell = not self.bell
         self.app.notify(f"Bell on alert {'on' if self.bell else 'off'}", timeout=2)
-
-    def _show_latest(self) -> None:
-        if self.view is not None and self.query("#sensors"):
-            self.show(self.view)
 
     def tick(self) -> None:
         """Once a second: LAST SEEN counts on even when no new view comes (all sensors silent)."""
