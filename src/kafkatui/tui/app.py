@@ -31,9 +31,9 @@ from kafkatui.domain.text import inert, inert_lines
 from kafkatui.redact import redact
 from kafkatui.settings import Settings, unused_credentials_warning
 from kafkatui.tui.guard import GuardedHandlers
-from kafkatui.tui.messages import WorkerEvent
+from kafkatui.tui.messages import SendCommand, WorkerEvent
 from kafkatui.tui.palette import ActionsProvider
-from kafkatui.tui.panes.base import PaneMixin, PaneReady, SendCommand
+from kafkatui.tui.panes.base import PaneMixin, PaneReady
 from kafkatui.tui.panes.cluster import MOCK_NOTE, ClusterPane
 from kafkatui.tui.panes.freezer import FreezerPane
 from kafkatui.tui.panes.groups import GroupsPane

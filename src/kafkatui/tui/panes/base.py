@@ -1,4 +1,4 @@
-"""What every pane shares: the events it shows, and how it asks the worker to do something."""
+"""What every pane shares: the events it shows, held until it can show them."""
 
 from __future__ import annotations
 
@@ -6,18 +6,9 @@ from typing import ClassVar
 
 from textual.message import Message
 
-from kafkatui.domain.commands import Command
 from kafkatui.tui.guard import GuardedHandlers
 
 HELD_LIMIT = 200  # one-off events (alerts, results) kept for a pane not yet composed
-
-
-class SendCommand(Message):
-    """Posted by a pane; the app puts the command on the worker's queue."""
-
-    def __init__(self, command: Command) -> None:
-        super().__init__()
-        self.command = command
 
 
 class PaneReady(Message):

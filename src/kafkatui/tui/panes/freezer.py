@@ -25,7 +25,8 @@ from kafkatui.domain.freezer import FreezerView, SensorRow
 from kafkatui.domain.readings import escape_raw, utc_iso
 from kafkatui.domain.text import inert
 from kafkatui.domain.wording import count, plural
-from kafkatui.tui.panes.base import PaneMixin, SendCommand
+from kafkatui.tui.messages import SendCommand
+from kafkatui.tui.panes.base import PaneMixin
 from kafkatui.tui.screens.limits import LimitsScreen
 from kafkatui.tui.widgets.chart import TemperatureChart
 from kafkatui.tui.widgets.header import age_text

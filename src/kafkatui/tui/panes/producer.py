@@ -57,7 +57,8 @@ from kafkatui.domain.producer import (
 )
 from kafkatui.domain.text import NAME_LIMIT, inert, inert_lines
 from kafkatui.settings import Settings
-from kafkatui.tui.panes.base import PaneMixin, SendCommand
+from kafkatui.tui.messages import SendCommand
+from kafkatui.tui.panes.base import PaneMixin
 from kafkatui.tui.widgets.keyed_table import plain_cell
 
 # what a send came to first (a narrow side panel cuts from the right): where it landed, how long it

@@ -49,7 +49,8 @@ from kafkatui.domain.topics import (
     partition_rows,
 )
 from kafkatui.domain.wording import count
-from kafkatui.tui.panes.base import PaneMixin, SendCommand
+from kafkatui.tui.messages import SendCommand
+from kafkatui.tui.panes.base import PaneMixin
 from kafkatui.tui.widgets.header import age_text
 from kafkatui.tui.widgets.keyed_table import sync_rows
 from kafkatui.tui.widgets.virtual_table import VirtualTable

@@ -34,7 +34,7 @@ from kafkatui.domain.topics import (
     pretty,
     record_cells,
 )
-from kafkatui.tui.panes.base import SendCommand
+from kafkatui.tui.messages import SendCommand
 from kafkatui.tui.widgets.virtual_table import VirtualTable
 
 RECORD_COLUMNS = (
