@@ -8,7 +8,6 @@ Sensor names and alert sentences reach the screen only through `inert`.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import ClassVar
 
@@ -95,7 +94,7 @@ class FreezerPane(PaneMixin, Vertical):
         self.bell = True
         self.toasts = toasts
         self._unannounced: list[AlertEvent] = []  # raised since the last toast
-        self._last_announced = float("-inf")  # time.monotonic() of the last toast / bell
+        self._last_announced = float("-inf")  # self.clock() of the last toast / bell
         self._announce_timer: Timer | None = None
         self._shown_rows: tuple[SensorRow, ...] | None = None
 
@@ -302,7 +301,7 @@ class FreezerPane(PaneMixin, Vertical):
         if not raised:
             return
         self._unannounced.extend(raised)
-        wait = self._last_announced + TOAST_GAP - time.monotonic()
+        wait = self._last_announced + TOAST_GAP - self.clock()
         if wait <= 0:
             self._announce_now()
         elif self._announce_timer is None:
@@ -314,7 +313,7 @@ class FreezerPane(PaneMixin, Vertical):
         self._unannounced = []
         if summary is None:
             return
-        self._last_announced = time.monotonic()
+        self._last_announced = self.clock()
         if self.toasts:
             self.app.notify(inert(summary, 200), title="ALERT", severity="error", timeout=10, markup=False)
         if self.bell:

@@ -12,7 +12,6 @@ Topics, keys, error names and the broker's or librdkafka's messages are shown in
 from __future__ import annotations
 
 import random
-import time
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -197,7 +196,7 @@ class ProducerPane(PaneMixin, Vertical):
         self.toggle_note = ""
         self.topic_names: tuple[str, ...] = ()
         self.stale = False
-        self.table_drawn = 0.0
+        self.table_drawn = float("-inf")  # self.clock() when the reports table was last drawn
         self.awaiting: int | None = None  # a single send's report is newer than this seq
 
     @classmethod
@@ -339,7 +338,7 @@ class ProducerPane(PaneMixin, Vertical):
         self.query_one("#p-counters", Static).update(self._counters_text())
         burst = view.burst
         running = burst is not None and not burst.done
-        now = time.monotonic()
+        now = self.clock()
         # every row changes with every view of a fast burst, and a table redraw is the costly
         # part of a frame: once a second while a burst runs, at once otherwise
         if not running or now - self.table_drawn >= TABLE_EVERY_DURING_BURST:
