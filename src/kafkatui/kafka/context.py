@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Protocol
 
 from confluent_kafka.admin import AdminClient
@@ -26,7 +26,6 @@ class Context:
     admin: AdminClient
     snapshot: ClusterSnapshot | None = None  # the latest metadata, for services that need it
     connected: bool = False
-    notes: dict[str, str] = field(default_factory=dict)
 
     def report(self, where: str, exc: BaseException) -> None:
         """An unexpected failure: logged and shown, never fatal, never with a secret."""

@@ -64,7 +64,6 @@ FLAG_STYLE = {
 }
 FLAG_ORDER = (Flag.OFFLINE, Flag.UNDER_REPLICATED, Flag.NOT_PREFERRED)
 DETAIL_AFTER_TYPING = 0.15  # seconds: the detail follows the filtered cursor once typing pauses
-CONFIG_VALUE_LIMIT = 80  # characters of a config value in the configs column
 WRITE_ACTIONS = {"create": "create", "delete": "delete", "add_partitions": "partitions"}
 
 
@@ -240,12 +239,6 @@ class TopicsPane(PaneMixin, Vertical):
         if command != self._sent_shown:
             self._sent_shown = command
             self.post_message(SendCommand(command))
-
-    def visible_rows(self) -> list[TopicRow]:
-        if self.view is None:
-            return []
-        self.model.prepare(self.view.rows)
-        return [r for r, _ in self.model.visible(*self._state())]
 
     def _state(self) -> tuple[str, bool, str, bool]:
         return (
