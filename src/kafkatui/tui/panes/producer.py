@@ -195,7 +195,6 @@ class ProducerPane(PaneMixin, Vertical):
         self.inspected: set[str] = set()
         self.toggle_note = ""
         self.topic_names: tuple[str, ...] = ()
-        self.stale = False
         self.table_drawn = float("-inf")  # self.clock() when the reports table was last drawn
         self.awaiting: int | None = None  # a single send's report is newer than this seq
 
@@ -313,14 +312,9 @@ class ProducerPane(PaneMixin, Vertical):
         self.view = view
         self.partitioner = view.partitioner
         self.facts = {f.topic: f for f in view.facts}
-        if not self.region:
-            self.stale = True  # hidden tab: render once it is shown (a burst sends 4 views/s)
-            return
         self.render_view()
 
     def on_show(self) -> None:
-        if self.stale:
-            self.render_view()
         # focus inside the pane so its keys (ctrl+s, ...) work; the table, not an input, so the
         # number keys still switch panes
         focused = self.app.focused
@@ -334,7 +328,6 @@ class ProducerPane(PaneMixin, Vertical):
         view = self.view
         if view is None:
             return
-        self.stale = False
         self.query_one("#p-counters", Static).update(self._counters_text())
         burst = view.burst
         running = burst is not None and not burst.done
