@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import ClassVar
 
 from confluent_kafka.admin import AdminClient
@@ -38,7 +38,6 @@ class Context:
     admin: AdminClient
     snapshot: ClusterSnapshot | None = None  # the latest metadata, for services that need it
     connected: bool = False
-    notes: dict[str, str] = field(default_factory=dict)
     wake: Callable[[], None] = _no_wake  # ends the worker's sleep now (a future finished, say)
 
     def report(self, where: str, exc: BaseException) -> None:
