@@ -20,7 +20,7 @@ from textual.widgets import Input, RadioSet
 import kafka_testbed as tb
 from kafka_fixtures import Kcat, ToolRunner, create_topic
 from kafkatui.domain.topics import StartAt, StartMode
-from kafkatui.kafka.services import DashboardOptions, dashboard_services
+from kafkatui.kafka.services import DashboardOptions, dashboard_commands, dashboard_services
 from kafkatui.kafka.worker import Worker
 from kafkatui.settings import Settings
 from kafkatui.tui.app import KafkaTuiApp
@@ -41,7 +41,7 @@ def _app(settings: Settings) -> KafkaTuiApp:
     services = dashboard_services(DashboardOptions())
 
     def factory(s: Settings, emit: Any) -> Worker:
-        return Worker(s, emit, extra_services=services)
+        return Worker(s, emit, extra_services=services, commands=dashboard_commands())
 
     return KafkaTuiApp(settings, worker_factory=factory)  # type: ignore[arg-type]
 
@@ -122,8 +122,9 @@ async def test_the_lag_table_exported_equals_kafka_consumer_groups_describe(
     app = _app(probe_settings(kafka1.bootstrap, groups=(group,)))
     lag_file, list_file = tmp_path / "lag.csv", tmp_path / "groups.jsonl"
     async with app.run_test(size=(160, 48)) as pilot:
-        app.action_pane("groups")
         pane = app.query_one(GroupsPane)
+        await _wait(pilot, lambda: pane.composed, "the Groups pane")
+        await pilot.press("4")
 
         def ready() -> bool:
             g = pane.view.group(group) if pane.view is not None else None

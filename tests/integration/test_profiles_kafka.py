@@ -19,7 +19,7 @@ import canned
 import kafka_testbed as tb
 from kafka_fixtures import ToolRunner, create_topic
 from kafkatui import cli
-from kafkatui.kafka.services import DashboardOptions, dashboard_services
+from kafkatui.kafka.services import DashboardOptions, dashboard_commands, dashboard_services
 from kafkatui.kafka.worker import Worker
 from kafkatui.settings import Settings
 from kafkatui.tui.app import KafkaTuiApp
@@ -132,9 +132,16 @@ async def _wait(pilot: Pilot[int], predicate: Callable[[], bool], what: str, tim
         await pilot.pause(0.1)
 
 
+async def _open_topics(app: KafkaTuiApp, pilot: Pilot[int]) -> None:
+    pane = app.query_one(TopicsPane)
+    await _wait(pilot, lambda: pane.composed, "the Topics pane")
+    await pilot.press("3")
+    await _wait(pilot, lambda: pane.showing, "the Topics tab")
+
+
 def _topics(app: KafkaTuiApp) -> set[str]:
     pane = app.query_one(TopicsPane)
-    return {row.name for row in pane.visible_rows()} if pane.view is not None else set()
+    return {row.name for row in pane.view.rows} if pane.view is not None else set()
 
 
 async def test_the_live_switch_shows_only_the_new_clusters_topics_and_leaves_nothing_behind(
@@ -148,7 +155,7 @@ async def test_the_live_switch_shows_only_the_new_clusters_topics_and_leaves_not
     workers: list[Worker] = []
 
     def factory(s: Settings, emit: Any) -> Worker:
-        workers.append(Worker(s, emit, extra_services=services))
+        workers.append(Worker(s, emit, extra_services=services, commands=dashboard_commands()))
         return workers[-1]
 
     app = KafkaTuiApp(
@@ -160,7 +167,7 @@ async def test_the_live_switch_shows_only_the_new_clusters_topics_and_leaves_not
         config_source=profiles.source,
     )
     async with app.run_test(size=(160, 48)) as pilot:
-        app.action_pane("topics")
+        await _open_topics(app, pilot)
         await _wait(pilot, lambda: only_one in _topics(app), "cluster one's topic")
         assert only_three not in _topics(app)
         header = app.query_one(ClusterHeader).render_text().plain
@@ -174,8 +181,7 @@ async def test_the_live_switch_shows_only_the_new_clusters_topics_and_leaves_not
         await pilot.pause(0.2)
         await pilot.press("down", "enter")
         await _wait(pilot, lambda: app.profile == "three" and app.worker is not None, "the switch to three")
-        await pilot.pause()
-        app.action_pane("topics")
+        await _open_topics(app, pilot)
         assert only_one not in _topics(app)  # the first cluster's rows are gone at once
         await _wait(pilot, lambda: only_three in _topics(app), "cluster three's topic")
         assert only_one not in _topics(app)
@@ -186,7 +192,7 @@ async def test_the_live_switch_shows_only_the_new_clusters_topics_and_leaves_not
         for target in ["one", "three"] * 4 + ["one"]:
             await app.switch_cluster(target, profiles.settings_for(target))
             await pilot.pause(0.3)
-        app.action_pane("topics")
+        await _open_topics(app, pilot)
         await _wait(pilot, lambda: only_one in _topics(app), "cluster one's topic again")
         assert only_three not in _topics(app)
         assert len(workers) == 11

@@ -41,7 +41,9 @@ def test_help_names_the_log_file_and_precedence(tmp_path: Path) -> None:
     assert r.returncode == 0
     assert "--demo" in r.stdout and "check" in r.stdout
     assert "kafkatui.log" in r.stdout
-    assert "command line > environment > cluster profile > .env > --config file > defaults" in " ".join(r.stdout.split())
+    assert "command line > environment > cluster profile > .env > --config file > defaults" in " ".join(
+        r.stdout.split()
+    )
 
 
 def test_help_does_not_import_heavy_modules() -> None:

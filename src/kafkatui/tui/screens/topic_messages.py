@@ -7,7 +7,6 @@ row, and filters on key/value/headers (smart case) in the worker.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import ClassVar
 
@@ -37,7 +36,7 @@ from kafkatui.domain.topics import (
     record_cells,
 )
 from kafkatui.domain.wording import count
-from kafkatui.tui.panes.base import SendCommand
+from kafkatui.tui.messages import SendCommand
 from kafkatui.tui.screens.export import open_export
 from kafkatui.tui.widgets.virtual_table import VirtualTable
 
@@ -86,7 +85,7 @@ class TopicMessagesScreen(Screen[None]):
         topic: str,
         partition: int | None,
         partitions: list[int],
-        clock: Callable[[], float] = time.time,
+        clock: Callable[[], float],
     ) -> None:
         super().__init__()
         self.topic = topic
