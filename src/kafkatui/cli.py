@@ -362,13 +362,14 @@ def _clusters(ns: argparse.Namespace) -> int:
     setup_logging(log_file, [v for item in settled for v in item.secret_values()])  # librdkafka's lines go there
     width = max(len(n) for n in config.names)
     if not ns.check:
-        print(f"{'NAME':<{width + 1}} {'BOOTSTRAP':<30}  {'PROTOCOL':<14}  READ-ONLY")
+        boot = max([len("BOOTSTRAP")] + [len(i.bootstrap_servers) for i in loaded.values() if not isinstance(i, str)])
+        print(f"{'NAME':<{width + 1}} {'BOOTSTRAP':<{boot}}  {'PROTOCOL':<14}  READ-ONLY")
         for name, item in loaded.items():
             shown = f"{name}*" if name == config.default else name  # * marks the default
             if isinstance(item, str):
                 print(f"{shown:<{width + 1}} error: {_printable(item)}")
                 continue
-            line = f"{shown:<{width + 1}} {item.bootstrap_servers:<30}  {item.effective_protocol:<14}  "
+            line = f"{shown:<{width + 1}} {item.bootstrap_servers:<{boot}}  {item.effective_protocol:<14}  "
             print(_printable(redact(line + ("yes" if item.read_only else "no"), item.secret_values())))
         return EXIT_OK
     results = _check_all(loaded)
