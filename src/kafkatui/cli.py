@@ -534,6 +534,7 @@ def _dashboard(
         settings_for=profiles.settings_for,
         config_source=profiles.source,
         notices=notices,
+        overridden=profiles.overridden,
     )
     code = app.run()
     app.stop_worker()
@@ -582,6 +583,16 @@ class _AppProfiles:
         if name == DEMO_PROFILE and self.demo is not None:
             return self.demo
         return self._load(name)
+
+    def overridden(self, name: str) -> list[str]:
+        """What of the profile the command line or environment overrides (said on a switch)."""
+        from kafkatui.profiles import load_config
+        from kafkatui.settings import profile_overridden
+
+        if self.ns is None or name == DEMO_PROFILE:
+            return []
+        profile = load_config(getattr(self.ns, "config_file", None)).profiles.get(name)
+        return profile_overridden(profile, _cli_settings(self.ns)) if profile is not None else []
 
 
 DEMO_PROFILE = "demo"

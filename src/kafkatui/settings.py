@@ -680,3 +680,16 @@ def _profile_values(profile: Profile | None) -> tuple[dict[str, Any], dict[str, 
         values["file_properties"] = rest
     secrets = profile.secret_values() + [v for k, v in props.items() if k in SECRET_PROPERTIES and v]
     return values, labels, secrets
+
+
+def profile_overridden(profile: Profile, cli: Mapping[str, Any]) -> list[str]:
+    """The profile's keys that the command line or the environment overrides, said as
+    'BOOTSTRAP_SERVERS (environment) wins over bootstrap_servers' lines, for the user who
+    switched and wonders why nothing changed."""
+    said: list[str] = []
+    for field in profile.values:
+        if field in cli:
+            said.append(f"{FLAGS.get(field, '--' + field.replace('_', '-'))} wins over {field}")
+        elif name := _present(field, os.environ):
+            said.append(f"{name} from the environment wins over {field}")
+    return said

@@ -180,3 +180,18 @@ def test_the_file_can_be_named_on_the_command_line_or_in_the_environment(
     monkeypatch.setenv("KAFKATUI_CLUSTER", "x")
     assert _load().bootstrap_servers == "127.0.0.1:5"
     assert os.environ["XDG_CONFIG_HOME"].startswith(str(tmp_path))
+
+
+def test_a_switch_says_which_profile_keys_the_command_line_or_environment_override(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kafkatui.settings import profile_overridden
+
+    monkeypatch.setenv("BOOTSTRAP_SERVERS", "127.0.0.1:1")
+    profile = load_config().choose("local")
+    assert profile is not None
+    assert profile_overridden(profile, {"topic": "x"}) == [
+        "BOOTSTRAP_SERVERS from the environment wins over bootstrap_servers",
+        "--topic wins over topic",
+    ]
+    assert profile_overridden(profile, {}) == ["BOOTSTRAP_SERVERS from the environment wins over bootstrap_servers"]

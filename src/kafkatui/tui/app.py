@@ -106,6 +106,7 @@ class KafkaTuiApp(GuardedHandlers, App[int]):
         settings_for: SettingsFor | None = None,
         config_source: str = "the config file",
         notices: Sequence[str] = (),
+        overridden: Callable[[str], list[str]] | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings
@@ -114,6 +115,7 @@ class KafkaTuiApp(GuardedHandlers, App[int]):
         self._settings_for = settings_for
         self.config_source = config_source
         self.notices = list(notices)
+        self._overridden = overridden  # a profile's keys the command line or environment overrides
         self.generation = 0  # bumped on each cluster switch: events of an older worker are dropped
         self.clock = clock
         self.log_path = log_path
@@ -365,6 +367,11 @@ class KafkaTuiApp(GuardedHandlers, App[int]):
         self._start_worker()
         mode = " (read-only)" if settings.read_only else ""
         self.notify(f"Switched to cluster {name}{mode}: {settings.bootstrap_servers}.", timeout=4)
+        over = self._overridden(name) if self._overridden is not None else []
+        if over:  # the precedence is right, but a switch that changes nothing needs a word
+            self.notify(
+                f"Profile {name}: " + "; ".join(over) + ".", title="switch cluster", severity="warning", timeout=10
+            )
 
     async def action_quit(self) -> None:
         self.stop_worker()
