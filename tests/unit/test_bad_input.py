@@ -347,6 +347,19 @@ def run_reset_form(row: Row, g: Given) -> str:
     return str(info.value)
 
 
+def run_export_name(row: Row, g: Given) -> str:
+    from kafkatui.domain.export import ExportSource
+    from kafkatui.tui.screens.export import ExportScreen
+
+    source = ExportSource("t", "topics", "", ("a",), lambda: iter([]))
+    screen = ExportScreen([source], lambda: 1_764_000_000.0, folder=g.where)
+    before = sorted(p.name for p in g.where.iterdir())
+    problem, path, fmt = screen._check(_kwargs(row.input)["path"].strip())
+    assert problem is not None and path is None and fmt is None, f"{row.id}: accepted"
+    assert sorted(p.name for p in g.where.iterdir()) == before  # nothing written or touched
+    return problem
+
+
 RUNNERS: dict[str, Any] = {
     "Command line, settings files and the environment": run_command_line,
     "Reaching the cluster": run_command_line,
@@ -355,6 +368,7 @@ RUNNERS: dict[str, Any] = {
     "Freezer: the limits form (`e`)": run_limits_form,
     "Producer pane (`5`)": run_producer_form,
     "Groups: the offset reset form (`x`)": run_reset_form,
+    "Export: the file name (`E`)": run_export_name,
 }
 
 
