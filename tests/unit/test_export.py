@@ -179,3 +179,17 @@ async def test_an_existing_file_is_never_overwritten(tmp_path: Path) -> None:
         await pilot.pause()
         assert "End the file name in .csv" in str(screen.query_one("#export-status", Static).render())
     assert (tmp_path / "lag.csv").read_text() == "precious\n"
+
+
+async def test_an_export_whose_dialog_was_closed_under_it_finishes_and_says_so(tmp_path: Path) -> None:
+    """A cluster switch closes every dialog: the file is still completed, and a toast says where."""
+    screen = ExportScreen([_source(20_000, slow=0.1)], lambda: NOW, folder=tmp_path)
+    app = Host(screen)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen.query_one("#export-path", Input).value = "late.csv"
+        await pilot.press("enter")
+        app.pop_screen()
+        await _wait(pilot, lambda: screen.job is None)
+        await pilot.pause()
+        assert any("Export written: 20,000 rows" in str(n.message) for n in app._notifications)
+    assert len((tmp_path / "late.csv").read_text().splitlines()) == 20_001

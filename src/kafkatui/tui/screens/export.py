@@ -17,7 +17,7 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual import on
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
@@ -104,6 +104,7 @@ class ExportScreen(ModalScreen[None]):
         self.job: ExportJob | None = None
         self._named_by_user = False
         self._stamp = clock()
+        self._host: App[object] | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -146,6 +147,7 @@ class ExportScreen(ModalScreen[None]):
         if problem is not None or path is None or fmt is None:
             self._status(Text(problem or "", "bold red"))
             return
+        self._host = self.app  # the thread reaches the app through this, even after the dialog is gone
         self.job = ExportJob(self.sources[self.chosen], path, fmt, self._from_thread)
         self._status(Text(f"Writing {path}… (escape cancels)"))
         self.job.start()
@@ -169,12 +171,23 @@ class ExportScreen(ModalScreen[None]):
         return None, path, fmt
 
     def _from_thread(self, rows: int, done: bool, error: str | None) -> None:
+        host = self._host
+        if host is None:
+            return
         with contextlib.suppress(Exception):  # the app is gone (quitting while writing): the file stays partial
-            self.app.call_from_thread(self._progress, rows, done, error)
+            host.call_from_thread(self._progress, rows, done, error)
 
     def _progress(self, rows: int, done: bool, error: str | None) -> None:
         job = self.job
         if job is None:
+            return
+        if not self.is_attached:  # the dialog was closed under it (a cluster switch): say it in a toast
+            if done:
+                self.job = None
+                state = "written" if error is None and not job.cancel.is_set() else f"stopped ({error or 'cancelled'})"
+                where = job.path if state == "written" else job.partial
+                if self._host is not None:
+                    self._host.notify(f"Export {state}: {count(rows, 'row')} in {where}.", title="export", timeout=8)
             return
         expected = job.source.count
         of = f" of {expected:,}" if expected is not None else ""
