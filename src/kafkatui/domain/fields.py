@@ -88,13 +88,13 @@ def is_numeric(value: object) -> bool:
     return False
 
 
-def numeric_fields(doc: object, limit: int = 3) -> list[tuple[str, object]]:
+def numeric_fields(doc: object, limit: int = 3) -> list[tuple[str, float]]:
     """The first `limit` (path, value) pairs of numbers in `doc`, in document order.
 
     Numbers only (not numeric strings): what a schema or a JSON producer typed as a number.
     At most `WALK_LIMIT` values are looked at and `WALK_DEPTH` levels deep.
     """
-    found: list[tuple[str, object]] = []
+    found: list[tuple[str, float]] = []
     budget = WALK_LIMIT
     stack: list[tuple[str, object, int]] = [("", doc, 0)]
     while stack and len(found) < limit and budget > 0:
@@ -106,7 +106,7 @@ def numeric_fields(doc: object, limit: int = 3) -> list[tuple[str, object]]:
             items = [(str(i), v) for i, v in enumerate(node)]
         else:
             if prefix and is_numeric(node):
-                found.append((prefix, node))
+                found.append((prefix, float(node)))  # type: ignore[arg-type]  # is_numeric: a real number
             continue
         if depth >= WALK_DEPTH:
             continue

@@ -47,6 +47,7 @@ __all__ = [
     "RejectReason",
     "RejectSummary",
     "Rejection",
+    "decode_json",
     "escape_raw",
     "parse",
     "parse_decoded",
@@ -241,6 +242,20 @@ def parse(
         original = _shown(number, rules.unit)
         number = _to_celsius(number, rules.unit)
     return _finish(key, value, ts, partition, offset, rules, number, original, None, ts)
+
+
+def decode_json(value: bytes | None) -> object | None:
+    """A record value's JSON object or array (for the field picker's sample); None for anything else."""
+    if not value or value[0] == 0:
+        return None
+    try:
+        text = value.decode("utf-8").lstrip("\ufeff").strip()
+        if not text or text[0] not in "{[":
+            return None
+        doc: object = _json_decode(text)
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
+        return None
+    return doc
 
 
 def parse_decoded(

@@ -13,9 +13,11 @@ board is told of the outage, so silence is blamed on it instead of a STALE per s
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import logging
+from collections import deque
 from pathlib import Path
 
 from confluent_kafka import OFFSET_BEGINNING, OFFSET_END, Consumer, KafkaError, TopicPartition
@@ -23,7 +25,8 @@ from confluent_kafka import OFFSET_BEGINNING, OFFSET_END, Consumer, KafkaError, 
 from kafkatui.domain.alerts import AlertBatch, AlertEvent, Thresholds
 from kafkatui.domain.commands import Acknowledge, Forget, Rewind, SetThresholds, SetWindow
 from kafkatui.domain.freezer import FreezerBoard
-from kafkatui.domain.readings import ParseRules, parse
+from kafkatui.domain.mapping import ListFields, MappingView, SetValueField, summarize
+from kafkatui.domain.readings import DEFAULT_TEMP_FIELDS, ParseRules, decode_json, parse
 from kafkatui.domain.text import inert
 from kafkatui.domain.wording import count, plural
 from kafkatui.kafka import clients
@@ -36,6 +39,9 @@ VIEW_EVERY = 0.33  # seconds between views sent to the UI (about 3 Hz)
 BATCH = 5000
 BURST_BATCHES = 2  # full batches in a row that make a burst worth a trim
 TRIM_EVERY = 60.0  # at most one malloc_trim a minute, after a burst (see kafkatui.memory)
+SAMPLE = 200  # recent record values kept for the field picker
+SAMPLE_PER_BATCH = 20  # taken from the end of each batch (no cost per record)
+SAMPLE_BYTES = 65_536  # a bigger value is not sampled (200 of them stay small)
 
 
 class AlertLog:
@@ -100,6 +106,8 @@ class FreezerFeed:
         self.pending: list[AlertEvent] = []  # events of this frame, sent with the next view
         self.reader_down = False  # the consumer said every broker is down (until a record comes)
         self._sent: object = None  # the last view sent
+        self.samples: deque[bytes] = deque(maxlen=SAMPLE)  # recent values, for the field picker
+        self._mapping_sent = False
 
     # -- Service ------------------------------------------------------------------------
 
@@ -124,6 +132,13 @@ class FreezerFeed:
             return True
         if isinstance(command, Rewind):
             self._rewind(ctx, command.seconds)
+            return True
+        if isinstance(command, ListFields):
+            docs = [self._decode_sample(v) for v in self.samples]
+            ctx.emit(summarize(docs, len(self.samples)))
+            return True
+        if isinstance(command, SetValueField):
+            self._set_value_field(ctx, command.path)
             return True
         return False
 
@@ -152,6 +167,10 @@ class FreezerFeed:
                 found = add(item, now)
                 if found:
                     events += found
+            for msg in batch[-SAMPLE_PER_BATCH:]:
+                value = msg.value()
+                if value and len(value) <= SAMPLE_BYTES and msg.error() is None:
+                    self.samples.append(value)
         offline = self._offline_partitions(ctx)
         if not ctx.connected or self.reader_down:
             self.board.outage(now)
@@ -167,6 +186,9 @@ class FreezerFeed:
         if events:
             self.pending += events
             self._log_events(events)
+        if not self._mapping_sent:
+            ctx.emit(MappingView(self.rules))
+            self._mapping_sent = True
         if now >= self.next_view:
             view = self.board.view(now)
             if view is not self._sent:
@@ -290,6 +312,27 @@ class FreezerFeed:
         except Exception as exc:
             log.warning("high watermark lookup failed: %s", exc)
             return OFFSET_END
+
+    def _decode_sample(self, value: bytes) -> object | None:
+        """A sampled record value as the picker reads it: JSON objects and arrays."""
+        return decode_json(value)
+
+    def _set_value_field(self, ctx: Context, path: str | None) -> None:
+        """Chart another field from now on. The board starts afresh (series, alerts, rejects), so
+        readings of two fields are never mixed in one series; the limits and window stay."""
+        try:
+            self.rules = dataclasses.replace(self.rules, temp_fields=(path,) if path else DEFAULT_TEMP_FIELDS)
+        except ValueError as exc:  # the picker sends paths it found; a typed one may be bad
+            ctx.report(f"field {path!r} cannot be used", exc)
+            return
+        log.info("freezer value field: %s", path or "the built-in names")
+        old = self.board
+        self.board = FreezerBoard(
+            self.topic, old.engine.defaults, stale_after=ctx.settings.stale_after, window=old.window
+        )
+        self.board.source = old.source
+        self._mapping_sent = False
+        self.next_view = 0.0
 
     def _rewind(self, ctx: Context, seconds: float) -> None:
         if self.assigned:
