@@ -79,7 +79,7 @@ class FreezerPane(PaneMixin, Vertical):
     FreezerPane #freezer-mapping {
         height: 1; padding: 0 1; color: $text-muted; text-wrap: nowrap; text-overflow: ellipsis;
     }
-    FreezerPane #freezer-bottom { height: 45%; min-height: 6; }
+    FreezerPane #freezer-bottom { height: 40%; min-height: 6; }
     FreezerPane #sensors { width: 1fr; }
     FreezerPane #alert-log {
         width: 34%; min-width: 30; max-width: 60; height: 100%;
