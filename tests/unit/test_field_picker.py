@@ -174,3 +174,31 @@ async def test_the_palette_opens_the_picker_from_another_pane() -> None:
             if ListFields() in worker.commands:
                 break
         assert ListFields() in worker.commands
+
+
+def test_the_board_keeps_the_last_conversion_for_the_view() -> None:
+    from kafkatui.domain.alerts import Thresholds
+    from kafkatui.domain.freezer import FreezerBoard
+    from kafkatui.domain.readings import parse
+
+    board = FreezerBoard("t", Thresholds(-30.0, 5.0))
+    board.add(parse(b"freezer-9", b"-3.5", canned.NOW, 0, 1), canned.NOW)
+    assert board.view(canned.NOW).converted == ""
+    board.add(parse(b"freezer-9", b"-4 F", canned.NOW, 0, 2), canned.NOW)
+    assert board.view(canned.NOW).converted == "freezer-9: -4 °F = -20.00 °C"
+
+
+async def test_the_mapping_line_shows_the_last_conversion() -> None:
+    from kafkatui.domain.alerts import Thresholds
+    from kafkatui.domain.freezer import FreezerBoard
+    from kafkatui.domain.readings import parse
+
+    board = FreezerBoard("t", Thresholds(-30.0, 5.0))
+    board.add(parse(b"freezer-9", b"253.15K", canned.NOW, 0, 2), canned.NOW)
+    app, _ = _app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("2")
+        app.apply(MappingView(DEFAULT_RULES))
+        app.apply(board.view(canned.NOW))
+        await pilot.pause()
+        assert _text(app, "#freezer-mapping").endswith("last converted freezer-9: 253.15 K = -20.00 °C")

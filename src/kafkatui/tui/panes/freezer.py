@@ -105,6 +105,7 @@ class FreezerPane(PaneMixin, Vertical):
         self._shown_rows: tuple[SensorRow, ...] | None = None
         self.mapping: MappingView | None = None
         self._picking = False  # asked the worker for the fields: open the picker on its answer
+        self._converted = ""  # the last reading converted from °F or K, as the view says it
 
     def compose(self) -> ComposeResult:
         yield Static(self._limits_text(), id="limits")
@@ -149,6 +150,9 @@ class FreezerPane(PaneMixin, Vertical):
             widths = (max(len(COLUMNS[0]), min(widest, SENSOR_WIDTH)), *FIXED_WIDTHS)
             self.query_one("#sensors", VirtualTable).set_items([(r.sensor, r) for r in view.rows], self._cells, widths)
         self.query_one("#freezer-source", Static).update(self._source_text(view))
+        if view.converted != self._converted:
+            self._converted = view.converted
+            self.query_one("#freezer-mapping", Static).update(self._mapping_text())
         self.query_one("#alert-log", Static).update(self._alert_text(view))
         self.query_one("#rejects", Static).update(self._rejects_text(view))
 
@@ -267,6 +271,8 @@ class FreezerPane(PaneMixin, Vertical):
             return Text("value field: …", "dim")
         text = Text(inert(describe(self.mapping.rules), 160))
         text.append("  (p picks)", "dim")
+        if self._converted:  # the conversion visible: what was read, and its °C
+            text.append(f"  last converted {inert(self._converted, 80)}")
         return text
 
     def action_pick_field(self) -> None:
