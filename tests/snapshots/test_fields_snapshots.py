@@ -13,10 +13,10 @@ SMALL = (80, 24)
 LARGE = (160, 48)
 FOUND = FieldsFound(
     (
-        FieldStat("temp_c", -19.5, 180),
-        FieldStat("readings.celsius", -18.25, 20),
-        FieldStat("samples.0.v", 1.5, 20),
-        FieldStat("door_open_s", 0.0, 7),
+        FieldStat("temp_c", "-19.5", 180),
+        FieldStat("readings.celsius", "-18.25", 20),
+        FieldStat("samples.0.v", "1.5", 20),
+        FieldStat("door_open_s", "0", 7),
     ),
     200,
     187,  # 13 plain values among them

@@ -30,16 +30,17 @@ def test_summarize_counts_records_per_field_with_the_newest_sample() -> None:
         b'{"device": "freezer-7", "temp_c": -19.5}',
         b'{"device": "freezer-7", "temp_c": -19.25, "door": 0}',
         b'{"meta": {"id": "f2"}, "samples": [{"v": 1.5}]}',
+        b'{"device": "freezer-9", "temp_c": "-4 \xc2\xb0F"}',  # a string that reads as a number
         b"-3.2",  # a plain value: no field
         b"\x00\x00\x00\x00\x01avro",  # Schema Registry framing: not JSON
         b'{"broken": ',
     ]
     found = summarize([decode_json(v) for v in values], len(values))
-    assert found.records == 6 and found.decoded == 3
+    assert found.records == 7 and found.decoded == 4
     assert found.fields == (
-        FieldStat("temp_c", -19.25, 2),
-        FieldStat("door", 0.0, 1),
-        FieldStat("samples.0.v", 1.5, 1),
+        FieldStat("temp_c", "-4 °F", 3),
+        FieldStat("door", "0", 1),
+        FieldStat("samples.0.v", "1.5", 1),
     )
 
 
@@ -72,7 +73,7 @@ class FakeWorker:
         return True
 
 
-FOUND = FieldsFound((FieldStat("temp_c", -19.5, 18), FieldStat("readings.celsius", -18.0, 2)), 20, 20)
+FOUND = FieldsFound((FieldStat("temp_c", "-19.5", 18), FieldStat("readings.celsius", "-18", 2)), 20, 20)
 
 
 def _app() -> tuple[KafkaTuiApp, FakeWorker]:

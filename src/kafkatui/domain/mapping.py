@@ -15,7 +15,7 @@ from typing import ClassVar
 
 from kafkatui.domain.commands import Command
 from kafkatui.domain.fields import numeric_fields
-from kafkatui.domain.readings import DEFAULT_TEMP_FIELDS, ParseRules
+from kafkatui.domain.readings import DEFAULT_TEMP_FIELDS, ParseRules, reads_as_number
 
 FIELDS_PER_RECORD = 50  # numeric fields looked at in one sampled record
 FIELDS_LISTED = 40  # rows the picker lists at most
@@ -36,7 +36,7 @@ class SetValueField(Command):
 @dataclass(frozen=True, slots=True)
 class FieldStat:
     path: str
-    sample: float  # the newest value seen
+    sample: str  # the newest value seen, as written ("-19.5", "-4 °F")
     count: int  # sampled records holding it
 
 
@@ -60,15 +60,15 @@ class MappingView:
 def summarize(docs: Iterable[object], records: int) -> FieldsFound:
     """`FieldsFound` over decoded record values, oldest first."""
     counts: dict[str, int] = {}
-    samples: dict[str, float] = {}
+    samples: dict[str, str] = {}
     decoded = 0
     for doc in docs:
         if not isinstance(doc, dict | list | tuple):
             continue
         decoded += 1
-        for path, value in numeric_fields(doc, FIELDS_PER_RECORD):
+        for path, value in numeric_fields(doc, FIELDS_PER_RECORD, reads_as_number):
             counts[path] = counts.get(path, 0) + 1
-            samples[path] = value
+            samples[path] = value if isinstance(value, str) else f"{value:g}"
     order = {path: i for i, path in enumerate(counts)}
     ranked = sorted(counts, key=lambda p: (-counts[p], order[p]))[:FIELDS_LISTED]
     return FieldsFound(tuple(FieldStat(p, samples[p], counts[p]) for p in ranked), records, decoded)

@@ -81,7 +81,7 @@ class FieldPickerScreen(ModalScreen[FieldChoice | None]):
             table.add_row(
                 self._mark(stat.path),
                 inert(stat.path, PATH_WIDTH),
-                f"{stat.sample:g}",
+                inert(stat.sample, 20),
                 f"{stat.count:,} of {self.found.records:,}",
                 key=str(index),
             )
