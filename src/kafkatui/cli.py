@@ -366,14 +366,14 @@ def _dashboard(settings: Settings, log_path: Path | None, since: float | None, a
                 "groups": settings.groups or ("freezer-alarm-service",),  # the demo's consumer group
             }
         )
-    from kafkatui.kafka.services import DashboardOptions, dashboard_services
+    from kafkatui.kafka.services import DashboardOptions, dashboard_commands, dashboard_services
     from kafkatui.kafka.worker import Relay, Worker
 
     # Start the worker (and so the connection) before the UI toolkit is imported; its events
     # wait in the relay until the app attaches.
     relay = Relay()
     services = dashboard_services(DashboardOptions(since=since, alert_log=alert_log))
-    early = Worker(settings, relay, extra_services=services)
+    early = Worker(settings, relay, extra_services=services, commands=dashboard_commands())
     early.start()
 
     def worker(s: Settings, emit: Any) -> Worker:

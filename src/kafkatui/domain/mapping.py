@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from kafkatui.domain.commands import Command
+from kafkatui.domain.events import Event
 from kafkatui.domain.fields import numeric_fields
 from kafkatui.domain.readings import DEFAULT_TEMP_FIELDS, ParseRules, reads_as_number
 
@@ -41,7 +42,7 @@ class FieldStat:
 
 
 @dataclass(frozen=True, slots=True)
-class FieldsFound:
+class FieldsFound(Event):
     """The freezer feed's answer to `ListFields`."""
 
     fields: tuple[FieldStat, ...]  # most common first, then in record order
@@ -50,7 +51,7 @@ class FieldsFound:
 
 
 @dataclass(frozen=True, slots=True)
-class MappingView:
+class MappingView(Event):
     """The rules the Freezer pane reads records with (sent at start and after a change)."""
 
     COALESCE: ClassVar[bool] = True
