@@ -569,6 +569,9 @@ class _AppProfiles:
             except SettingsError as exc:
                 self.choices.append(ClusterChoice(profile, str(exc), "", False, usable=False))
                 continue
+            except Exception as exc:  # one odd profile must not stop the dashboard: listed, unusable
+                self.choices.append(ClusterChoice(profile, f"cannot be used: {type(exc).__name__}", "", False, False))
+                continue
             self.choices.append(ClusterChoice(profile, s.bootstrap_servers, s.effective_protocol, s.read_only))
 
     def _load(self, name: str) -> Settings:
