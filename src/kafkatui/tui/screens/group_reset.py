@@ -30,6 +30,7 @@ from kafkatui.domain.groups import (
     parse_reset,
 )
 from kafkatui.domain.text import NAME_LIMIT, inert
+from kafkatui.tui.guard import GuardedHandlers
 from kafkatui.tui.messages import SendCommand
 from kafkatui.tui.widgets.keyed_table import KeyedTable
 
@@ -44,7 +45,7 @@ HINTS = {
 }
 
 
-class GroupResetScreen(ModalScreen[None]):
+class GroupResetScreen(GuardedHandlers, ModalScreen[None]):
     BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [Binding("escape", "cancel", "Close")]
     DEFAULT_CSS = """
     GroupResetScreen { align: center middle; }

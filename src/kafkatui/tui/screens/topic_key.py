@@ -14,9 +14,10 @@ from textual.widgets import Input, Static
 
 from kafkatui.domain.text import NAME_LIMIT, inert
 from kafkatui.domain.topics import predict_key
+from kafkatui.tui.guard import GuardedHandlers
 
 
-class KeyPartitionScreen(ModalScreen[None]):
+class KeyPartitionScreen(GuardedHandlers, ModalScreen[None]):
     BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [Binding("escape", "dismiss", "Close")]
     DEFAULT_CSS = """
     KeyPartitionScreen { align: center middle; }
