@@ -24,31 +24,15 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from kafkatui.domain.commands import Refresh
+from kafkatui.domain.message_viewer import MessagesView
 from kafkatui.domain.partitioner import DEFAULT as DEFAULT_PARTITIONER
 from kafkatui.domain.partitioner import PARTITIONERS
+from kafkatui.domain.partitions import LEGEND, Flag, PartitionRow, ids, partition_rows
 from kafkatui.domain.text import NAME_LIMIT, inert
-from kafkatui.domain.topics import (
-    COLUMN_KEYS,
-    COLUMNS,
-    LEGEND,
-    ActionResult,
-    AddPartitions,
-    CreateTopic,
-    DeleteTopic,
-    Flag,
-    MessagesView,
-    PartitionRow,
-    SelectTopic,
-    ShowTopics,
-    TopicConfigs,
-    TopicList,
-    TopicRow,
-    TopicsActive,
-    TopicsView,
-    human_count,
-    ids,
-    partition_rows,
-)
+from kafkatui.domain.topic_actions import ActionResult, AddPartitions, CreateTopic, DeleteTopic
+from kafkatui.domain.topic_configs import TopicConfigs
+from kafkatui.domain.topic_list import COLUMN_KEYS, COLUMNS, TopicList, TopicRow, human_count
+from kafkatui.domain.topics_view import SelectTopic, ShowTopics, TopicsActive, TopicsView
 from kafkatui.domain.wording import count
 from kafkatui.tui.messages import SendCommand
 from kafkatui.tui.panes.base import PaneMixin

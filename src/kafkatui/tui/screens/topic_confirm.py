@@ -16,7 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from kafkatui.domain.text import NAME_LIMIT, inert
-from kafkatui.domain.topics import AddPartitions, DeleteTopic
+from kafkatui.domain.topic_actions import AddPartitions, DeleteTopic
 from kafkatui.tui.guard import GuardedHandlers
 
 CSS = """

@@ -14,8 +14,8 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from kafkatui.domain.freezer import parse_duration
 from kafkatui.domain.text import inert
+from kafkatui.domain.topic_actions import CreateTopic
 from kafkatui.domain.topic_names import check_topic_name
-from kafkatui.domain.topics import CreateTopic
 from kafkatui.tui.guard import GuardedHandlers
 
 CLEANUP = (("delete (default)", ""), ("delete", "delete"), ("compact", "compact"), ("compact,delete", "compact,delete"))

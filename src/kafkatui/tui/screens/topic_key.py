@@ -12,8 +12,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from kafkatui.domain.key_partition import predict_key
 from kafkatui.domain.text import NAME_LIMIT, inert
-from kafkatui.domain.topics import predict_key
 from kafkatui.tui.guard import GuardedHandlers
 
 

@@ -19,9 +19,7 @@ from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Select, Static
 
-from kafkatui.domain.readings import escape_raw, utc_iso
-from kafkatui.domain.text import NAME_LIMIT, inert
-from kafkatui.domain.topics import (
+from kafkatui.domain.message_viewer import (
     FilterMessages,
     MessagesView,
     Record,
@@ -33,6 +31,8 @@ from kafkatui.domain.topics import (
     pretty,
     record_cells,
 )
+from kafkatui.domain.readings import escape_raw, utc_iso
+from kafkatui.domain.text import NAME_LIMIT, inert
 from kafkatui.tui.guard import GuardedHandlers
 from kafkatui.tui.messages import SendCommand
 from kafkatui.tui.widgets.virtual_table import VirtualTable
