@@ -102,6 +102,19 @@ async def test_scroll_survives_a_reorder() -> None:
         assert [str(k.value) for k in table.rows][:2] == ["g01", "g00"]
 
 
+async def test_other_rows_altogether_start_from_the_top() -> None:
+    app = Tables()
+    async with app.run_test(size=(60, 12)) as pilot:
+        table = app.query_one("#synced", KeyedTable)
+        table.show_rows(rows(60))
+        await pilot.pause()
+        table.move_cursor(row=40)
+        await pilot.pause()
+        table.show_rows([(f"other{i}", (f"other{i}", "1")) for i in range(60)])  # another group's rows
+        await pilot.pause()
+        assert table.cursor_key == "other0" and table.scroll_y == 0
+
+
 async def test_two_rows_with_one_key_are_refused() -> None:
     app = Tables()
     async with app.run_test() as pilot:

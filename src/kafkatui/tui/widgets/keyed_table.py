@@ -92,7 +92,7 @@ class KeyedTable(DataTable[Any]):
     def show_rows(self, rows: Sequence[tuple[str, Sequence[Any]]]) -> None:
         """Hold exactly `rows` ((key, cells), in this order). Cells that did not change are not
         touched; the cursor stays on its key (or its place, when the key is gone) and the
-        scroll stays where it was.
+        scroll stays where it was. Rows none of which were shown before start from the top.
 
         Each cell passes `plain_cell` with its column's limit (`limits`, else CELL_LIMIT).
         Column widths follow the new cells. Textual re-measures a whole column for every updated
@@ -105,6 +105,9 @@ class KeyedTable(DataTable[Any]):
         if len(set(keys)) != len(keys):
             raise ValueError("show_rows: two rows with one key")
         kept = set(shown) & set(keys)
+        if shown and not kept:
+            self.clear()  # other rows altogether (another group, another topic): from the top
+            shown = []
         if [k for k in shown if k in kept] != [k for k in keys if k in kept]:
             self._rebuild(rows)  # the same rows in another order: DataTable cannot move a row
             return
