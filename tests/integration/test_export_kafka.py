@@ -19,7 +19,7 @@ from textual.widgets import Input, RadioSet
 
 import kafka_testbed as tb
 from kafka_fixtures import Kcat, ToolRunner, create_topic
-from kafkatui.domain.topics import StartAt, StartMode
+from kafkatui.domain.message_viewer import StartAt, StartMode
 from kafkatui.kafka.services import DashboardOptions, dashboard_commands, dashboard_services
 from kafkatui.kafka.worker import Worker
 from kafkatui.settings import Settings

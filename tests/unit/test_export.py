@@ -15,7 +15,7 @@ from textual.widgets import Input, Static
 
 from kafkatui.domain import export
 from kafkatui.domain.export import ExportSource, Format, default_name, format_of, lines, record_row
-from kafkatui.domain.topics import Record
+from kafkatui.domain.message_viewer import Record
 from kafkatui.tui.screens.export import PARTIAL_SUFFIX, ExportScreen
 
 NOW = 1_763_712_000.0  # 2025-11-21 08:00:00 UTC

@@ -21,8 +21,10 @@ from enum import Enum
 
 from kafkatui.domain.freezer import SensorRow
 from kafkatui.domain.groups import DescribeRow, GroupRow
+from kafkatui.domain.message_viewer import Record
+from kafkatui.domain.partitions import PartitionRow
 from kafkatui.domain.text import escape_raw
-from kafkatui.domain.topics import PartitionRow, Record, TopicRow
+from kafkatui.domain.topic_list import TopicRow
 
 Cell = str | int | float | bool | None
 Row = tuple[Cell, ...]

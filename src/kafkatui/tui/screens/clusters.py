@@ -14,6 +14,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from kafkatui.domain.text import inert
+from kafkatui.tui.guard import GuardedHandlers
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +28,7 @@ class ClusterChoice:
     usable: bool = True
 
 
-class ClusterListScreen(ModalScreen[str | None]):
+class ClusterListScreen(GuardedHandlers, ModalScreen[str | None]):
     """Returns the chosen profile's name, or None (escape, or the current one)."""
 
     BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [

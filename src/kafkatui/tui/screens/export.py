@@ -27,6 +27,7 @@ from textual.widgets import Input, RadioButton, RadioSet, Static
 from kafkatui.domain.export import PARTIAL_SUFFIX, ExportSource, Format, default_name, format_of, lines
 from kafkatui.domain.text import inert
 from kafkatui.domain.wording import count
+from kafkatui.tui.guard import GuardedHandlers
 
 PROGRESS_EVERY = 2000  # rows between progress updates
 FLUSH_BYTES = 1 << 20
@@ -74,7 +75,7 @@ class ExportJob:
         self.report(self.rows, True, error)
 
 
-class ExportScreen(ModalScreen[None]):
+class ExportScreen(GuardedHandlers, ModalScreen[None]):
     """Pick the table (when the pane has several), name the file, enter writes it."""
 
     BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [

@@ -21,9 +21,7 @@ from textual.widgets import Footer, Input, Select, Static
 
 from kafkatui.domain import export
 from kafkatui.domain.export import ExportSource
-from kafkatui.domain.readings import escape_raw, utc_iso
-from kafkatui.domain.text import NAME_LIMIT, inert
-from kafkatui.domain.topics import (
+from kafkatui.domain.message_viewer import (
     FilterMessages,
     MessagesView,
     Record,
@@ -35,7 +33,10 @@ from kafkatui.domain.topics import (
     pretty,
     record_cells,
 )
+from kafkatui.domain.readings import escape_raw, utc_iso
+from kafkatui.domain.text import NAME_LIMIT, inert
 from kafkatui.domain.wording import count
+from kafkatui.tui.guard import GuardedHandlers
 from kafkatui.tui.messages import SendCommand
 from kafkatui.tui.screens.export import open_export
 from kafkatui.tui.widgets.virtual_table import VirtualTable
@@ -64,7 +65,7 @@ HINTS = {
 }
 
 
-class TopicMessagesScreen(Screen[None]):
+class TopicMessagesScreen(GuardedHandlers, Screen[None]):
     BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
         Binding("escape", "close", "Back to topics"),
         Binding("slash", "focus_filter", "Filter", key_display="/"),
@@ -270,7 +271,7 @@ def record_text(topic: str, record: Record) -> Text:
     return text
 
 
-class RecordScreen(ModalScreen[None]):
+class RecordScreen(GuardedHandlers, ModalScreen[None]):
     BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
         Binding("escape,enter,q", "dismiss", "Close")
     ]
