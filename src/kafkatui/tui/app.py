@@ -348,7 +348,13 @@ class KafkaTuiApp(GuardedHandlers, App[int]):
                 timeout=10,
             )
             return
-        self.run_worker(self.switch_cluster(name, settings), group="switch", exclusive=True)
+        self.run_worker(self._switch_guarded(name, settings), group="switch", exclusive=True, exit_on_error=False)
+
+    async def _switch_guarded(self, name: str, settings: Settings) -> None:
+        try:
+            await self.switch_cluster(name, settings)
+        except Exception as exc:  # reported like any UI error; the app keeps running
+            self.report_ui_error(exc, f"switching to cluster {name}")
 
     async def switch_cluster(self, name: str, settings: Settings) -> None:
         """Stop the worker (its clients and group child go with it), forget everything shown,
