@@ -193,3 +193,14 @@ async def test_an_export_whose_dialog_was_closed_under_it_finishes_and_says_so(t
         await pilot.pause()
         assert any("Export written: 20,000 rows" in str(n.message) for n in app._notifications)
     assert len((tmp_path / "late.csv").read_text().splitlines()) == 20_001
+
+
+def test_a_csv_cell_a_spreadsheet_would_run_as_a_formula_is_kept_as_text() -> None:
+    """Keys, values and names come from the cluster: '=HYPERLINK(...)' must not become a formula
+    when the CSV is opened in a spreadsheet. Numbers, negative ones included, stay numbers."""
+    rows = [('=HYPERLINK("http://127.0.0.1/x")',), ("+1+2",), ("@SUM(A1)",), ("-3.21",), ("-",), ("-x",), ("plain",)]
+    text = "".join(lines(Format.CSV, ("value",), rows))
+    cells = [r[0] for r in csv.reader(io.StringIO(text))][1:]
+    assert cells == ['\'=HYPERLINK("http://127.0.0.1/x")', "'+1+2", "'@SUM(A1)", "-3.21", "-", "'-x", "plain"]
+    # JSON lines carry the text as it is (no spreadsheet reads them)
+    assert json.loads("".join(lines(Format.JSONL, ("value",), rows[:1])))["value"] == rows[0][0]

@@ -77,7 +77,23 @@ def _csv_cell(cell: Cell) -> str:
         return ""  # unknown stays empty, never 0
     if isinstance(cell, bool):
         return "true" if cell else "false"
-    return _plain(cell)
+    text = _plain(cell)
+    if isinstance(cell, str) and text[:1] in _FORMULA and text != "-" and not _is_number(text):
+        # a spreadsheet would run it as a formula (CSV injection): kept as text; a lone "-" (the
+        # tools' "unknown") and numbers are no formula
+        return "'" + text
+    return text
+
+
+_FORMULA = ("=", "+", "-", "@")
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _csv_line(cells: Sequence[object]) -> str:
