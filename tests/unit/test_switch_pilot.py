@@ -93,3 +93,13 @@ async def test_a_profile_that_cannot_be_built_keeps_the_current_cluster_and_says
         assert app.profile == "one" and app.settings.bootstrap_servers != OTHER
         messages = [str(n.message) for n in app._notifications]
         assert any("Cluster broken cannot be used" in m and "Still on one" in m for m in messages)
+
+
+async def test_a_config_file_warning_is_shown_in_the_dashboard() -> None:
+    warning = (
+        "config file c.toml holds a plain secret ([clusters.one] sasl_password) and others can read it (mode 0644)"
+    )
+    app = KafkaTuiApp(canned.settings(), clock=canned.clock, notices=[warning])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        assert any("plain secret" in str(n.message) for n in app._notifications)
