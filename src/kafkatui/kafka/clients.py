@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 import uuid
 from collections.abc import Mapping
@@ -373,6 +374,28 @@ def fetch_snapshot(
     return snapshot_from_metadata(
         md, settings.bootstrap_servers, rtt, known_brokers, clock(), mode=mode, unreachable=unreachable
     )
+
+
+def list_topics_async(admin: AdminClient, timeout: float) -> Future[tuple[Any, float]]:
+    """A metadata round trip the caller does not wait for: (ClusterMetadata, round trip in ms).
+
+    `AdminClient.list_topics` has no asynchronous form, so one short-lived daemon thread makes the
+    call (librdkafka clients are thread-safe; it is not one of librdkafka's own threads, where
+    freeing a client would abort) and completes the future; the worker goes on meanwhile.
+    """
+    future: Future[tuple[Any, float]] = Future()
+
+    def call() -> None:
+        start = time.perf_counter()
+        try:
+            md = admin.list_topics(timeout=timeout)
+        except BaseException as exc:
+            future.set_exception(exc)
+            return
+        future.set_result((md, (time.perf_counter() - start) * 1000.0))
+
+    threading.Thread(target=call, name="kafka-metadata", daemon=True).start()
+    return future
 
 
 def describe_mode(admin: AdminClient, snap: ClusterSnapshot, timeout: float) -> Future[Any] | None:
