@@ -8,6 +8,13 @@ from the worker thread's poll) and complete the futures there.
 If the child dies (librdkafka aborts, see group_child.py), every pending future fails with
 `GroupClientCrash`, the crash is logged (secrets masked) and remembered in `crashes`, and the next
 request starts a fresh child.
+
+Why a hand-written pipe and not `concurrent.futures.ProcessPoolExecutor` (spawn): the pool would
+complete futures on its own thread, but it cannot kill one stalled worker process (GroupsService
+replaces a child whose calls only time out: that needs the pool's private `_processes`), cannot
+start the child in its own session (terminal signals are the app's), and librdkafka's log lines
+would need a second channel (a multiprocessing queue and a reader thread). The JSON-lines pipe
+does all of that in one place; its answers are decoded into the typed values below.
 """
 
 from __future__ import annotations

@@ -1,7 +1,10 @@
 """Consumer groups service: lag refresh every `refresh_interval`, offset reset preview and apply.
 
 Nothing here blocks: every admin call returns futures, and each piece of work is a generator
-that yields the futures it waits for; `poll` resumes it once one of them is done. The consumer-group
+that yields the futures it waits for; the runner keeps them as a `Pending` (kafka/pending.py)
+with the job's deadline and resumes the job once one of them is done. The worker's own
+ListOffsets futures wake the worker; the group client's answers are read by `pump()`, so while
+some are due the service asks to be polled every CHILD_EVERY. The consumer-group
 calls (ListGroups, DescribeGroups, OffsetFetch, OffsetCommit) are answered by the group client
 process (group_client.py / group_child.py), because librdkafka can crash its process around them;
 ListOffsets uses the worker's own AdminClient.
