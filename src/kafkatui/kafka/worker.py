@@ -199,7 +199,9 @@ class Worker:
             return
         handlers = self.table.get(type(command))
         if handlers is None:
-            ctx.report("dispatch", LookupError(f"no service handles {type(command).__name__}"))
+            # only a worker built with some of the services (tests, benchmarks) gets here: the
+            # dashboard's refuses to start unless every command type has a handler
+            log.info("no service in this worker handles %s", type(command).__name__)
             return
         for service in handlers:  # one, or every service listing a broadcast such as Refresh
             try:
