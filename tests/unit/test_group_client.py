@@ -4,6 +4,7 @@ is remembered with the child's last words (secrets masked) and the next request 
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from concurrent.futures import Future
 from pathlib import Path
@@ -143,3 +144,26 @@ def test_close_fails_what_is_pending_and_ends_the_child(client: GroupClient) -> 
     client.close()
     assert proc is not None and proc.poll() is not None
     assert future.done()
+
+
+def test_an_answer_wakes_the_worker_without_polling(tmp_path: Path) -> None:
+    script = tmp_path / "fake_child.py"
+    script.write_text(FAKE_CHILD)
+    woken = threading.Event()
+    c = GroupClient(
+        {"bootstrap.servers": "x:9092", "sasl.password": SECRET},
+        [SECRET],
+        command=[sys.executable, str(script)],
+        wake=woken.set,
+    )
+    try:
+        future = c.list_groups(5)
+        assert c.wakes and woken.wait(10), "the child's answer must wake the worker"
+        deadline = time.monotonic() + 10
+        while not future.done():  # the wake may come before the whole line is in
+            assert time.monotonic() < deadline
+            c.pump()
+            woken.wait(0.1)
+        assert future.result().valid == ("g1", "g2")
+    finally:
+        c.close()

@@ -65,6 +65,7 @@ class FakeAdmin:
 
     waiting = False  # the group client's side: answers arrive at once here
     running = True
+    wakes = True
 
     def __init__(self, groups: dict[str, dict[int, int]], *, restricted: bool = False, hold: bool = False) -> None:
         self.groups = groups

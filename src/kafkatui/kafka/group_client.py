@@ -27,6 +27,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
@@ -157,6 +158,9 @@ class GroupAdmin(Protocol):
     @property
     def running(self) -> bool: ...
 
+    @property
+    def wakes(self) -> bool: ...
+
     def list_groups(self, timeout: float) -> Future[GroupListing]: ...
 
     def describe_groups(self, group_ids: list[str], timeout: float) -> dict[str, Future[GroupDescription]]: ...
@@ -183,8 +187,11 @@ class GroupClient:
         secrets: Iterable[str] = (),
         command: list[str] | None = None,
         clock: Callable[[], float] = time.time,
+        wake: Callable[[], None] | None = None,
     ) -> None:
         self._config = config
+        self._wake = wake  # called (from a watcher thread) when the child has written something
+        self._drained = threading.Event()  # pump() has read what the watcher announced
         self._clock = clock
         self._secrets = [s for s in secrets if s]
         self._command = command or CHILD
@@ -251,6 +258,7 @@ class GroupClient:
         *lines, self._buffer = self._buffer.split(b"\n")
         for line in lines:
             self._dispatch(line)
+        self._drained.set()
         if eof:
             self._died()
 
@@ -334,6 +342,30 @@ class GroupClient:
         self._buffer = b""
         self.starts += 1
         log.info("group client process %d started", proc.pid)
+        if self._wake is not None:
+            threading.Thread(
+                target=self._watch, args=(proc, self._wake), name="group-client-watch", daemon=True
+            ).start()
+
+    @property
+    def wakes(self) -> bool:
+        """True when an answer wakes the worker by itself (else it must poll while `waiting`)."""
+        return self._wake is not None
+
+    def _watch(self, proc: subprocess.Popen[bytes], wake: Callable[[], None]) -> None:
+        """Wake the worker when the child has written something, so it reads it at once instead of
+        looking every few ms; then wait until pump() has read it. Ends with that child."""
+        assert proc.stdout is not None
+        fd = proc.stdout.fileno()
+        while self._proc is proc:
+            try:
+                ready, _, _ = select.select([fd], [], [], 1.0)
+            except (OSError, ValueError):  # closed under us: the child was replaced
+                return
+            if ready and self._proc is proc:
+                self._drained.clear()
+                wake()
+                self._drained.wait(1.0)
 
     def _dispatch(self, line: bytes) -> None:
         try:

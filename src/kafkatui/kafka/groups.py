@@ -3,8 +3,9 @@
 Nothing here blocks: every admin call returns futures, and each piece of work is a generator
 that yields the futures it waits for; the runner keeps them as a `Pending` (kafka/pending.py)
 with the job's deadline and resumes the job once one of them is done. The worker's own
-ListOffsets futures wake the worker; the group client's answers are read by `pump()`, so while
-some are due the service asks to be polled every CHILD_EVERY. The consumer-group
+ListOffsets futures wake the worker; the group client's answers are read by `pump()`, and its
+watcher thread wakes the worker when the child has written one (a client without a wake function
+is polled every CHILD_EVERY while it owes answers). The consumer-group
 calls (ListGroups, DescribeGroups, OffsetFetch, OffsetCommit) are answered by the group client
 process (group_client.py / group_child.py), because librdkafka can crash its process around them;
 ListOffsets uses the worker's own AdminClient.
@@ -170,7 +171,7 @@ class GroupsService(Service):
     ) -> None:
         # Consumer-group calls go to a child process (see group_child.py); ListOffsets stays here.
         self.group_admin: GroupAdmin = group_admin or GroupClient(
-            clients.plain_config(ctx.settings), ctx.settings.secret_values(), clock=ctx.clock
+            clients.plain_config(ctx.settings), ctx.settings.secret_values(), clock=ctx.clock, wake=ctx.wake
         )
         self.tracker = GroupTracker()
         self.max_in_flight = max_in_flight
@@ -269,9 +270,10 @@ class GroupsService(Service):
         due = self.next_refresh if self.next_refresh > now else now + IDLE_DUE
         for running in (self.refresh, self.reset):
             if running is not None:
-                # the group client's answers arrive on a pipe that pump() reads; the worker's
-                # own ListOffsets futures wake it (see _end_offsets)
-                soon = now + CHILD_EVERY if self.group_admin.waiting else running.deadline
+                # the group client's answers arrive on a pipe that pump() reads (its watcher wakes
+                # the worker); the worker's own ListOffsets futures wake it (see _end_offsets)
+                polling = self.group_admin.waiting and not self.group_admin.wakes
+                soon = now + CHILD_EVERY if polling else running.deadline
                 due = min(due, soon, running.deadline)
         return due
 
