@@ -266,6 +266,13 @@ def _check(settings: Settings, started: float | None) -> int:
         assert result.failure is not None
         return _fail(f"{settings.bootstrap_servers}: {result.failure.describe()}", EXIT_FAIL)
     print("\n".join(format_report(result.snapshot)))
+    from kafkatui.kafka.registry import probe, status_line
+
+    registry = probe(settings)
+    if registry is not None:
+        print(status_line(registry))
+        if registry.failure is not None:
+            return EXIT_FAIL
     return EXIT_OK
 
 

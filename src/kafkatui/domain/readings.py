@@ -37,6 +37,7 @@ __all__ = [
     "Rejection",
     "escape_raw",
     "parse",
+    "parse_decoded",
     "parse_number",
     "utc_iso",
 ]
@@ -53,6 +54,13 @@ class RejectReason(StrEnum):
     OUT_OF_SANITY = "out_of_sanity"  # a number no thermometer in a freezer would send
     BAD_JSON = "bad_json"  # starts like JSON (`{` or `[`) but does not parse
     NO_SENSOR = "no_sensor"  # neither a sensor field nor a record key
+    # Schema Registry decoding (a registry is set): why a framed record was not decoded
+    SCHEMA_PENDING = "schema_pending"  # its schema is being fetched (the record is kept and retried)
+    SCHEMA_UNKNOWN = "schema_unknown"  # the registry has no schema with that id
+    REGISTRY_UNREACHABLE = "registry_unreachable"  # no answer: refused, timed out, DNS
+    REGISTRY_REFUSED = "registry_refused"  # HTTP 401/403: the registry refused the credentials
+    REGISTRY_ERROR = "registry_error"  # any other registry answer (HTTP 5xx, a schema it cannot give)
+    UNDECODABLE = "undecodable"  # the bytes do not decode with the record's schema
 
 
 @dataclass(frozen=True, slots=True)
@@ -344,3 +352,62 @@ def utc_iso(ts: float) -> str:
     except (OverflowError, OSError, ValueError):
         return repr(ts)
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def parse_decoded(
+    key: bytes | None,
+    doc: object,
+    ts: float,
+    partition: int,
+    offset: int,
+    rules: ParseRules = DEFAULT_RULES,
+    raw_value: bytes | None = None,
+) -> Reading | Rejection:
+    """The rules applied to an already-decoded value (an Avro / JSON Schema / Protobuf record as
+    Python objects): a dict is read like a JSON object, a number or a numeric string as itself.
+    ``raw_value`` (the record's bytes) is what a rejection keeps. Never raises."""
+    sensor: str | None = None
+    when = ts
+    if isinstance(doc, dict):
+        raw_temp = _first(doc, rules.temp_fields)
+        if raw_temp is None:
+            fields = ", ".join(rules.temp_fields)
+            return Rejection(
+                RejectReason.MISSING_FIELD,
+                key,
+                raw_value,
+                partition,
+                offset,
+                ts,
+                f"decoded record has none of: {fields}",
+            )
+        number = _json_number(raw_temp)
+        raw_sensor = _first(doc, rules.sensor_fields)
+        if raw_sensor is not None:
+            sensor = _stringify(raw_sensor)
+        raw_time = _first(doc, rules.time_fields)
+        if raw_time is not None:
+            when = _json_time(raw_time, ts)
+    elif doc is None:
+        return Rejection(RejectReason.EMPTY, key, raw_value, partition, offset, ts, "decoded record is null")
+    else:
+        number = _json_number(doc)
+    if isinstance(number, RejectReason):
+        return Rejection(number, key, raw_value, partition, offset, ts, _DETAILS.get(number, "not a number"))
+    if not rules.sanity_min <= number <= rules.sanity_max:
+        return Rejection(
+            RejectReason.OUT_OF_SANITY,
+            key,
+            raw_value,
+            partition,
+            offset,
+            ts,
+            f"{number:g} °C is outside {rules.sanity_min:g}..{rules.sanity_max:g} °C",
+        )
+    if sensor is None and key:
+        sensor = key.decode("utf-8", errors="backslashreplace").strip()
+    if not sensor:
+        return Rejection(
+            RejectReason.NO_SENSOR, key, raw_value, partition, offset, ts, "no sensor field and no record key"
+        )
+    return Reading(sensor, number, when, partition, offset)
