@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from confluent_kafka.admin import AdminClient
 
@@ -27,6 +27,7 @@ class Context:
     snapshot: ClusterSnapshot | None = None  # the latest metadata, for services that need it
     connected: bool = False
     notes: dict[str, str] = field(default_factory=dict)
+    decoder: Any = None  # the Schema Registry decoder (kafka.decoder.shared_decoder), made on first use
 
     def report(self, where: str, exc: BaseException) -> None:
         """An unexpected failure: logged and shown, never fatal, never with a secret."""

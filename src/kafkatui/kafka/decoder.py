@@ -35,6 +35,7 @@ from confluent_kafka.schema_registry import Schema, SchemaRegistryClient
 
 from kafkatui.domain.readings import RejectReason
 from kafkatui.domain.text import inert
+from kafkatui.kafka.context import Context
 from kafkatui.kafka.registry import Failure, classify, make_client
 from kafkatui.settings import Settings
 
@@ -94,17 +95,6 @@ class Undecoded:
 class _Entry:
     info: SchemaInfo
     decode: Callable[[bytes], object]
-
-
-def to_json(value: object) -> str:
-    """A decoded value as indented JSON text (bytes shown as escaped text, not base64)."""
-
-    def default(obj: object) -> object:
-        if isinstance(obj, bytes | bytearray):
-            return obj.decode("latin-1")
-        return str(obj)
-
-    return json.dumps(value, indent=2, ensure_ascii=False, default=default)
 
 
 # --------------------------------------------------------------------------- decoders per kind
@@ -334,3 +324,11 @@ def decoder_for(settings: Settings, clock: Callable[[], float] = time.monotonic)
     """A decoder when a registry is set (None otherwise)."""
     client = make_client(settings)
     return RecordDecoder(client, settings, clock=clock) if client is not None else None
+
+
+def shared_decoder(ctx: Context) -> RecordDecoder | None:
+    """The worker's one decoder (one schema cache for every reader), made on first use."""
+    if ctx.decoder is None and ctx.settings.schema_registry_url:
+        ctx.decoder = decoder_for(ctx.settings)
+    decoder: RecordDecoder | None = ctx.decoder
+    return decoder

@@ -23,11 +23,12 @@ from confluent_kafka import OFFSET_BEGINNING, OFFSET_END, Consumer, KafkaError, 
 from kafkatui.domain.alerts import AlertBatch, AlertEvent, Thresholds
 from kafkatui.domain.commands import Acknowledge, Forget, Rewind, SetThresholds, SetWindow
 from kafkatui.domain.freezer import FreezerBoard
-from kafkatui.domain.readings import ParseRules, parse
+from kafkatui.domain.readings import ParseRules, Reading, Rejection, RejectReason, parse, parse_decoded
 from kafkatui.domain.text import inert
 from kafkatui.domain.wording import count, plural
 from kafkatui.kafka import clients
 from kafkatui.kafka.context import Context
+from kafkatui.kafka.decoder import Decoded, RecordDecoder, shared_decoder
 from kafkatui.memory import release_free_memory
 
 log = logging.getLogger("kafkatui.freezer")
@@ -36,6 +37,7 @@ VIEW_EVERY = 0.33  # seconds between views sent to the UI (about 3 Hz)
 BATCH = 5000
 BURST_BATCHES = 2  # full batches in a row that make a burst worth a trim
 TRIM_EVERY = 60.0  # at most one malloc_trim a minute, after a burst (see kafkatui.memory)
+PARK_LIMIT = 20_000  # framed records kept while their schema is fetched; beyond: rejected, counted
 
 
 class AlertLog:
@@ -100,6 +102,9 @@ class FreezerFeed:
         self.pending: list[AlertEvent] = []  # events of this frame, sent with the next view
         self.reader_down = False  # the consumer said every broker is down (until a record comes)
         self._sent: object = None  # the last view sent
+        self.decoder: RecordDecoder | None = shared_decoder(ctx)
+        # framed records waiting for their schema: (key, value, ts, partition, offset)
+        self.parked: list[tuple[bytes | None, bytes, float, int, int]] = []
 
     # -- Service ------------------------------------------------------------------------
 
@@ -132,7 +137,7 @@ class FreezerFeed:
         events: list[AlertEvent] = []
         if self.assigned:
             # the hot path (hundreds of thousands a second): names bound locally
-            rules, add = self.rules, self.board.add
+            rules, add, decoder = self.rules, self.board.add, self.decoder
             batch = self.consumer.consume(num_messages=BATCH, timeout=0)
             self._after_burst(len(batch), now)
             if batch and self.reader_down:
@@ -148,10 +153,19 @@ class FreezerFeed:
                     continue
                 ts_ms = msg.timestamp()[1]
                 ts = ts_ms / 1000.0 if ts_ms and ts_ms > 0 else now
-                item = parse(msg.key(), msg.value(), ts, msg.partition() or 0, msg.offset() or 0, rules)
+                value = msg.value()
+                if decoder is not None and value and value[0] == 0 and len(value) >= 5:
+                    decoded = self._decoded(msg.key(), value, ts, msg.partition() or 0, msg.offset() or 0)
+                    if decoded is None:
+                        continue  # parked until its schema comes
+                    item = decoded
+                else:
+                    item = parse(msg.key(), value, ts, msg.partition() or 0, msg.offset() or 0, rules)
                 found = add(item, now)
                 if found:
                     events += found
+        if self.parked:
+            events += self._unpark(now)
         offline = self._offline_partitions(ctx)
         if not ctx.connected or self.reader_down:
             self.board.outage(now)
@@ -176,6 +190,36 @@ class FreezerFeed:
                 ctx.emit(AlertBatch(tuple(self.pending)))
                 self.pending = []
             self.next_view = now + VIEW_EVERY
+
+    def _decoded(
+        self, key: bytes | None, value: bytes, ts: float, partition: int, offset: int, park: bool = True
+    ) -> Reading | Rejection | None:
+        """A framed record decoded with its schema and read by the rules; None when parked."""
+        assert self.decoder is not None
+        result = self.decoder.decode(value)
+        if isinstance(result, Decoded):
+            return parse_decoded(key, result.value, ts, partition, offset, self.rules, value)
+        if park and result.reason is RejectReason.SCHEMA_PENDING and len(self.parked) < PARK_LIMIT:
+            self.parked.append((key, value, ts, partition, offset))
+            return None
+        return Rejection(result.reason, key, value, partition, offset, ts, result.detail)
+
+    def _unpark(self, now: float) -> list[AlertEvent]:
+        """Parked records whose schema has come (or failed) go to the board, in arrival order."""
+        assert self.decoder is not None
+        waiting = {sid for sid in {int.from_bytes(v[1:5], "big") for _, v, _, _, _ in self.parked}}
+        waiting = {sid for sid in waiting if self.decoder.waiting(sid)}
+        keep: list[tuple[bytes | None, bytes, float, int, int]] = []
+        events: list[AlertEvent] = []
+        for record in self.parked:
+            if int.from_bytes(record[1][1:5], "big") in waiting:
+                keep.append(record)
+                continue
+            item = self._decoded(*record, park=False)
+            if item is not None:
+                events += self.board.add(item, now)
+        self.parked = keep
+        return events
 
     def _offline_partitions(self, ctx: Context) -> list[int]:
         """The freezer topic's partitions that have no reachable leader in the latest metadata."""
@@ -204,6 +248,8 @@ class FreezerFeed:
 
     def close(self, ctx: Context) -> None:
         try:
+            if self.decoder is not None:
+                self.decoder.close()
             self.consumer.close()
         finally:
             if self.alert_log:
