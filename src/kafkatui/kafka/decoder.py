@@ -180,7 +180,9 @@ def _protobuf(client: SchemaRegistryClient, schema: Schema) -> Callable[[bytes],
         payload = sid.from_bytes(io.BytesIO(value))
         msg = message_class(tuple(sid.message_indexes or [0]))()
         msg.ParseFromString(payload.read())
-        return json_format.MessageToDict(msg, preserving_proto_field_name=True)
+        return json_format.MessageToDict(
+            msg, preserving_proto_field_name=True, always_print_fields_with_no_presence=True
+        )
 
     return decode
 

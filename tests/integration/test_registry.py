@@ -1,0 +1,185 @@
+"""Schema Registry records on real Kafka with a real registry (Apicurio, the test bed's).
+
+Records are made by confluent-kafka's own serializers (Avro, JSON Schema, Protobuf) and read back
+by the freezer feed and the message viewer; the registry is stopped mid-run and started again.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from confluent_kafka import Producer
+from confluent_kafka.admin import AdminClient, NewTopic
+from confluent_kafka.schema_registry import SchemaRegistryClient
+from confluent_kafka.schema_registry.avro import AvroSerializer
+from confluent_kafka.schema_registry.json_schema import JSONSerializer
+from confluent_kafka.schema_registry.protobuf import ProtobufSerializer
+from confluent_kafka.serialization import MessageField, SerializationContext
+from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
+
+import kafka_testbed as tb
+from kafkatui.domain.freezer import FreezerView
+from kafkatui.domain.readings import RejectReason
+from kafkatui.domain.topics import MessagesView, StartAt, StartMode, ViewMessages
+from kafkatui.kafka.freezer import FreezerFeed
+from kafkatui.kafka.topics import TopicsService
+from worker_probe import EventSink, probe_settings, start_worker
+
+pytestmark = pytest.mark.kafka
+
+AVRO = json.dumps(
+    {
+        "type": "record",
+        "name": "Reading",
+        "namespace": "it.registry",
+        "fields": [
+            {"name": "device", "type": "string"},
+            {"name": "temperature", "type": "double"},
+            {"name": "meta", "type": {"type": "map", "values": "string"}},
+        ],
+    }
+)
+JSON_SCHEMA = json.dumps(
+    {
+        "type": "object",
+        "properties": {"sensor": {"type": "string"}, "temp": {"type": "number"}, "tags": {"type": "array"}},
+        "required": ["sensor", "temp"],
+    }
+)
+
+
+def _topic(admin_bootstrap: str, prefix: str) -> str:
+    name = f"{prefix}-{uuid.uuid4().hex[:8]}"
+    admin = AdminClient({"bootstrap.servers": admin_bootstrap})
+    admin.create_topics([NewTopic(name, 2, 1)])[name].result(30)
+    return name
+
+
+def _proto_class() -> Any:
+    """A Protobuf message class built at run time (no generated code): it.registry.Probe."""
+    fdp = descriptor_pb2.FileDescriptorProto(name="it_probe.proto", package="it.registry", syntax="proto3")
+    msg = fdp.message_type.add(name="Probe")
+    msg.field.add(name="sensor_id", number=1, type=descriptor_pb2.FieldDescriptorProto.TYPE_STRING, label=1)
+    msg.field.add(name="temperature", number=2, type=descriptor_pb2.FieldDescriptorProto.TYPE_DOUBLE, label=1)
+    pool = descriptor_pool.DescriptorPool()
+    pool.Add(fdp)
+    return message_factory.GetMessageClass(pool.FindMessageTypeByName("it.registry.Probe"))
+
+
+def _produce(bootstrap: str, topic: str, records: list[tuple[bytes, bytes]]) -> None:
+    producer = Producer({"bootstrap.servers": bootstrap, "linger.ms": 5})
+    for key, value in records:
+        producer.produce(topic, key=key, value=value)
+    assert producer.flush(30) == 0
+
+
+def _serializers(url: str, topic: str) -> dict[str, Callable[[Any], bytes]]:
+    client = SchemaRegistryClient({"url": url})
+    ctx = SerializationContext(topic, MessageField.VALUE)
+    avro = AvroSerializer(client, AVRO)
+    js = JSONSerializer(JSON_SCHEMA, client)
+    probe = _proto_class()
+    pb = ProtobufSerializer(probe, client, {"use.deprecated.format": False})
+    return {
+        "avro": lambda v: avro(v, ctx),
+        "json": lambda v: js(v, ctx),
+        "protobuf": lambda v: pb(probe(**v), ctx),
+    }
+
+
+def test_serialized_records_decode_in_the_freezer_feed_and_the_viewer(
+    kafka1: tb.Cluster, schema_registry: tb.Registry
+) -> None:
+    bootstrap = kafka1.bootstrap
+    topics = {kind: _topic(bootstrap, f"reg-{kind}") for kind in ("avro", "json", "protobuf")}
+    made = {
+        "avro": [{"device": f"freezer-{i}", "temperature": -18.5 - i, "meta": {"site": "a"}} for i in range(3)],
+        "json": [{"sensor": f"js-{i}", "temp": -3.25 + i, "tags": ["x", i]} for i in range(3)],
+        "protobuf": [{"sensor_id": f"pb-{i}", "temperature": 1.5 * i} for i in range(3)],
+    }
+    for kind, topic in topics.items():
+        serialize = _serializers(schema_registry.url, topic)[kind]
+        _produce(bootstrap, topic, [(b"k", serialize(v)) for v in made[kind]])
+
+    expected_readings = {
+        "avro": {v["device"]: v["temperature"] for v in made["avro"]},
+        "json": {v["sensor"]: v["temp"] for v in made["json"]},
+        "protobuf": {v["sensor_id"]: v["temperature"] for v in made["protobuf"]},
+    }
+    rules_sensor = ("sensor", "sensor_id", "id", "device")
+    assert all(any(f in v for f in rules_sensor) for vs in made.values() for v in vs)
+    for kind, topic in topics.items():
+        settings = probe_settings(bootstrap, topic=topic, schema_registry_url=schema_registry.url)
+        worker, sink = start_worker(settings, lambda ctx: FreezerFeed(ctx, since=600.0), TopicsService)
+        try:
+            view = sink.wait_for(FreezerView, lambda v: v.readings >= 3, timeout=30)
+            assert {r.sensor: r.last for r in view.rows} == pytest.approx(expected_readings[kind]), kind
+            assert view.rejects.total == 0, view.rejects
+            worker.submit(ViewMessages(topic, None, StartAt(StartMode.BEGINNING)))
+            shown = _decoded_view(sink, topic, 3)
+            decoded = sorted((json.loads(r.value_decoded or "null") for r in shown.records), key=json.dumps)
+            assert decoded == sorted(made[kind], key=json.dumps), kind
+            schema_id = int.from_bytes((shown.records[0].value or b"")[1:5], "big")
+            assert f"schema id {schema_id}, subject {topic}-value version 1" in shown.records[0].schema
+        finally:
+            worker.stop(2.0)
+
+
+def _decoded_view(sink: EventSink, topic: str, n: int) -> MessagesView:
+    return sink.wait_for(
+        MessagesView,
+        lambda v: v.topic == topic and len(v.records) == n and all(r.value_decoded for r in v.records),
+        timeout=30,
+    )
+
+
+def test_registry_stopped_mid_run_rejects_with_the_reason_and_resumes(
+    kafka1: tb.Cluster, schema_registry: tb.Registry
+) -> None:
+    bootstrap = kafka1.bootstrap
+    topic = _topic(bootstrap, "reg-outage")
+    first = _serializers(schema_registry.url, topic)["avro"]
+    # a second schema, registered now (under another subject) but not yet known to the app
+    second = _serializers(schema_registry.url, topic + "-b")["json"]
+    later = [second({"sensor": "f2", "temp": -9.0 - i}) for i in range(13)]  # made while the registry is up
+    cached = first({"device": "f1", "temperature": -21.0, "meta": {}})
+    settings = probe_settings(bootstrap, topic=topic, schema_registry_url=schema_registry.url)
+    worker, sink = start_worker(settings, lambda ctx: FreezerFeed(ctx, since=600.0))
+    try:
+        _produce(bootstrap, topic, [(b"k", first({"device": "f1", "temperature": -20.0, "meta": {}}))])
+        sink.wait_for(FreezerView, lambda v: v.readings == 1, timeout=30)
+
+        tb.kill_registry(schema_registry)
+        _produce(
+            bootstrap,
+            topic,
+            [
+                (b"k", later[12]),  # its schema cannot be fetched now
+                (b"k", cached),  # a schema already fetched: still decodes
+            ],
+        )
+        view = sink.wait_for(FreezerView, lambda v: v.rejects.total >= 1 and v.readings == 2, timeout=30)
+        assert dict(view.rejects.counts) == {RejectReason.REGISTRY_UNREACHABLE: 1}
+        assert "cannot be reached" in view.rejects.recent[0].detail
+        assert worker.alive
+
+        tb.restart_registry(schema_registry)
+        # asked again after the pause: a record of the second schema decodes once the registry is back
+        deadline_view = None
+        for attempt in range(12):
+            _produce(bootstrap, topic, [(b"k", later[attempt])])
+            try:
+                deadline_view = sink.wait_for(FreezerView, lambda v: any(r.sensor == "f2" for r in v.rows), timeout=2.5)
+                break
+            except AssertionError:
+                continue
+        assert deadline_view is not None, "decoding did not resume after the registry came back"
+        assert worker.alive
+    finally:
+        worker.stop(2.0)
+        if not schema_registry.alive():
+            tb.restart_registry(schema_registry)
