@@ -302,9 +302,7 @@ class RecordDecoder:
         subject: str | None = None
         version: int | None = None
         try:
-            versions = self.client.get_schema_versions(sid)
-            if versions:
-                subject, version = versions[0].subject, versions[0].version
+            subject, version = self._subject_version(sid)
         except Exception:  # subject and version are a nicety: the schema is what decodes
             log.debug("no subject/version for schema id %d", sid, exc_info=True)
         if kind == "AVRO":
@@ -316,6 +314,17 @@ class RecordDecoder:
         else:
             raise ValueError(f"schema type {inert(kind, 40)} is not one kafkatui decodes")
         return _Entry(SchemaInfo(sid, kind, subject, version), decode)
+
+    def _subject_version(self, sid: int) -> tuple[str | None, int | None]:
+        if (self.settings.schema_registry_url or "").startswith("mock://"):
+            # the in-process registry has no ids -> versions lookup: walk its (few) subjects
+            for subject in self.client.get_subjects():
+                for version in self.client.get_versions(subject):
+                    if self.client.get_version(subject, version).schema_id == sid:
+                        return subject, version
+            return None, None
+        versions = self.client.get_schema_versions(sid)
+        return (versions[0].subject, versions[0].version) if versions else (None, None)
 
     def close(self) -> None:
         if self._pool is not None:
