@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from confluent_kafka import Producer
+from confluent_kafka import Producer, TopicPartition
 from confluent_kafka.admin import AdminClient, NewTopic
 from confluent_kafka.schema_registry import SchemaRegistryClient
 from confluent_kafka.schema_registry.avro import AvroSerializer
@@ -183,3 +183,95 @@ def test_registry_stopped_mid_run_rejects_with_the_reason_and_resumes(
         worker.stop(2.0)
         if not schema_registry.alive():
             tb.restart_registry(schema_registry)
+
+
+# -- producing with a schema from the Producer pane ------------------------------------------
+
+
+def test_avro_from_the_pane_is_read_back_by_an_independent_avro_consumer(
+    kafka1: tb.Cluster, schema_registry: tb.Registry
+) -> None:
+    import asyncio
+    import time
+
+    from confluent_kafka import Consumer
+    from confluent_kafka.schema_registry import Schema
+    from confluent_kafka.schema_registry.avro import AvroDeserializer
+    from textual.widgets import Input, Select, TextArea
+
+    from kafkatui.kafka.producer import ProducerService
+    from kafkatui.kafka.worker import Worker
+    from kafkatui.settings import Settings
+    from kafkatui.tui.app import KafkaTuiApp
+    from kafkatui.tui.panes.producer import ProducerPane
+
+    bootstrap = kafka1.bootstrap
+    topic = _topic(bootstrap, "reg-pane")
+    client = SchemaRegistryClient({"url": schema_registry.url})
+    client.register_schema(f"{topic}-value", Schema(AVRO, "AVRO"))
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None, bootstrap_servers=bootstrap, topic=topic, refresh_interval=1.0,
+        schema_registry_url=schema_registry.url,
+    )  # fmt: skip
+    workers: list[Worker] = []
+
+    def worker(s: Settings, emit: Callable[[object], None]) -> Worker:
+        workers.append(Worker(s, emit, extra_services=(ProducerService,)))
+        return workers[-1]
+
+    app = KafkaTuiApp(settings, worker_factory=worker)
+    good = {"device": "freezer-9", "temperature": -19.25, "meta": {"site": "lab"}}
+    refused: list[str] = []
+
+    async def wait(pilot: Any, pred: Callable[[], bool], timeout: float = 30.0) -> None:
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            if pred():
+                return
+            await pilot.pause(0.1)
+        raise AssertionError("timed out waiting in the pilot")
+
+    async def scenario() -> None:
+        async with app.run_test(size=(120, 40)) as pilot:
+            app.action_pane("producer")
+            pane = app.query_one(ProducerPane)
+            await wait(pilot, lambda: pane.snapshot is not None and topic in pane.topic_names)
+            app.query_one("#p-schema", Select).value = "avro"
+            app.query_one("#p-key", Input).value = "freezer-9"
+
+            # a value that does not fit: the field is named and nothing is sent
+            app.query_one("#p-value", TextArea).text = json.dumps({**good, "temperature": "cold"})
+            await pilot.pause()
+            app.query_one("#p-value", TextArea).focus()
+            await pilot.press("ctrl+s")
+            await wait(pilot, lambda: "temperature" in str(app.query_one("#p-message").render()))
+            refused.append(str(app.query_one("#p-message").render()))
+
+            app.query_one("#p-value", TextArea).text = json.dumps(good)
+            await pilot.pause()
+            await pilot.press("ctrl+s")
+            await wait(pilot, lambda: pane.view is not None and any(r.key == "freezer-9" for r in pane.view.reports))
+            await pilot.press("q")
+
+    asyncio.run(scenario())
+    assert workers and workers[0].stop(5.0)
+    assert "field temperature does not fit the Avro schema id" in refused[0], refused[0]
+
+    consumer = Consumer(
+        {"bootstrap.servers": bootstrap, "group.id": f"it-{uuid.uuid4().hex[:6]}", "auto.offset.reset": "earliest"}
+    )
+    consumer.subscribe([topic])
+    deserialize = AvroDeserializer(SchemaRegistryClient({"url": schema_registry.url}))
+    got: list[Any] = []
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not got:
+        msg = consumer.poll(0.5)
+        if msg is not None and msg.error() is None:
+            got.append(deserialize(msg.value(), SerializationContext(topic, MessageField.VALUE)))
+    consumer.close()
+    assert got == [good]  # exactly one record: the refused value was never sent
+    consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": f"it-{uuid.uuid4().hex[:6]}"})
+    low, high = consumer.get_watermark_offsets(TopicPartition(topic, 0), timeout=10)
+    low1, high1 = consumer.get_watermark_offsets(TopicPartition(topic, 1), timeout=10)
+    consumer.close()
+    assert (high - low) + (high1 - low1) == 1

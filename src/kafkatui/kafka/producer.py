@@ -19,7 +19,7 @@ import logging
 import time
 from collections import deque
 from collections.abc import Callable
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,6 +52,9 @@ from kafkatui.domain.producer import (
 from kafkatui.domain.readings import escape_raw
 from kafkatui.kafka import clients
 from kafkatui.kafka.context import Context
+from kafkatui.kafka.registry import classify as classify_registry
+from kafkatui.kafka.registry import make_client
+from kafkatui.kafka.schema_writer import DoesNotFit, SchemaRef, SchemaWriter, resolve
 
 log = logging.getLogger("kafkatui.producer")
 
@@ -78,6 +81,7 @@ class _Burst:
     finished: float = 0.0  # perf_counter when the last report came
     stopped: bool = False
     aborted: str = ""
+    writer: SchemaWriter | None = None  # the value is JSON serialized with this registry schema
 
     @property
     def target(self) -> int:
@@ -126,6 +130,11 @@ class ProducerService:
         self.snapshot: ClusterSnapshot | None = None  # the metadata as of the last poll
         self.isr_note = ""  # why the running burst's acks=all sends cannot be acknowledged now
         self._by_name: tuple[ClusterSnapshot | None, dict[str, TopicInfo]] = (None, {})
+        # registry schemas for sends with a schema: resolved on a thread, kept for the session
+        self.settings = settings
+        self.writers: dict[SchemaRef, SchemaWriter] = {}
+        self.resolving: dict[SchemaRef, Future[SchemaWriter]] = {}
+        self.schema_pool: ThreadPoolExecutor | None = None
         self.topic_calls: dict[str, _Describe] = {}
         self.asked: dict[str, None] = {}  # topics the user sent to or looked at, newest last
         self.refused: str = ""  # why DescribeConfigs is unavailable, once known
@@ -199,6 +208,8 @@ class ProducerService:
             ctx.emit(self.view(ctx))
 
     def close(self, ctx: Context) -> None:
+        if self.schema_pool is not None:
+            self.schema_pool.shutdown(wait=False, cancel_futures=True)
         producer, self.producer = self.producer, None
         if producer is not None:
             left = producer.flush(min(ctx.settings.timeout, 2.0))
@@ -254,6 +265,11 @@ class ProducerService:
         if facts is None:
             self.state = f"checking {request.topic} (DescribeConfigs)…"
             return  # still learning the topic's limits
+        writer = None
+        if request.schema != "none":
+            writer = self._schema_writer(ctx, request)
+            if writer is None:
+                return  # being fetched (the state says so), or refused with a notice
         self.waiting.popleft()
         problems = check_cluster(request, facts)
         if problems:
@@ -288,6 +304,7 @@ class ProducerService:
             self.delivered,
             self.failed,
             started=time.perf_counter(),
+            writer=writer,
         )
         self.last_burst = None
         self._feed(ctx)
@@ -307,11 +324,19 @@ class ProducerService:
         topic, partition, headers = b.request.topic, b.partition, b.headers
         value_t, key_t = b.value, b.key
         const_value, const_key = value_t.constant, key_t.constant if key_t else None
+        writer = b.writer
+        if writer is not None and const_value is not None:
+            const_value = writer.encode(const_value.decode("utf-8"))  # checked before the send: it fits
         produce = producer.produce
         i = b.next
         try:
             while i < limit:
-                value = const_value if const_value is not None else value_t.render(i)
+                if const_value is not None:
+                    value = const_value
+                elif writer is None:
+                    value = value_t.render(i)
+                else:
+                    value = writer.encode(value_t.render(i).decode("utf-8"))
                 if key_t is None:  # noqa: SIM108 (hot loop: no nested conditional)
                     key = None
                 else:
@@ -322,6 +347,9 @@ class ProducerService:
                     break
         except BufferError:
             pass  # local queue full: the same message again next poll
+        except DoesNotFit as exc:  # a {i} template rendered a value the schema refuses
+            b.aborted = str(exc)
+            self._notice(ctx, f"burst stopped at message {i:,} of {b.total:,}: {exc}", error=True, field="value")
         except KafkaException as exc:
             err = exc.args[0] if exc.args and isinstance(exc.args[0], KafkaError) else None
             name = err.name() if err is not None else type(exc).__name__
@@ -339,6 +367,56 @@ class ProducerService:
             b.next = i
             self.dirty = True
         self._serve()
+
+    def _schema_writer(self, ctx: Context, request: ProduceRequest) -> SchemaWriter | None:
+        """The writer for the request's schema, checked against its first value; None while the
+        registry is asked (the request waits) or when the send is refused (dropped, with a notice)."""
+        ref = SchemaRef(request.schema, request.subject, request.schema_version)
+        writer = self.writers.get(ref)
+        if writer is None:
+            future = self.resolving.get(ref)
+            if future is None:
+                client = make_client(self.settings)
+                if client is None:
+                    self.waiting.popleft()
+                    self._notice(
+                        ctx,
+                        "not sent: no Schema Registry is set (SCHEMA_REGISTRY_URL, or schema.registry.url in the "
+                        "config file); choose schema none to send the text as it is",
+                        error=True,
+                        field="schema",
+                    )
+                    return None
+                if self.schema_pool is None:
+                    self.schema_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kafkatui-schema")
+                self.resolving[ref] = self.schema_pool.submit(resolve, client, ref)
+                self.state = f"asking the Schema Registry for the {ref.describe()}…"
+                self.dirty = True
+                return None
+            if not future.done():
+                return None
+            del self.resolving[ref]
+            try:
+                writer = future.result()
+            except DoesNotFit as exc:
+                self._refuse_schema(ctx, str(exc))
+                return None
+            except Exception as exc:
+                failure = classify_registry(exc, self.settings, f"the {ref.describe()}")
+                self._refuse_schema(ctx, failure.text)
+                return None
+            self.writers[ref] = writer
+        try:
+            writer.encode(request.value_template().render(0).decode("utf-8"))
+        except DoesNotFit as exc:
+            self._refuse_schema(ctx, str(exc), field="value")
+            return None
+        return writer
+
+    def _refuse_schema(self, ctx: Context, reason: str, field: str = "subject") -> None:
+        self.waiting.popleft()
+        self.state = "idle"
+        self._notice(ctx, f"not sent: {reason}", error=True, field=field)
 
     def _check_done(self, ctx: Context) -> None:
         b = self.burst
