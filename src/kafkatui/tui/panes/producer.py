@@ -169,6 +169,7 @@ class ProducerPane(PaneMixin, Vertical):
     ProducerPane .row .toggle-label { width: 13; padding: 0 1 0 0; }
     ProducerPane #p-reports { min-height: 3; }
     ProducerPane.short #p-guarantee { max-height: 4; overflow-y: auto; }
+    ProducerPane.short #p-value { min-height: 3; }  /* the schema row's line: Send stays in view at 80x24 */
     /* where the keyboard is: the focused field stands out, and so does its row's label */
     ProducerPane Input:focus, ProducerPane TextArea:focus { background: $accent 35%; }
     ProducerPane Select:focus > SelectCurrent, ProducerPane Checkbox:focus { background: $accent 35%; }
