@@ -304,6 +304,11 @@ def _bad_input_registry() -> Any:
         client.register_schema("freezer-temperatura-value", Schema(SENSOR_AVRO, "AVRO"))
         other = '{"type": "record", "name": "Door", "fields": [{"name": "open", "type": "boolean"}]}'
         client.register_schema("door-value", Schema(other, "AVRO"))
+        readings = (
+            '{"type": "object", "properties": {"sensor": {"type": "string"}, "temp": {"type": "number"}},'
+            ' "required": ["sensor", "temp"]}'
+        )
+        client.register_schema("json-readings-value", Schema(readings, "JSON"))
     return client
 
 
@@ -392,6 +397,27 @@ def run_producer_form(row: Row, g: Given) -> str:
     return "\n".join(str(p) for p in problems)
 
 
+def run_schema_send(row: Row, g: Given) -> str:
+    """What the producer service checks before a send with a schema (the pane shows its notice)."""
+    from kafkatui.kafka.registry import classify
+    from kafkatui.kafka.schema_writer import DoesNotFit, SchemaRef, resolve
+
+    fields = {"topic": "freezer-temperatura", **_kwargs(row.input)}
+    parsed = parse_form(FormInput(**fields))
+    assert not isinstance(parsed, list), f"{row.id}: the form itself refused it: {parsed}"
+    client = _bad_input_registry()
+    settings = canned.settings().model_copy(update={"schema_registry_url": BAD_INPUT_REGISTRY})
+    ref = SchemaRef(parsed.schema, parsed.subject, parsed.schema_version)
+    try:
+        writer = resolve(client, ref)
+        writer.encode(parsed.value)
+    except DoesNotFit as exc:
+        return f"not sent: {exc}"
+    except Exception as exc:
+        return f"not sent: {classify(exc, settings, f'the {ref.describe()}').text}"
+    raise AssertionError(f"{row.id}: the value was accepted")
+
+
 def run_reset_form(row: Row, g: Given) -> str:
     fields = _kwargs(row.input)
     with pytest.raises(ValueError) as info:
@@ -408,6 +434,7 @@ RUNNERS: dict[str, Any] = {
     "Topics: the create form (`c`)": run_topic_form,
     "Freezer: the limits form (`e`)": run_limits_form,
     "Producer pane (`5`)": run_producer_form,
+    "Producer pane (`5`): sending with a schema": run_schema_send,
     "Groups: the offset reset form (`x`)": run_reset_form,
 }
 

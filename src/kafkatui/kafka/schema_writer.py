@@ -125,6 +125,6 @@ def resolve(client: SchemaRegistryClient, ref: SchemaRef) -> SchemaWriter:
     kind = (schema.schema_type or "AVRO").upper()
     if kind != KINDS[ref.kind]:
         raise DoesNotFit(
-            f"subject {inert(ref.subject, 120)} holds a {inert(kind, 20)} schema, not {KIND_NAMES[ref.kind]}"
+            f"subject {inert(ref.subject, 120)} holds a schema of type {inert(kind, 20)}, not {KIND_NAMES[ref.kind]}"
         )
     return SchemaWriter(ref, int(registered.schema_id or 0), int(registered.version or 0), schema.schema_str or "null")
