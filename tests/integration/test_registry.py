@@ -275,3 +275,103 @@ def test_avro_from_the_pane_is_read_back_by_an_independent_avro_consumer(
     low1, high1 = consumer.get_watermark_offsets(TopicPartition(topic, 1), timeout=10)
     consumer.close()
     assert (high - low) + (high1 - low1) == 1
+
+
+def test_the_viewer_alone_decodes_rows_that_came_before_their_schema(
+    kafka1: tb.Cluster, schema_registry: tb.Registry
+) -> None:
+    """No freezer feed to fetch the schema first: the viewer's own rows wait for it, then decode."""
+    bootstrap = kafka1.bootstrap
+    topic = _topic(bootstrap, "reg-viewer")
+    serialize = _serializers(schema_registry.url, topic)["avro"]
+    made = [{"device": f"d{i}", "temperature": float(i), "meta": {"n": str(i)}} for i in range(5)]
+    _produce(bootstrap, topic, [(f"k{i}".encode(), serialize(v)) for i, v in enumerate(made)])
+    settings = probe_settings(bootstrap, topic=topic, schema_registry_url=schema_registry.url)
+    worker, sink = start_worker(settings, TopicsService)
+    try:
+        worker.submit(ViewMessages(topic, None, StartAt(StartMode.BEGINNING)))
+        shown = _decoded_view(sink, topic, 5)
+        assert sorted(json.loads(r.value_decoded or "null")["device"] for r in shown.records) == [
+            f"d{i}" for i in range(5)
+        ]
+        assert all(r.schema.startswith("value: Avro, schema id") for r in shown.records)
+    finally:
+        worker.stop(2.0)
+
+
+def test_simulate_avro_registers_its_subject_and_the_feed_reads_it(
+    kafka1: tb.Cluster, schema_registry: tb.Registry, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kafkatui import cli
+
+    bootstrap = kafka1.bootstrap
+    topic = _topic(bootstrap, "reg-sim")
+    monkeypatch.setenv("SCHEMA_REGISTRY_URL", schema_registry.url)
+    monkeypatch.setenv("KAFKATUI_LOG_FILE", str(tmp_path / "kafkatui.log"))
+    code = cli.main(["simulate", "-b", bootstrap, "-t", topic, "--format", "avro", "--sensors", "2", "--count", "6",
+                     "--rate", "50", "--no-anomalies", "--seed", "1"])  # fmt: skip
+    assert code == 0
+    client = SchemaRegistryClient({"url": schema_registry.url})
+    assert client.get_latest_version(f"{topic}-value").schema.schema_type == "AVRO"
+    settings = probe_settings(bootstrap, topic=topic, schema_registry_url=schema_registry.url)
+    worker, sink = start_worker(settings, lambda ctx: FreezerFeed(ctx, since=600.0))
+    try:
+        view = sink.wait_for(FreezerView, lambda v: v.readings == 6, timeout=30)
+        assert {r.sensor for r in view.rows} == {"sensor0", "sensor1"}
+        assert view.rejects.total == 0
+    finally:
+        worker.stop(2.0)
+
+
+def test_the_console_properties_with_a_real_registry_never_show_the_secret(
+    kafka1: tb.Cluster, schema_registry: tb.Registry, tmp_path: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """check's output, the log and the dashboard's screen, with the console's registry lines."""
+    import asyncio
+
+    from kafkatui import cli
+    from kafkatui.kafka.worker import Worker
+    from kafkatui.settings import Settings, load_settings
+    from kafkatui.tui.app import KafkaTuiApp
+
+    canary = "sr-CANARY-4f1e"
+    props = tmp_path / "client.properties"
+    props.write_text(
+        f"bootstrap.servers={kafka1.bootstrap}\n"
+        "# Required connection configs for Confluent Cloud Schema Registry\n"
+        f"schema.registry.url={schema_registry.url}\n"
+        "basic.auth.credentials.source=USER_INFO\n"
+        f"basic.auth.user.info=SRKEY:{canary}\n"
+    )
+    log = tmp_path / "kafkatui.log"
+    code = cli.main(["check", "-F", str(props), "--log-file", str(log), "--timeout", "10"])
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    assert f"registry:    {schema_registry.url} (reachable, " in out.out
+    assert canary not in out.out + out.err + log.read_text()
+
+    settings = load_settings({"log_file": log}, config_file=props)
+    topic = _topic(kafka1.bootstrap, "reg-screen")
+    settings = settings.model_copy(update={"topic": topic})
+    serialize = _serializers(schema_registry.url, topic)["avro"]
+    _produce(kafka1.bootstrap, topic, [(b"k", serialize({"device": "f", "temperature": -1.0, "meta": {}}))])
+    screens: list[str] = []
+
+    def worker(s: Settings, emit: Callable[[object], None]) -> Worker:
+        from kafkatui.kafka.services import DashboardOptions, dashboard_services
+
+        return Worker(s, emit, extra_services=dashboard_services(DashboardOptions(since=600.0)))
+
+    app = KafkaTuiApp(settings, worker_factory=worker)
+
+    async def scenario() -> None:
+        async with app.run_test(size=(160, 48)) as pilot:
+            for pane in ("cluster", "freezer", "topics", "producer"):
+                app.action_pane(pane)
+                await pilot.pause(1.0)
+                screens.append(app.export_screenshot())
+            await pilot.press("q")
+
+    asyncio.run(scenario())
+    assert all(canary not in screen for screen in screens)
+    assert canary not in log.read_text()
