@@ -70,12 +70,14 @@ class SchemaInfo:
     kind: str  # AVRO, JSON or PROTOBUF
     subject: str | None = None
     version: int | None = None
+    also: tuple[str, ...] = ()  # the same schema under other subjects: "name version N"
 
     def label(self) -> str:
         """``Avro, schema id 3, subject freezer-value version 1`` (subject/version when known)."""
         where = f", subject {inert(self.subject, 120)}" if self.subject else ""
         version = f" version {self.version}" if self.version is not None else ""
-        return f"{KIND_NAMES.get(self.kind, self.kind)}, schema id {self.schema_id}{where}{version}"
+        also = f" (also {', '.join(inert(a, 120) for a in self.also[:3])})" if self.also else ""
+        return f"{KIND_NAMES.get(self.kind, self.kind)}, schema id {self.schema_id}{where}{version}{also}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,8 +303,11 @@ class RecordDecoder:
         kind = (schema.schema_type or "AVRO").upper()
         subject: str | None = None
         version: int | None = None
+        also: tuple[str, ...] = ()
         try:
-            subject, version = self._subject_version(sid)
+            found = self._subject_versions(sid)
+            if found:
+                (subject, version), also = found[0], tuple(f"{s} version {v}" for s, v in found[1:])
         except Exception:  # subject and version are a nicety: the schema is what decodes
             log.debug("no subject/version for schema id %d", sid, exc_info=True)
         if kind == "AVRO":
@@ -313,18 +318,19 @@ class RecordDecoder:
             decode = _protobuf(self.client, self.client.get_schema(sid, fmt="serialized"))
         else:
             raise ValueError(f"schema type {inert(kind, 40)} is not one kafkatui decodes")
-        return _Entry(SchemaInfo(sid, kind, subject, version), decode)
+        return _Entry(SchemaInfo(sid, kind, subject, version, also), decode)
 
-    def _subject_version(self, sid: int) -> tuple[str | None, int | None]:
+    def _subject_versions(self, sid: int) -> list[tuple[str, int]]:
+        """Every (subject, version) holding the schema id (one schema may be under several)."""
         if (self.settings.schema_registry_url or "").startswith("mock://"):
             # the in-process registry has no ids -> versions lookup: walk its (few) subjects
-            for subject in self.client.get_subjects():
-                for version in self.client.get_versions(subject):
-                    if self.client.get_version(subject, version).schema_id == sid:
-                        return subject, version
-            return None, None
-        versions = self.client.get_schema_versions(sid)
-        return (versions[0].subject, versions[0].version) if versions else (None, None)
+            return [
+                (subject, version)
+                for subject in self.client.get_subjects()
+                for version in self.client.get_versions(subject)
+                if self.client.get_version(subject, version).schema_id == sid
+            ]
+        return [(str(v.subject), int(v.version or 0)) for v in self.client.get_schema_versions(sid)]
 
     def close(self) -> None:
         if self._pool is not None:
