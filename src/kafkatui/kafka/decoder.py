@@ -204,6 +204,7 @@ class RecordDecoder:
         retry_after: float = RETRY_AFTER,
         unknown_retry_after: float = UNKNOWN_RETRY_AFTER,
         fetch_timeout: float | None = None,
+        wake: Callable[[], None] | None = None,
     ) -> None:
         self.client = client
         self.settings = settings
@@ -216,6 +217,7 @@ class RecordDecoder:
         self._failed: dict[int, tuple[Undecoded, float]] = {}
         self._pool: ThreadPoolExecutor | None = None
         self._lock = threading.Lock()
+        self.wake = wake  # called (from the fetching thread) when a fetch ends: the worker polls at once
 
     # -- the hot path
 
@@ -260,7 +262,11 @@ class RecordDecoder:
         self._failed.pop(sid, None)
         if self._pool is None:
             self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="kafkatui-registry")
-        self._pending[sid] = (self._pool.submit(self._fetch, sid), now)
+        future = self._pool.submit(self._fetch, sid)
+        if self.wake is not None:
+            wake = self.wake
+            future.add_done_callback(lambda _done: wake())
+        self._pending[sid] = (future, now)
         return self._pending_result(sid)
 
     def _pending_result(self, sid: int) -> Undecoded:
@@ -337,15 +343,17 @@ class RecordDecoder:
             self._pool.shutdown(wait=False, cancel_futures=True)
 
 
-def decoder_for(settings: Settings, clock: Callable[[], float] = time.monotonic) -> RecordDecoder | None:
+def decoder_for(
+    settings: Settings, clock: Callable[[], float] = time.monotonic, wake: Callable[[], None] | None = None
+) -> RecordDecoder | None:
     """A decoder when a registry is set (None otherwise)."""
     client = make_client(settings)
-    return RecordDecoder(client, settings, clock=clock) if client is not None else None
+    return RecordDecoder(client, settings, clock=clock, wake=wake) if client is not None else None
 
 
 def shared_decoder(ctx: Context) -> RecordDecoder | None:
     """The worker's one decoder (one schema cache for every reader), made on first use."""
     if ctx.decoder is None and ctx.settings.schema_registry_url:
-        ctx.decoder = decoder_for(ctx.settings)
+        ctx.decoder = decoder_for(ctx.settings, wake=ctx.wake)
     decoder: RecordDecoder | None = ctx.decoder
     return decoder

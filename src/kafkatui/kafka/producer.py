@@ -21,11 +21,12 @@ from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from confluent_kafka import KafkaError, KafkaException, Message, Producer
 from confluent_kafka.admin import ConfigResource, ResourceType  # type: ignore[attr-defined]
 
+from kafkatui.domain.commands import Command
 from kafkatui.domain.models import ClusterSnapshot, TopicInfo
 from kafkatui.domain.producer import (
     CLIENT_MAX_BYTES_DEFAULT,
@@ -51,7 +52,9 @@ from kafkatui.domain.producer import (
 )
 from kafkatui.domain.readings import escape_raw
 from kafkatui.kafka import clients
-from kafkatui.kafka.context import Context
+from kafkatui.kafka.context import IDLE_DUE, Context, Service
+from kafkatui.kafka.errors import kafka_error
+from kafkatui.kafka.pending import Pending, one
 from kafkatui.kafka.registry import classify as classify_registry
 from kafkatui.kafka.registry import make_client
 from kafkatui.kafka.schema_writer import DoesNotFit, SchemaRef, SchemaWriter, resolve
@@ -63,6 +66,8 @@ SLICE_MAX = 50_000  # most messages one poll queues
 VIEW_EVERY = 0.25  # seconds between views (4 Hz)
 FAILURES_KEPT = 50
 ASKED_KEPT = 20  # topics whose facts the view carries
+REPORTS_EVERY = 0.05  # seconds between polls while messages await their delivery reports
+DESCRIBE_GRACE = 1.0  # seconds past the request timeout before DescribeConfigs counts as unanswered
 READ_ONLY = "read-only mode: producing is disabled (kafkatui was started with --read-only)"
 
 
@@ -88,16 +93,10 @@ class _Burst:
         return self.next if self.stopped or self.aborted else self.total
 
 
-class _Describe:
-    """One DescribeConfigs call in flight, collected without blocking."""
-
-    def __init__(self, future: Future[Any], started: float) -> None:
-        self.future = future
-        self.started = started
-
-
-class ProducerService:
+class ProducerService(Service):
     """Owns the Producer; see the module doc for the rules it keeps."""
+
+    HANDLES: ClassVar[tuple[type[Command], ...]] = (Produce, Configure, StopBurst, InspectTopic)
 
     def __init__(self, ctx: Context, keep: int = REPORT_ROWS) -> None:
         settings = ctx.settings
@@ -124,7 +123,7 @@ class ProducerService:
         self.now = ctx.clock()  # the time delivery reports are stamped with (set per poll)
         # DescribeConfigs: broker (auto-create, message.max.bytes) once, topics on demand
         self.broker: dict[str, str] | None = None
-        self.broker_call: _Describe | None = None
+        self.broker_call: Pending[None] | None = None
         self.topic_max: dict[str, int] = {}
         self.topic_min_isr: dict[str, int] = {}  # min.insync.replicas, from the same DescribeConfigs
         self.snapshot: ClusterSnapshot | None = None  # the metadata as of the last poll
@@ -135,7 +134,8 @@ class ProducerService:
         self.writers: dict[SchemaRef, SchemaWriter] = {}
         self.resolving: dict[SchemaRef, Future[SchemaWriter]] = {}
         self.schema_pool: ThreadPoolExecutor | None = None
-        self.topic_calls: dict[str, _Describe] = {}
+        self.wake = ctx.wake
+        self.topic_calls: dict[str, Pending[None]] = {}
         self.asked: dict[str, None] = {}  # topics the user sent to or looked at, newest last
         self.refused: str = ""  # why DescribeConfigs is unavailable, once known
         self.notes: list[str] = []
@@ -145,7 +145,7 @@ class ProducerService:
 
     # -- Service ------------------------------------------------------------------------
 
-    def handle(self, ctx: Context, command: object) -> bool:
+    def handle(self, ctx: Context, command: Command) -> None:
         if isinstance(command, Produce):
             if self.read_only:
                 self._notice(ctx, READ_ONLY, error=True)
@@ -154,7 +154,7 @@ class ProducerService:
                 self._remember(command.request.topic)
                 self._learn(ctx, command.request.topic)
             self.dirty = True
-            return True
+            return
         if isinstance(command, Configure):
             if self.read_only:
                 self._notice(ctx, READ_ONLY, error=True)
@@ -163,7 +163,7 @@ class ProducerService:
             else:
                 self.pending = command.config
             self.dirty = True
-            return True
+            return
         if isinstance(command, StopBurst):
             burst = self.burst
             if burst is not None and not burst.stopped and burst.next < burst.total:
@@ -174,18 +174,28 @@ class ProducerService:
                     "those are still delivered and reported",
                 )
             self.dirty = True
-            return True
+            return
         if isinstance(command, InspectTopic):
             if not self.read_only:
                 self._remember(command.topic)
                 self._learn(ctx, command.topic)
-            return True
-        return False
+            return
 
     @property
     def busy(self) -> bool:
         """A burst is being fed: the worker should not idle between polls."""
         return self.burst is not None
+
+    def next_due(self, now: float) -> float:
+        due = now + IDLE_DUE
+        if self.dirty:
+            due = now + max(0.0, self.next_view - time.perf_counter())
+        if self.pending is not None or self.waiting or (self.producer is not None and len(self.producer)):
+            due = min(due, now + REPORTS_EVERY)  # delivery reports are served by producer.poll
+        for call in (self.broker_call, *self.topic_calls.values()):
+            if call is not None:
+                due = min(due, call.deadline)  # an answer wakes the worker before that
+        return due
 
     def poll(self, ctx: Context, now: float) -> None:
         if ctx.snapshot is not self.snapshot:
@@ -351,7 +361,7 @@ class ProducerService:
             b.aborted = str(exc)
             self._notice(ctx, f"burst stopped at message {i:,} of {b.total:,}: {exc}", error=True, field="value")
         except KafkaException as exc:
-            err = exc.args[0] if exc.args and isinstance(exc.args[0], KafkaError) else None
+            err = kafka_error(exc)
             name = err.name() if err is not None else type(exc).__name__
             text = err.str() if err is not None else str(exc)
             if err is not None and err.code() == KafkaError._FATAL:
@@ -389,7 +399,10 @@ class ProducerService:
                     return None
                 if self.schema_pool is None:
                     self.schema_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kafkatui-schema")
-                self.resolving[ref] = self.schema_pool.submit(resolve, client, ref)
+                future = self.schema_pool.submit(resolve, client, ref)
+                wake = self.wake
+                future.add_done_callback(lambda _done: wake())  # the answer: poll at once
+                self.resolving[ref] = future
                 self.state = f"asking the Schema Registry for the {ref.describe()}…"
                 self.dirty = True
                 return None
@@ -536,33 +549,34 @@ class ProducerService:
             if call is not None:
                 self.topic_calls[topic] = call
 
-    def _describe(self, ctx: Context, res: ConfigResource, timeout: float) -> _Describe | None:
+    def _describe(self, ctx: Context, res: ConfigResource, timeout: float) -> Pending[None] | None:
         try:
             futures = ctx.admin.describe_configs([res], request_timeout=timeout)
         except Exception as exc:  # refused locally (bad argument, client state)
             self._refuse(f"DescribeConfigs failed: {exc}")
             return None
-        return _Describe(next(iter(futures.values())), time.perf_counter())
+        return one(next(iter(futures.values())), ctx.clock() + timeout + DESCRIBE_GRACE, ctx.wake)
 
     def _collect(self, ctx: Context) -> None:
-        deadline = ctx.settings.timeout + 1.0
+        deadline = ctx.settings.timeout + DESCRIBE_GRACE
+        now = ctx.clock()
         call = self.broker_call
         if call is not None:
-            if call.future.done():
+            if call.first.done():
                 self.broker_call = None
                 try:
-                    entries = call.future.result()
+                    entries = call.first.result()
                     self.broker = {k: str(v.value) for k, v in entries.items()}
                 except Exception as exc:
                     self._refuse(_reason(exc))
-            elif time.perf_counter() - call.started > deadline:
+            elif call.expired(now):
                 self.broker_call = None
                 self._refuse(f"DescribeConfigs did not answer within {deadline:g} s")
         for topic, call in list(self.topic_calls.items()):
-            if call.future.done():
+            if call.first.done():
                 del self.topic_calls[topic]
                 try:
-                    entries = call.future.result()
+                    entries = call.first.result()
                     entry = entries.get("max.message.bytes")
                     if entry is not None and entry.value is not None:
                         self.topic_max[topic] = int(entry.value)
@@ -573,7 +587,7 @@ class ProducerService:
                 except Exception as exc:
                     self._refuse(_reason(exc))
                 self.dirty = True
-            elif time.perf_counter() - call.started > deadline:
+            elif call.expired(now):
                 del self.topic_calls[topic]
                 self._refuse(f"DescribeConfigs did not answer within {deadline:g} s")
 
@@ -718,7 +732,7 @@ class ProducerService:
 
 
 def _reason(exc: BaseException) -> str:
-    err = exc.args[0] if exc.args and isinstance(exc.args[0], KafkaError) else None
+    err = kafka_error(exc)
     return f"{err.name()}: {err.str()}" if err is not None else f"{type(exc).__name__}: {exc}"
 
 
