@@ -131,3 +131,46 @@ def test_an_unreachable_registry_is_a_counted_reason_not_an_error() -> None:
     assert isinstance(result, Undecoded) and result.reason is RejectReason.REGISTRY_UNREACHABLE
     assert f"Schema Registry http://127.0.0.1:{port} cannot be reached" in result.detail
     decoder.close()
+
+
+def test_refused_credentials_are_their_own_reason_and_the_secret_stays_out() -> None:
+    """A registry answering 401 (what Confluent Cloud says to a wrong API key)."""
+    import http.server
+
+    class Refuse(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = b'{"error_code": 401, "message": "Unauthorized"}'
+            self.send_response(401)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            return None
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Refuse)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        settings = Settings(  # type: ignore[call-arg]
+            _env_file=None,
+            schema_registry_url=f"http://127.0.0.1:{server.server_port}",
+            schema_registry_username="key",
+            schema_registry_password="pw-CANARY",
+            timeout=2.0,
+        )
+        from kafkatui.kafka.decoder import decoder_for
+
+        decoder = decoder_for(settings)
+        assert decoder is not None
+        result = _until(decoder, b"\x00\x00\x00\x00\x01\x02")
+        assert isinstance(result, Undecoded) and result.reason is RejectReason.REGISTRY_REFUSED
+        assert (
+            result.detail == f"Schema Registry http://127.0.0.1:{server.server_port} refused the credentials (HTTP 401)"
+        )
+        assert "CANARY" not in result.detail
+        decoder.close()
+    finally:
+        server.shutdown()
+        server.server_close()
