@@ -483,10 +483,23 @@ def registry_problem() -> str | None:
     return None
 
 
-def _spawn_process(cmd: list[str], log_path: Path, cwd: str) -> int:
+def _spawner(die_with_parent: bool) -> Callable[[list[str], Path, str], int]:
+    """Popen for the registry; ``die_with_parent`` ties it to this process (PR_SET_PDEATHSIG, from the
+    main thread only: the signal fires when the forking thread ends), as the pytest fixture wants."""
+    tie = die_with_parent and threading.current_thread() is threading.main_thread() and sys.platform == "linux"
+    return lambda cmd, log_path, cwd: _spawn_process(cmd, log_path, cwd, tie)
+
+
+def _spawn_process(cmd: list[str], log_path: Path, cwd: str, tie: bool = False) -> int:
     with log_path.open("ab") as log:
         proc = subprocess.Popen(
-            cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, cwd=cwd, start_new_session=True
+            cmd,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=cwd,
+            start_new_session=True,
+            preexec_fn=_pdeathsig_hook() if tie else None,
         )
     _CHILDREN[proc.pid] = proc
     return proc.pid
@@ -504,13 +517,14 @@ def load_registry(run_dir: Path | str) -> Registry | None:
         return None
 
 
-def start_registry(run_dir: Path | str, timeout: float = 90.0) -> Registry:
+def start_registry(run_dir: Path | str, timeout: float = 90.0, die_with_parent: bool = False) -> Registry:
     """Start a Schema Registry on two free loopback ports in ``run_dir/registry``; wait until ready."""
     java, source = rtb.find_java21()
     app = fetch_registry()
     port, management = free_ports(2)
     reg = Registry(str(Path(run_dir) / "registry"), port, management, java, source, str(app))
-    reg.spawn(_spawn_process)
+    reg.die_with_parent = die_with_parent
+    reg.spawn(_spawner(die_with_parent))
     _save_registry(reg)
     try:
         reg.wait_ready(timeout)
@@ -538,7 +552,7 @@ def kill_registry(reg: Registry, timeout: float = 15.0) -> None:
 def restart_registry(reg: Registry, timeout: float = 90.0) -> None:
     """Start a killed registry again on the same ports and database; wait until ready."""
     if not reg.alive():
-        reg.spawn(_spawn_process)
+        reg.spawn(_spawner(reg.die_with_parent))
         _save_registry(reg)
     try:
         reg.wait_ready(timeout)
@@ -1191,8 +1205,13 @@ def cluster_names() -> list[str]:
 
 
 def reap_orphans() -> list[str]:
-    """Tear down clusters whose owning process (e.g. a crashed pytest) is gone."""
+    """Tear down clusters (and pytest registries) whose owning process (e.g. a crashed pytest) is gone."""
     reaped = []
+    for name in cluster_names():
+        owner = name.removeprefix("pytest-registry-")
+        if owner != name and owner.isdigit() and not pid_alive(int(owner)):
+            _remove_run_dir(run_root() / name)
+            reaped.append(name)
     for name in cluster_names():
         cluster = load_cluster(name)
         if cluster is None or cluster.owner_pid is None:

@@ -155,6 +155,7 @@ class Registry:
     java_source: str
     app: str
     pid: int | None = None
+    die_with_parent: bool = False  # the pytest fixture's registry dies with the test process
 
     @property
     def url(self) -> str:

@@ -107,9 +107,10 @@ def schema_registry() -> Iterator[tb.Registry]:
     problem = tb.registry_problem()
     if problem:
         unavailable(problem)
+    tb.reap_orphans()  # registries (and clusters) left behind by crashed sessions
     run_dir = tb.run_root() / f"pytest-registry-{os.getpid()}"
     tb.down(run_dir.name)
-    reg = tb.start_registry(run_dir)
+    reg = tb.start_registry(run_dir, die_with_parent=True)
 
     def stop() -> None:
         tb.kill_registry(reg)
