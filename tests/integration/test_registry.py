@@ -375,3 +375,38 @@ def test_the_console_properties_with_a_real_registry_never_show_the_secret(
     asyncio.run(scenario())
     assert all(canary not in screen for screen in screens)
     assert canary not in log.read_text()
+
+
+def test_avro_keys_name_the_sensor_in_the_feed_and_show_decoded_in_the_viewer(
+    kafka1: tb.Cluster, schema_registry: tb.Registry
+) -> None:
+    bootstrap = kafka1.bootstrap
+    topic = _topic(bootstrap, "reg-keys")
+    client = SchemaRegistryClient({"url": schema_registry.url})
+    key_ser = AvroSerializer(client, '"string"')
+    plain_record = '{"type": "record", "name": "Temp", "fields": [{"name": "temperature", "type": "double"}]}'
+    value_ser = AvroSerializer(client, plain_record)  # no sensor field: the key names the sensor
+    vctx = SerializationContext(topic, MessageField.VALUE)
+    kctx = SerializationContext(topic, MessageField.KEY)
+    _produce(
+        bootstrap,
+        topic,
+        [
+            (key_ser("freezer-a", kctx), b"-3.5"),  # an Avro key, a plain value
+            (key_ser("freezer-b", kctx), value_ser({"temperature": -4.5}, vctx)),
+        ],
+    )
+    settings = probe_settings(bootstrap, topic=topic, schema_registry_url=schema_registry.url)
+    worker, sink = start_worker(settings, lambda ctx: FreezerFeed(ctx, since=600.0), TopicsService)
+    try:
+        view = sink.wait_for(FreezerView, lambda v: v.readings + v.rejects.total >= 2, timeout=30)
+        assert view.rejects.total == 0, view.rejects
+        assert {r.sensor: r.last for r in view.rows} == {"freezer-a": -3.5, "freezer-b": -4.5}
+        worker.submit(ViewMessages(topic, None, StartAt(StartMode.BEGINNING)))
+        shown = sink.wait_for(
+            MessagesView, lambda v: v.topic == topic and len(v.records) == 2 and all(r.key_decoded for r in v.records)
+        )
+        assert sorted(json.loads(r.key_decoded or "null") for r in shown.records) == ["freezer-a", "freezer-b"]
+        assert all(r.schema.startswith("key: Avro, schema id") for r in shown.records)
+    finally:
+        worker.stop(2.0)

@@ -28,7 +28,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 import fastavro
 from confluent_kafka.schema_registry import Schema, SchemaRegistryClient
@@ -55,7 +55,7 @@ _FAILURE_REASONS = {
 KIND_NAMES = {"AVRO": "Avro", "JSON": "JSON Schema", "PROTOBUF": "Protobuf"}
 
 
-def framed(value: bytes | None) -> bool:
+def framed(value: bytes | None) -> TypeGuard[bytes]:
     """Confluent wire format: magic byte 0, then a 4-byte big-endian schema id, then the payload."""
     return value is not None and len(value) >= 5 and value[0] == 0
 

@@ -33,7 +33,7 @@ from kafkatui.domain.text import inert
 from kafkatui.domain.wording import count, plural
 from kafkatui.kafka import clients
 from kafkatui.kafka.context import Context, Service
-from kafkatui.kafka.decoder import Decoded, RecordDecoder, shared_decoder
+from kafkatui.kafka.decoder import Decoded, RecordDecoder, framed, schema_id_of, shared_decoder
 from kafkatui.kafka.pending import Pending
 from kafkatui.memory import release_free_memory
 
@@ -47,6 +47,12 @@ LATEST: Callable[[], Any] = OffsetSpec.latest
 SEEK_GRACE = 1.0  # seconds past the request timeout before an offset lookup counts as unanswered
 TRIM_EVERY = 60.0  # at most one malloc_trim a minute, after a burst (see kafkatui.memory)
 PARK_LIMIT = 20_000  # framed records kept while their schema is fetched; beyond: rejected, counted
+
+
+def _key_text(value: object) -> bytes:
+    """A decoded key as the sensor name: a string as it is, anything else as compact JSON."""
+    text = value if isinstance(value, str) else json.dumps(value, separators=(",", ":"), default=str)
+    return text.encode("utf-8", "surrogateescape")
 
 
 class AlertLog:
@@ -137,7 +143,7 @@ class FreezerFeed(Service):
         self._sent: object = None  # the last view sent
         self.decoder: RecordDecoder | None = shared_decoder(ctx)
         # framed records waiting for their schema: (key, value, ts, partition, offset)
-        self.parked: list[tuple[bytes | None, bytes, float, int, int]] = []
+        self.parked: list[tuple[bytes | None, bytes | None, float, int, int]] = []
 
     # -- Service ------------------------------------------------------------------------
 
@@ -187,13 +193,16 @@ class FreezerFeed(Service):
                 ts_ms = msg.timestamp()[1]
                 ts = ts_ms / 1000.0 if ts_ms and ts_ms > 0 else now
                 value = msg.value()
-                if decoder is not None and value and value[0] == 0 and len(value) >= 5:
-                    decoded = self._decoded(msg.key(), value, ts, msg.partition() or 0, msg.offset() or 0)
+                key = msg.key()
+                if decoder is not None and (
+                    (value and value[0] == 0 and len(value) >= 5) or (key and key[0] == 0 and len(key) >= 5)
+                ):
+                    decoded = self._decoded(key, value, ts, msg.partition() or 0, msg.offset() or 0)
                     if decoded is None:
                         continue  # parked until its schema comes
                     item = decoded
                 else:
-                    item = parse(msg.key(), value, ts, msg.partition() or 0, msg.offset() or 0, rules)
+                    item = parse(key, value, ts, msg.partition() or 0, msg.offset() or 0, rules)
                 found = add(item, now)
                 if found:
                     events += found
@@ -225,27 +234,42 @@ class FreezerFeed(Service):
             self.next_view = now + VIEW_EVERY
 
     def _decoded(
-        self, key: bytes | None, value: bytes, ts: float, partition: int, offset: int, park: bool = True
+        self, key: bytes | None, value: bytes | None, ts: float, partition: int, offset: int, park: bool = True
     ) -> Reading | Rejection | None:
-        """A framed record decoded with its schema and read by the rules; None when parked."""
+        """A record with a framed value or key decoded with its schemas and read by the rules (a
+        decoded key names the sensor as text); None when parked until a schema comes."""
         assert self.decoder is not None
-        result = self.decoder.decode(value)
-        if isinstance(result, Decoded):
-            return parse_decoded(key, result.value, ts, partition, offset, self.rules, value)
-        if park and result.reason is RejectReason.SCHEMA_PENDING and len(self.parked) < PARK_LIMIT:
-            self.parked.append((key, value, ts, partition, offset))
-            return None
-        return Rejection(result.reason, key, value, partition, offset, ts, result.detail)
+        name = key
+        results = []
+        if framed(key):
+            key_result = self.decoder.decode(key)
+            if isinstance(key_result, Decoded):
+                name = _key_text(key_result.value)
+            results.append(key_result)
+        value_result = self.decoder.decode(value) if framed(value) else None
+        if value_result is not None:
+            results.append(value_result)
+        failed = [r for r in results if not isinstance(r, Decoded)]
+        if failed:
+            if park and all(r.reason is RejectReason.SCHEMA_PENDING for r in failed) and len(self.parked) < PARK_LIMIT:
+                self.parked.append((key, value, ts, partition, offset))
+                return None
+            first = next((r for r in failed if r.reason is not RejectReason.SCHEMA_PENDING), failed[0])
+            where = "key: " if value_result is None or first is not value_result else ""
+            return Rejection(first.reason, key, value, partition, offset, ts, where + first.detail)
+        if isinstance(value_result, Decoded):
+            return parse_decoded(name, value_result.value, ts, partition, offset, self.rules, value)
+        return parse(name, value, ts, partition, offset, self.rules)
 
     def _unpark(self, now: float) -> list[AlertEvent]:
         """Parked records whose schema has come (or failed) go to the board, in arrival order."""
         assert self.decoder is not None
-        waiting = {sid for sid in {int.from_bytes(v[1:5], "big") for _, v, _, _, _ in self.parked}}
-        waiting = {sid for sid in waiting if self.decoder.waiting(sid)}
-        keep: list[tuple[bytes | None, bytes, float, int, int]] = []
+        ids = {schema_id_of(raw) for k, v, _, _, _ in self.parked for raw in (k, v) if framed(raw)}
+        waiting = {sid for sid in ids if self.decoder.waiting(sid)}
+        keep: list[tuple[bytes | None, bytes | None, float, int, int]] = []
         events: list[AlertEvent] = []
         for record in self.parked:
-            if int.from_bytes(record[1][1:5], "big") in waiting:
+            if any(framed(raw) and schema_id_of(raw) in waiting for raw in record[:2]):
                 keep.append(record)
                 continue
             item = self._decoded(*record, park=False)
