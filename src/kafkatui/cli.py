@@ -251,6 +251,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from kafkatui.kafka.clients import validate
 
         validate(settings)
+        from kafkatui.kafka.registry import validate as validate_registry
+
+        validate_registry(settings)
         from kafkatui.settings import unused_credentials_warning
 
         warning = unused_credentials_warning(settings)

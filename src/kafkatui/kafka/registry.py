@@ -20,7 +20,7 @@ from confluent_kafka.schema_registry.error import SchemaRegistryError
 
 from kafkatui.domain.text import inert
 from kafkatui.redact import redact
-from kafkatui.settings import Settings
+from kafkatui.settings import Settings, SettingsError
 
 REGISTRY_TIMEOUT = 5.0  # seconds: the most one registry call may take
 DEMO_URL = "mock://demo"
@@ -50,6 +50,16 @@ def make_client(settings: Settings, timeout: float | None = None) -> SchemaRegis
     conf["timeout"] = min(timeout or settings.timeout, REGISTRY_TIMEOUT)
     conf["max.retries"] = 0
     return SchemaRegistryClient(conf)
+
+
+def validate(settings: Settings) -> None:
+    """Build the registry client once before any screen (no network call): a TLS file OpenSSL
+    cannot load, say, is a bad setting (one line, exit 2), not a pane that fails later."""
+    try:
+        make_client(settings)
+    except Exception as exc:
+        detail = inert(str(exc) or type(exc).__name__, 200)
+        raise SettingsError(redact(f"Schema Registry settings: {detail}", settings.secret_values())) from None
 
 
 class Failure(StrEnum):
