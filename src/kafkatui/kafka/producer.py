@@ -135,6 +135,7 @@ class ProducerService(Service):
         self.resolving: dict[SchemaRef, Future[SchemaWriter]] = {}
         self.schema_pool: ThreadPoolExecutor | None = None
         self.wake = ctx.wake
+        self.announced: set[str] = set()
         self.topic_calls: dict[str, Pending[None]] = {}
         self.asked: dict[str, None] = {}  # topics the user sent to or looked at, newest last
         self.refused: str = ""  # why DescribeConfigs is unavailable, once known
@@ -303,6 +304,9 @@ class ProducerService(Service):
         self.isr_note = self._shortfall(ctx, request.topic, request.partition)
         if self.isr_note:
             self._notice(ctx, f"sending, but {self.isr_note}", error=True)
+        if writer is not None and writer.describe() not in self.announced:
+            self.announced.add(writer.describe())  # said once per schema, not on every send
+            self._notice(ctx, f"the value is serialized with the {writer.describe()}")
         key = request.key_template()
         self.burst = _Burst(
             request,
