@@ -251,6 +251,10 @@ def test_avro_from_the_pane_is_read_back_by_an_independent_avro_consumer(
             await pilot.pause()
             await pilot.press("ctrl+s")
             await wait(pilot, lambda: pane.view is not None and any(r.key == "freezer-9" for r in pane.view.reports))
+            # the registry's subjects complete the subject field
+            await wait(pilot, lambda: pane.view is not None and f"{topic}-value" in pane.view.subjects)
+            suggester = app.query_one("#p-subject", Input).suggester
+            assert suggester is not None and await suggester.get_suggestion(topic[:6]) is not None
             await pilot.press("q")
 
     asyncio.run(scenario())

@@ -751,6 +751,7 @@ class ProducerView(Event):
     facts: tuple[TopicFacts, ...] = ()
     notes: tuple[str, ...] = ()
     read_only: bool = False
+    subjects: tuple[str, ...] = ()  # the Schema Registry's subjects (the schema row's completions)
 
 
 @dataclass(frozen=True, slots=True)

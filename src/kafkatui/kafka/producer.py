@@ -58,6 +58,7 @@ from kafkatui.kafka.pending import Pending, one
 from kafkatui.kafka.registry import classify as classify_registry
 from kafkatui.kafka.registry import make_client
 from kafkatui.kafka.schema_writer import DoesNotFit, SchemaRef, SchemaWriter, resolve
+from kafkatui.redact import redact
 
 log = logging.getLogger("kafkatui.producer")
 
@@ -69,6 +70,7 @@ ASKED_KEPT = 20  # topics whose facts the view carries
 REPORTS_EVERY = 0.05  # seconds between polls while messages await their delivery reports
 DESCRIBE_GRACE = 1.0  # seconds past the request timeout before DescribeConfigs counts as unanswered
 READ_ONLY = "read-only mode: producing is disabled (kafkatui was started with --read-only)"
+SUBJECTS_EVERY = 30.0  # seconds between two listings of the registry's subjects
 
 
 @dataclass(slots=True)
@@ -136,6 +138,9 @@ class ProducerService(Service):
         self.schema_pool: ThreadPoolExecutor | None = None
         self.wake = ctx.wake
         self.announced: set[str] = set()
+        self.subjects: tuple[str, ...] = ()
+        self.subjects_call: Future[list[str]] | None = None
+        self.subjects_at = float("-inf")  # when the subjects were last asked for
         self.topic_calls: dict[str, Pending[None]] = {}
         self.asked: dict[str, None] = {}  # topics the user sent to or looked at, newest last
         self.refused: str = ""  # why DescribeConfigs is unavailable, once known
@@ -199,6 +204,7 @@ class ProducerService(Service):
         return due
 
     def poll(self, ctx: Context, now: float) -> None:
+        self._refresh_subjects(time.monotonic())
         if ctx.snapshot is not self.snapshot:
             self.snapshot = ctx.snapshot
             self._check_isr(ctx)
@@ -728,7 +734,37 @@ class ProducerService(Service):
             facts=tuple(facts),
             notes=tuple(self.notes),
             read_only=self.read_only,
+            subjects=self.subjects,
         )
+
+    def _refresh_subjects(self, now: float) -> None:
+        """The registry's subjects for the pane's completions: asked on a thread at start, then at most
+        every SUBJECTS_EVERY seconds while the user looks at topics or sends with a schema."""
+        call = self.subjects_call
+        if call is not None:
+            if not call.done():
+                return
+            self.subjects_call = None
+            try:
+                found = tuple(sorted(s for s in call.result() if isinstance(s, str) and s.isprintable()))
+            except Exception as exc:  # completions are a help: the send says why if the registry is down
+                log.info("Schema Registry subjects not listed: %s", redact(str(exc), self.settings.secret_values()))
+                return
+            if found != self.subjects:
+                self.subjects = found
+                self.dirty = True
+            return
+        if self.read_only or not self.settings.schema_registry_url or now - self.subjects_at < SUBJECTS_EVERY:
+            return
+        client = make_client(self.settings)
+        if client is None:
+            return
+        self.subjects_at = now
+        if self.schema_pool is None:
+            self.schema_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kafkatui-schema")
+        self.subjects_call = self.schema_pool.submit(client.get_subjects)
+        wake = self.wake
+        self.subjects_call.add_done_callback(lambda _done: wake())
 
     def _notice(self, ctx: Context, text: str, *, error: bool = False, field: str = "") -> None:
         (log.warning if error else log.info)("%s", text)

@@ -317,6 +317,9 @@ class ProducerPane(PaneMixin, Vertical):
         self.update_preview()
 
     def show(self, view: ProducerView) -> None:
+        if view.subjects and (self.view is None or view.subjects != self.view.subjects):
+            # the registry's subjects complete the subject field (`@N` after one picks a version)
+            self.query_one("#p-subject", Input).suggester = SuggestFromList(view.subjects, case_sensitive=True)
         self.view = view
         self.partitioner = view.partitioner
         self.facts = {f.topic: f for f in view.facts}
