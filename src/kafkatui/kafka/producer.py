@@ -738,8 +738,8 @@ class ProducerService(Service):
         )
 
     def _refresh_subjects(self, now: float) -> None:
-        """The registry's subjects for the pane's completions: asked on a thread at start, then at most
-        every SUBJECTS_EVERY seconds while the user looks at topics or sends with a schema."""
+        """The registry's subjects for the pane's completions: asked on a thread at start, then every
+        SUBJECTS_EVERY seconds (one small HTTP call; a failure only leaves the old list)."""
         call = self.subjects_call
         if call is not None:
             if not call.done():
