@@ -414,3 +414,36 @@ def test_avro_keys_name_the_sensor_in_the_feed_and_show_decoded_in_the_viewer(
         assert all(r.schema.startswith("key: Avro, schema id") for r in shown.records)
     finally:
         worker.stop(2.0)
+
+
+def test_the_field_picker_lists_the_numbers_of_decoded_records_and_charts_one(
+    kafka1: tb.Cluster, schema_registry: tb.Registry
+) -> None:
+    from kafkatui.domain.mapping import FieldsFound, ListFields, SetValueField
+
+    bootstrap = kafka1.bootstrap
+    topic = _topic(bootstrap, "reg-picker")
+    inner = {"type": "record", "name": "R", "fields": [{"name": "celsius", "type": "double"}]}
+    nested = json.dumps(
+        {
+            "type": "record",
+            "name": "Probe",
+            "fields": [{"name": "device", "type": "string"}, {"name": "readings", "type": inner}],
+        }
+    )
+    serialize = AvroSerializer(SchemaRegistryClient({"url": schema_registry.url}), nested)
+    ctx = SerializationContext(topic, MessageField.VALUE)
+    settings = probe_settings(bootstrap, topic=topic, schema_registry_url=schema_registry.url)
+    worker, sink = start_worker(settings, lambda c: FreezerFeed(c, since=600.0))
+    try:
+        _produce(bootstrap, topic, [(b"k", serialize({"device": "f7", "readings": {"celsius": -19.5}}, ctx))])
+        sink.wait_for(FreezerView, lambda v: v.rejects.total == 1, timeout=30)  # no built-in field name fits
+        worker.submit(ListFields())
+        found = sink.wait_for(FieldsFound, timeout=30)
+        assert [(f.path, f.sample, f.count) for f in found.fields] == [("readings.celsius", "-19.5", 1)]
+        worker.submit(SetValueField("readings.celsius"))
+        _produce(bootstrap, topic, [(b"k", serialize({"device": "f7", "readings": {"celsius": -18.0}}, ctx))])
+        view = sink.wait_for(FreezerView, lambda v: any(r.sensor == "f7" for r in v.rows), timeout=30)
+        assert {r.sensor: r.last for r in view.rows}["f7"] == -18.0
+    finally:
+        worker.stop(2.0)

@@ -48,6 +48,12 @@ COMMANDS: tuple[PaletteCommand, ...] = (
         "Edit freezer limits", "Min, max and hysteresis of the freezer alerts (Freezer, e)", "freezer", "edit_limits"
     ),
     PaletteCommand(
+        "Pick the temperature field",
+        "Chart another number of the records: the fields found in recent ones (Freezer, p)",
+        "freezer",
+        "pick_field",
+    ),
+    PaletteCommand(
         "Shorter chart window", "Freezer chart: 1 min, 5 min, 15 min, 1 h (Freezer, [)", "freezer", "window(-1)"
     ),
     PaletteCommand(
