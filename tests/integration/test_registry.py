@@ -23,8 +23,8 @@ from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
 
 import kafka_testbed as tb
 from kafkatui.domain.freezer import FreezerView
+from kafkatui.domain.message_viewer import MessagesView, StartAt, StartMode, ViewMessages
 from kafkatui.domain.readings import RejectReason
-from kafkatui.domain.topics import MessagesView, StartAt, StartMode, ViewMessages
 from kafkatui.kafka.freezer import FreezerFeed
 from kafkatui.kafka.topics import TopicsService
 from worker_probe import EventSink, probe_settings, start_worker

@@ -17,7 +17,7 @@ from textual.content import Content
 from textual.widgets import TabbedContent
 
 from kafkatui.domain.models import ClusterSnapshot
-from kafkatui.domain.topics import UNSUPPORTED
+from kafkatui.domain.topic_actions import UNSUPPORTED
 from kafkatui.tui.panes.base import PaneMixin
 
 if TYPE_CHECKING:

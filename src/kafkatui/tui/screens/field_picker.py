@@ -16,6 +16,7 @@ from kafkatui.domain.mapping import FieldsFound
 from kafkatui.domain.readings import DEFAULT_TEMP_FIELDS
 from kafkatui.domain.text import inert
 from kafkatui.domain.wording import count
+from kafkatui.tui.guard import GuardedHandlers
 
 PATH_WIDTH = 40
 
@@ -25,7 +26,7 @@ class FieldChoice:
     path: str | None  # None: the built-in field names
 
 
-class FieldPickerScreen(ModalScreen[FieldChoice | None]):
+class FieldPickerScreen(GuardedHandlers, ModalScreen[FieldChoice | None]):
     BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [Binding("escape", "cancel", "Cancel")]
     DEFAULT_CSS = """
     FieldPickerScreen { align: center middle; }
