@@ -13,8 +13,9 @@ reason. Decoding itself is local and fast:
   run time (no generated code), the record's message indexes pick the message, and the message
   becomes a dict (``MessageToDict``, field names as in the schema).
 
-Schemas that reference other schemas are followed for Protobuf (its imports); an Avro or JSON schema
-with references is reported as a registry error naming that limit.
+Schemas that reference other schemas are followed for Protobuf (its imports); an Avro schema with
+references is reported as a registry error naming that limit (a JSON Schema record needs no schema
+to be read).
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ import base64
 import io
 import json
 import logging
-import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -216,7 +216,6 @@ class RecordDecoder:
         self._pending: dict[int, tuple[Future[_Entry], float]] = {}
         self._failed: dict[int, tuple[Undecoded, float]] = {}
         self._pool: ThreadPoolExecutor | None = None
-        self._lock = threading.Lock()
         self.wake = wake  # called (from the fetching thread) when a fetch ends: the worker polls at once
 
     # -- the hot path
