@@ -32,6 +32,7 @@ FILE_KEYS = ("properties", "librdkafka")  # a profile's keys besides the Setting
 NOT_IN_PROFILE = frozenset({"demo", "file_properties", "overrides"})
 _VARIABLE = re.compile(r"\$\{([^{}]*)\}")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_URL_PASSWORD = re.compile(r"://[^/@\s]*:[^/@\s]*@")
 
 
 @dataclass(frozen=True)
@@ -193,6 +194,8 @@ def _profile(path: Path, text: str, name: str, table: Mapping[str, Any]) -> tupl
             continue
         if key in secrets and isinstance(value, str) and not _VARIABLE.search(value):
             plain.append(key)
+        elif isinstance(value, str) and _URL_PASSWORD.search(value) and not _VARIABLE.search(value):
+            plain.append(key)  # https://user:password@host
         if key == "properties":
             if not isinstance(value, str):
                 raise SettingsError(f"{where} properties: expected a file name in quotes")

@@ -78,14 +78,14 @@ def test_a_record_is_exported_whole_and_decoded_as_the_viewer_shows_it() -> None
     assert row[:4] == (2, 41, 1_763_712_000_123, "2025-11-21T08:00:00.123Z")
     assert row[4] == "sensor0"
     assert row[5] == "x" * 5000 + "\\xff\\x00"  # never cut to a column width; bytes escaped as on screen
-    assert row[6] == "h=1" and row[7] is False
+    assert row[6] == "h=1" and row[7] is False and row[8] is None
     null = record_row(0, 0, -1, "", None, None, [], 0)
     assert null[2] is None and null[3] is None and null[4] is None and null[5] is None
 
 
 def test_a_value_the_viewer_kept_cut_says_so() -> None:
     (row,) = export.records_rows([Record(0, 1, 5, b"k", b"abc", (), value_size=10)])
-    assert row[-1] is True
+    assert row[export.RECORD_COLUMNS.index("value_cut")] is True
 
 
 # -- the dialog: streaming, cancelling, never overwriting ---------------------------------------
@@ -204,3 +204,20 @@ def test_a_csv_cell_a_spreadsheet_would_run_as_a_formula_is_kept_as_text() -> No
     assert cells == ['\'=HYPERLINK("http://127.0.0.1/x")', "'+1+2", "'@SUM(A1)", "-3.21", "-", "'-x", "plain"]
     # JSON lines carry the text as it is (no spreadsheet reads them)
     assert json.loads("".join(lines(Format.JSONL, ("value",), rows[:1])))["value"] == rows[0][0]
+
+
+def test_a_schema_registry_record_is_exported_as_the_viewer_decodes_it() -> None:
+    record = Record(
+        0,
+        5,
+        1_763_712_000_000,
+        b"\x00\x00\x00\x00\x03k",
+        b"\x00\x00\x00\x00\x03\x02x",
+        (),
+        7,
+        key_decoded='"sensor0"',
+        value_decoded='{"temperature": -3.5}',
+        schema="value: Avro, schema id 3",
+    )
+    (row,) = export.records_rows([record])
+    assert row[4] == '"sensor0"' and row[5] == '{"temperature": -3.5}' and row[8] == "value: Avro, schema id 3"

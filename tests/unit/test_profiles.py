@@ -195,3 +195,27 @@ def test_a_switch_says_which_profile_keys_the_command_line_or_environment_overri
         "--topic wins over topic",
     ]
     assert profile_overridden(profile, {}) == ["BOOTSTRAP_SERVERS from the environment wins over bootstrap_servers"]
+
+
+def test_registry_settings_are_profile_keys_and_their_secrets_are_masked(
+    home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The Schema Registry settings came later: a profile takes them with no change to profiles.py."""
+    monkeypatch.setenv("REG_PW", "reg-CANARY-pw")
+    home.write_text(
+        '[clusters.avro]\nbootstrap_servers = "127.0.0.1:19092"\n'
+        'schema_registry_url = "http://127.0.0.1:18081"\n'
+        'schema_registry_username = "reader"\nschema_registry_password = "${REG_PW}"\n'
+        '[clusters.leaky]\nschema_registry_url = "http://u:plain-CANARY@127.0.0.1:18081"\n'
+    )
+    settings = _load("--cluster", "avro")
+    assert settings.schema_registry_url == "http://127.0.0.1:18081"
+    assert settings.schema_registry_password is not None
+    assert "reg-CANARY-pw" in settings.secret_values()
+    assert {"schema_registry_password", "schema_registry_user_info"} <= secret_fields()
+    home.chmod(0o644)
+    (warning,) = load_config().warnings  # the password in the leaky URL, not the ${REG_PW} one
+    assert "[clusters.leaky] schema_registry_url" in warning and "CANARY" not in warning
+    assert cli.main(["clusters"]) == 0
+    out, err = capsys.readouterr()
+    assert "CANARY" not in out + err

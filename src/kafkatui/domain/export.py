@@ -151,7 +151,9 @@ def default_name(kind: str, subject: str, when: float, fmt: Format) -> str:
 
 # -- records (the message viewer), decoded as the viewer shows them, never cut -----------------
 
-RECORD_COLUMNS = ("partition", "offset", "timestamp_ms", "timestamp", "key", "value", "headers", "value_cut")
+RECORD_COLUMNS = (
+    "partition", "offset", "timestamp_ms", "timestamp", "key", "value", "headers", "value_cut", "schema",
+)  # fmt: skip
 
 
 def record_row(
@@ -163,9 +165,13 @@ def record_row(
     value: bytes | None,
     headers: Sequence[tuple[str, bytes | None]],
     value_size: int,
+    key_decoded: str | None = None,
+    value_decoded: str | None = None,
+    schema: str = "",
 ) -> Row:
-    """One record: key and value as the viewer shows them (text stays text, other bytes escaped,
-    None is null), headers as `name=value` joined by `; `."""
+    """One record: key and value as the viewer shows them (a Schema Registry record as its
+    decoded JSON; else text stays text, other bytes escaped; None is null), headers as
+    `name=value` joined by `; `, and which schema decoded it."""
     shown_headers = "; ".join(
         f"{escape_raw(name.encode('utf-8', 'surrogateescape'), _whole(name.encode('utf-8', 'surrogateescape')))}="
         f"{escape_raw(raw, _whole(raw))}"
@@ -176,10 +182,11 @@ def record_row(
         offset,
         timestamp_ms if timestamp_ms >= 0 else None,
         timestamp if timestamp_ms >= 0 else None,
-        None if key is None else escape_raw(key, _whole(key)),
-        None if value is None else escape_raw(value, _whole(value)),
+        key_decoded if key_decoded is not None else None if key is None else escape_raw(key, _whole(key)),
+        value_decoded if value_decoded is not None else None if value is None else escape_raw(value, _whole(value)),
         shown_headers,
         value is not None and value_size > len(value),
+        schema or None,
     )
 
 
@@ -284,4 +291,7 @@ def reading_rows(chart: Iterable[tuple[str, Iterable[tuple[float, float]]]]) -> 
 def records_rows(records: Iterable[Record]) -> Iterator[Row]:
     for r in records:
         ts = _iso(r.timestamp_ms / 1000.0) if r.timestamp_ms >= 0 else ""
-        yield record_row(r.partition, r.offset, r.timestamp_ms, ts, r.key, r.value, r.headers, r.value_size)
+        yield record_row(
+            r.partition, r.offset, r.timestamp_ms, ts, r.key, r.value, r.headers, r.value_size,
+            r.key_decoded, r.value_decoded, r.schema,
+        )  # fmt: skip

@@ -5,17 +5,17 @@ from __future__ import annotations
 from textual.message import Message
 
 from kafkatui.domain.commands import Command
+from kafkatui.domain.events import Event
 
 
 class WorkerEvent(Message):
     """One immutable event from the Kafka worker (posted from its thread).
 
-    Event types with a true `COALESCE` class attribute (whole-state views such as
-    ClusterSnapshot) replace an older queued event of the same type, so a slow frame never
-    builds a backlog.
+    Event types with `COALESCE = True` (whole-state views such as ClusterSnapshot) replace an
+    older queued event of the same type, so a slow frame never builds a backlog.
     """
 
-    def __init__(self, event: object, generation: int = 0) -> None:
+    def __init__(self, event: Event, generation: int = 0) -> None:
         super().__init__()
         self.event = event
         self.generation = generation  # the app's cluster switch count when the worker emitted it
@@ -24,7 +24,7 @@ class WorkerEvent(Message):
         # a newer cluster snapshot makes an older queued one worthless
         return (
             isinstance(message, WorkerEvent)
-            and getattr(type(self.event), "COALESCE", False)
+            and type(self.event).COALESCE
             and type(message.event) is type(self.event)
             and message.generation == self.generation
         )
