@@ -221,12 +221,14 @@ class FreezerBoard:
     def set_thresholds(self, thresholds: Thresholds, now: float) -> list[AlertEvent]:
         self._next_full = float("-inf")
         self._everything = True
+        self._changed = True  # the view carries the limits, even with no sensor yet
         return self._logged(self.engine.set_thresholds(thresholds, now=now))
 
     def set_window(self, seconds: float) -> None:
         self.window = max(30.0, min(seconds, 24 * 3600.0))
         self._next_full = float("-inf")
         self._everything = True
+        self._changed = True
 
     def _logged(self, events: list[AlertEvent]) -> list[AlertEvent]:
         if events:

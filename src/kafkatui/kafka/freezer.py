@@ -17,6 +17,7 @@ import io
 import json
 import logging
 from pathlib import Path
+from typing import Any
 
 from confluent_kafka import OFFSET_BEGINNING, OFFSET_END, Consumer, KafkaError, TopicPartition
 
@@ -29,13 +30,25 @@ from kafkatui.domain.wording import count, plural
 from kafkatui.kafka import clients
 from kafkatui.kafka.context import Context
 from kafkatui.memory import release_free_memory
+from kafkatui.settings import Settings
 
 log = logging.getLogger("kafkatui.freezer")
 
-VIEW_EVERY = 0.33  # seconds between views sent to the UI (about 3 Hz)
+VIEW_EVERY = 1.0  # seconds between views while only readings change (the pane shows ages to the second)
+ALERT_VIEW_EVERY = 0.25  # with alert events waiting, a view (and its AlertBatch) this soon after the last
 BATCH = 5000
 BURST_BATCHES = 2  # full batches in a row that make a burst worth a trim
 TRIM_EVERY = 60.0  # at most one malloc_trim a minute, after a burst (see kafkatui.memory)
+# librdkafka 2.16 waits fetch.queue.backoff.ms (default 1000 ms) before fetching again once its local
+# queue is full: catching up on a backlog would then stall a second at a time. A -X setting wins.
+FETCH_BACKOFF_MS = 10
+
+
+def feed_config(settings: Settings) -> dict[str, Any]:
+    """The feed consumer's librdkafka config: a reader that fetches again soon after its queue drained."""
+    conf = clients.reader_config(settings, "viewer")
+    conf.setdefault("fetch.queue.backoff.ms", FETCH_BACKOFF_MS)
+    return conf
 
 
 class AlertLog:
@@ -85,14 +98,15 @@ class FreezerFeed:
         self.topic = s.topic
         self.rules = rules or ParseRules()
         self.since = since
-        self.consumer = Consumer(clients.reader_config(s, "viewer"))  # assign() only: no group
+        self.consumer = Consumer(feed_config(s))  # assign() only: no group
         self.board = FreezerBoard(self.topic, Thresholds(s.temp_min, s.temp_max), stale_after=s.stale_after)
         self.assigned: set[int] = set()
         self._offline: tuple[object, list[int]] = (None, [])  # (snapshot, its offline partitions)
         self._ends_before: dict[int, int] = {}  # high watermarks read just before a time lookup
         self.full_batches = 0  # consume() calls in a row that returned a whole BATCH
         self.last_trim = float("-inf")
-        self.next_view = 0.0
+        self.next_view = 0.0  # when a view is due anyway (0: at once, after a command)
+        self.last_view = float("-inf")  # when the last view was sent
         self.next_tick = 0.0
         self.alert_log = AlertLog(alert_log) if alert_log else None
         self.board.source = f"waiting for metadata of {self.topic}"
@@ -167,7 +181,10 @@ class FreezerFeed:
         if events:
             self.pending += events
             self._log_events(events)
-        if now >= self.next_view:
+        due = min(self.next_view, self.last_view + ALERT_VIEW_EVERY) if self.pending else self.next_view
+        if now >= due:
+            # the board hands back the same view when nothing changed: then nothing is sent, and
+            # the pane draws nothing (a quiet topic costs no frame)
             view = self.board.view(now)
             if view is not self._sent:
                 self._sent = view
@@ -175,6 +192,7 @@ class FreezerFeed:
             if self.pending:
                 ctx.emit(AlertBatch(tuple(self.pending)))
                 self.pending = []
+            self.last_view = now
             self.next_view = now + VIEW_EVERY
 
     def _offline_partitions(self, ctx: Context) -> list[int]:

@@ -28,6 +28,7 @@ log = logging.getLogger("kafkatui.chart")
 
 Point = tuple[float, float]
 LINE_COLORS = ("cyan", "green", "yellow", "magenta", "orange", "white")
+SAME_FRAME = 1.0  # seconds: the same data shown again this soon is not drawn again
 
 
 def round_ticks(low: float, high: float, most: int) -> tuple[float, float, list[float]]:
@@ -114,6 +115,14 @@ class TemperatureChart(Widget):
         tmin: float,
         tmax: float,
     ) -> None:
+        old = self.data
+        if (
+            old is not None
+            and old[1] <= now < old[1] + SAME_FRAME
+            and old[0] == lines
+            and old[2:] == (window, tmin, tmax)
+        ):
+            return  # the same lines and limits within a second: plotext would draw the same picture
         self.data = (lines, now, window, tmin, tmax)
         self.refresh()
 
