@@ -296,7 +296,7 @@ def ui_switches(bootstrap: str, rate: float, seconds: float) -> dict[str, dict[s
             sent = int(producer.communicate(timeout=60)[0].strip() or 0)
             tmux_switch(session, "2")
             time.sleep(1.5)
-            found = re.search(r"([\d,]+) readings", screen(session))
+            found = re.search(r"· ([\d,]+) readings? ·", screen(session))
             read = found.group(1) if found else "?"
             out[f"{mode} 20k/s"] = summary(busy, f"; sent {sent:,}, the pane counts {read} readings")
     finally:
