@@ -113,3 +113,33 @@ def test_the_chart_keeps_its_drawing_for_the_same_data_within_a_second() -> None
     second = chart.data
     chart.show(lines, T0 + SAME_FRAME + 0.1, 300.0, -6.0, 5.0)  # new limits
     assert chart.data is not second
+
+
+async def test_new_points_are_drawn_once_time_moved_the_picture_by_a_column() -> None:
+    from textual.app import App, ComposeResult
+
+    from kafkatui.tui.widgets.chart import TemperatureChart
+
+    class One(App[None]):
+        def compose(self) -> ComposeResult:
+            yield TemperatureChart()
+
+    app = One()
+    async with app.run_test(size=(80, 24)) as pilot:
+        chart = app.query_one(TemperatureChart)
+        lines = (("sensor0", ((T0 - 20, -3.0), (T0, -2.0))),)
+        chart.show(lines, T0, 300.0, -5.0, 5.0)
+        await pilot.pause()
+        first = chart._drawn
+        assert first is not None and first[0] is chart.data  # the first data: drawn at once
+        newer = (("sensor0", ((T0 - 20, -3.0), (T0, -2.0), (T0 + 0.2, 4.0))),)
+        chart.show(newer, T0 + 0.2, 300.0, -5.0, 5.0)
+        await pilot.pause()
+        assert chart._drawn is first  # not yet: the picture would barely move
+        assert chart.data is not None and chart.data[0] == newer  # but it is kept, and due
+        await pilot.pause(1.5)
+        drawn = chart._drawn
+        assert drawn is not None and drawn[0] is chart.data  # drawn once due, without another show
+        chart.show(newer, T0 + 0.3, 300.0, -6.0, 5.0)  # new limits: at once
+        await pilot.pause()
+        assert chart._drawn is not None and chart._drawn[0] is chart.data
