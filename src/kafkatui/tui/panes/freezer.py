@@ -143,10 +143,12 @@ class FreezerPane(PaneMixin, Vertical):
 
     def _update(self, selector: str, text: Text) -> None:
         """A Static's new text, drawn only when it differs from what it shows (a view with new
-        readings leaves the alert box and the rejects line as they were: no repaint for them)."""
+        readings leaves the alert box and the rejects line as they were: no repaint for them).
+        Only the rejects line grows: the others have a fixed size, so no layout pass (which
+        would repaint the whole pane)."""
         if self._texts.get(selector) != text:
             self._texts[selector] = text
-            self.query_one(selector, Static).update(text)
+            self.query_one(selector, Static).update(text, layout=selector == "#rejects")
 
     def _cells(self, r: SensorRow) -> tuple[Cell, ...]:
         return (

@@ -117,6 +117,7 @@ class TemperatureChart(Widget):
         # the last drawing: a repaint without new data or a new size (a pane switch, a resize
         # of something else) reuses it instead of running plotext again
         self._drawn: tuple[object, int, int, Text] | None = None
+        self._shown: tuple[Sequence[tuple[str, Sequence[Point]]], float, float, float, float] | None = None
         self._drawn_at = float("-inf")  # the data time (`now`) of the last drawing asked for
         self._pending: Timer | None = None  # a drawing of the newest data, due later
 
@@ -149,22 +150,26 @@ class TemperatureChart(Widget):
         if self._pending is not None:
             self._pending.stop()
             self._pending = None
+        self._shown = self.data
         if self.data is not None:
             self._drawn_at = self.data[1]
         self.refresh()
 
     def render(self) -> Text:
-        if self.data is None:
+        # the data last asked to be drawn, not the newest: a repaint for another reason (a layout
+        # pass, a pane switch) must not run plotext for new points that are not due yet
+        shown = self._shown
+        if shown is None:
             return Text("No readings yet.", style="italic")
         width, height = self.size.width, self.size.height
         drawn = self._drawn
-        if drawn is not None and drawn[0] is self.data and drawn[1] == width and drawn[2] == height:
+        if drawn is not None and drawn[0] is shown and drawn[1] == width and drawn[2] == height:
             return drawn[3].copy()  # Text is mutable: hand out a copy, keep the original
-        lines, now, window, tmin, tmax = self.data
+        lines, now, window, tmin, tmax = shown
         try:
             text = Text.from_ansi(build_chart(lines, now, window, tmin, tmax, width, height), no_wrap=True)
         except Exception as exc:  # plotext is not ours: a drawing failure must not end the app
             log.warning("chart drawing failed: %s: %s", type(exc).__name__, exc)
             text = Text(f"chart unavailable ({type(exc).__name__}); the table below is current", style="italic")
-        self._drawn = (self.data, width, height, text)
+        self._drawn = (shown, width, height, text)
         return text.copy()
