@@ -3,8 +3,8 @@
 
 1. Ingest on one core (the process pinned to one CPU, librdkafka's threads included):
    pre-produced plain (`sensorN|-3.21`) and JSON readings (`{"sensor", "temperature", "ts"}`),
-   FreezerFeed.poll driven as the worker drives it (no pause while a batch comes back full, a
-   20 ms nap otherwise; consume + parse + FreezerBoard.add + its views, no rendering), beside
+   FreezerFeed.poll driven as the worker drives it (no pause while a batch comes back full, else a
+   nap until the feed's next_due; consume + parse + FreezerBoard.add + its views, no rendering), beside
    the ceiling measured in the same run: a bare confluent-kafka loop on the same library with
    the same consumer config (`consume()` in batches of the same size, each value touched).
                                                 targets >= 0.4x the bare loop plain, >= 0.25x JSON
@@ -52,10 +52,8 @@ from kafkatui.domain.freezer import FreezerBoard  # noqa: E402
 from kafkatui.domain.readings import Reading  # noqa: E402
 from kafkatui.kafka.context import Context  # noqa: E402
 from kafkatui.kafka.freezer import BATCH, FreezerFeed, feed_config  # noqa: E402
-from kafkatui.kafka.worker import Worker  # noqa: E402
+from kafkatui.kafka.worker import MAX_SLEEP, Worker  # noqa: E402
 from kafkatui.settings import Settings  # noqa: E402
-
-NAP = 0.02  # the worker's wait between steps when no service is busy (kafka/worker.py)
 
 
 def settings_for(bootstrap: str, topic: str) -> Settings:
@@ -156,9 +154,10 @@ def ingest(bootstrap: str, topic: str, count: int, cpu: int, profile: bool = Fal
             polls += 1
             if first is None and feed.board.readings:
                 first = time.perf_counter()
-            if not feed.busy:  # as Worker._step: a nap unless the last batch came back full
+            if not feed.busy:  # as Worker._step: a nap until the feed is due, unless the last batch was full
                 naps += 1
-                time.sleep(NAP)
+                now = time.time()
+                time.sleep(min(max(feed.next_due(now) - now, 0.0), MAX_SLEEP))
         end = time.perf_counter()
         cpu = time.process_time() - cpu0
         if profiler is not None:

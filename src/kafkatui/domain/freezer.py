@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from kafkatui.domain.alerts import AlertEngine, AlertEvent, SensorStatus, Thresholds, natural
+from kafkatui.domain.events import Event
 from kafkatui.domain.readings import Reading, RejectCounter, Rejection, RejectSummary
 from kafkatui.domain.series import Point, SensorSeries, TimeSeries, downsample
 
@@ -88,7 +89,7 @@ class ActiveAlert:
 
 
 @dataclass(frozen=True, slots=True)
-class FreezerView:
+class FreezerView(Event):
     COALESCE: ClassVar[bool] = True
     ts: float
     topic: str
@@ -172,7 +173,7 @@ class FreezerBoard:
         if item.ts > now + CLOCK_AHEAD:
             self.ahead += 1
             self.ahead_max = max(self.ahead_max, item.ts - now)
-            item = Reading(sensor, item.celsius, now, item.partition, item.offset)
+            item = Reading(sensor, item.celsius, now, item.partition, item.offset, item.original)
         self.readings += 1
         if series is None:
             self.series.append(sensor, item.ts, item.celsius)
@@ -227,7 +228,7 @@ class FreezerBoard:
     def set_thresholds(self, thresholds: Thresholds, now: float) -> list[AlertEvent]:
         self._next_full = float("-inf")
         self._everything = True
-        self._changed = True  # the view carries the limits, even with no sensor yet
+        self._changed = True  # the view carries the limits: a new one even with no sensor yet
         return self._logged(self.engine.set_thresholds(thresholds, now=now))
 
     def set_window(self, seconds: float) -> None:
