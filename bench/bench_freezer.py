@@ -297,7 +297,7 @@ def ui_switches(bootstrap: str, rate: float, seconds: float) -> dict[str, dict[s
             time.sleep(1.5)
             found = re.search(r"· ([\d,]+) readings? ·", screen(session))
             read = found.group(1) if found else "?"
-            out[f"{mode} 20k/s"] = summary(busy, f"; sent {sent:,}, the pane counts {read} readings")
+            out[f"{mode} 20k/s"] = summary(busy, f"; sent {sent:,}, the pane counts {read} readings in all")
     finally:
         tmux("kill-session", "-t", session)
     return out

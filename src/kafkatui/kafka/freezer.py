@@ -5,9 +5,10 @@ appears *after* launch — a partition added later, or the whole topic when it d
 launch — is read from its beginning, so no reading produced after launch is lost (a topic
 created after launch holds nothing older than the launch).
 
-Alert events are sent to the UI once a frame as one `AlertBatch` (a wave of thousands of STALE
-is one message). While the cluster is unreachable or the reader reports every broker down, the
-board is told of the outage, so silence is blamed on it instead of a STALE per sensor.
+Alert events are sent to the UI at the end of the poll that found them, as one `AlertBatch` (a
+wave of thousands of STALE is one message). While the cluster is unreachable or the reader reports
+every broker down, the board is told of the outage, so silence is blamed on it instead of a STALE
+per sensor.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from kafkatui.settings import Settings
 log = logging.getLogger("kafkatui.freezer")
 
 VIEW_EVERY = 1.0  # seconds between views while only readings change (the pane shows ages to the second)
-ALERT_VIEW_EVERY = 0.25  # with alert events waiting, a view (and its AlertBatch) this soon after the last
+ALERT_VIEW_EVERY = 0.25  # after alert events (sent at once), the view listing them this soon after the last
 BATCH = 5000
 CONSUME_EVERY = 0.1  # seconds between consume calls while nothing is queued (a full batch: at once)
 BURST_BATCHES = 2  # full batches in a row that make a burst worth a trim
@@ -143,7 +144,8 @@ class FreezerFeed(Service):
         self.alert_log = AlertLog(alert_log) if alert_log else None
         self.board.source = f"waiting for metadata of {self.topic}"
         self.absent_at_launch = False  # the topic was missing when first looked for
-        self.pending: list[AlertEvent] = []  # events of this frame, sent with the next view
+        self.pending: list[AlertEvent] = []  # events of this poll (and of commands), sent at its end
+        self.alerted = False  # events went out since the last view: the next one is due soon
         self.reader_down = False  # the consumer said every broker is down (until a record comes)
         self._sent: object = None  # the last view sent
 
@@ -213,7 +215,13 @@ class FreezerFeed(Service):
         if events:
             self.pending += events
             self._log_events(events)
-        due = min(self.next_view, self.last_view + ALERT_VIEW_EVERY) if self.pending else self.next_view
+        if self.pending:
+            # at once, one batch for all of this poll's events (the toast and the bell need no
+            # view); the view listing them follows within ALERT_VIEW_EVERY
+            ctx.emit(AlertBatch(tuple(self.pending)))
+            self.pending = []
+            self.alerted = True
+        due = min(self.next_view, self.last_view + ALERT_VIEW_EVERY) if self.alerted else self.next_view
         if now >= due:
             # the board hands back the same view when nothing changed: then nothing is sent, and
             # the pane draws nothing (a quiet topic costs no frame)
@@ -221,9 +229,7 @@ class FreezerFeed(Service):
             if view is not self._sent:
                 self._sent = view
                 ctx.emit(view)
-            if self.pending:
-                ctx.emit(AlertBatch(tuple(self.pending)))
-                self.pending = []
+            self.alerted = False
             self.last_view = now
             self.next_view = now + VIEW_EVERY
 
@@ -239,7 +245,7 @@ class FreezerFeed(Service):
 
     def next_due(self, now: float) -> float:
         due = min(self.next_view, self.next_tick)
-        if self.pending:  # alert events wait for their view no longer than ALERT_VIEW_EVERY
+        if self.pending or self.alerted:  # alert events wait for their view no longer than ALERT_VIEW_EVERY
             due = min(due, self.last_view + ALERT_VIEW_EVERY)
         if self.assigned:
             due = min(due, now + CONSUME_EVERY)
