@@ -111,6 +111,7 @@ class FreezerView(Event):
     readings_dropped: int = 0  # their readings
     ahead: int = 0  # readings stamped ahead of our clock (clamped to their arrival)
     ahead_max: float = 0.0  # the most ahead, in seconds
+    converted: str = ""  # the last reading read in another unit: "freezer-9: -4 °F = -20.00 °C"
 
     @property
     def alert_count(self) -> int:
@@ -142,6 +143,7 @@ class FreezerBoard:
         self.readings_dropped = 0
         self.ahead = 0
         self.ahead_max = 0.0
+        self.converted = ""
         self._rows: dict[str, SensorRow] = {}
         self._due: dict[str, float] = {}  # sensor -> when time next changes its row
         self._alerts_version = 0  # bumped whenever the alert state may have changed
@@ -175,6 +177,9 @@ class FreezerBoard:
             self.ahead_max = max(self.ahead_max, item.ts - now)
             item = Reading(sensor, item.celsius, now, item.partition, item.offset, item.original)
         self.readings += 1
+        if item.original:  # read in °F or K: the view shows the last conversion
+            self.converted = f"{sensor}: {item.original} = {item.celsius:.2f} °C"
+            self._changed = True
         if series is None:
             self.series.append(sensor, item.ts, item.celsius)
         else:
@@ -383,6 +388,7 @@ class FreezerBoard:
             readings_dropped=self.readings_dropped,
             ahead=self.ahead,
             ahead_max=self.ahead_max,
+            converted=self.converted,
         )
         self._last_view = view
         return view

@@ -14,9 +14,11 @@ per sensor.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import logging
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -29,7 +31,8 @@ from confluent_kafka.admin import OffsetSpec  # type: ignore[attr-defined]
 from kafkatui.domain.alerts import AlertBatch, AlertEvent, Thresholds
 from kafkatui.domain.commands import Acknowledge, Command, Forget, Rewind, SetThresholds, SetWindow
 from kafkatui.domain.freezer import FreezerBoard
-from kafkatui.domain.readings import ParseRules, parse
+from kafkatui.domain.mapping import ListFields, MappingView, SetValueField, summarize
+from kafkatui.domain.readings import DEFAULT_TEMP_FIELDS, ParseRules, decode_json, parse
 from kafkatui.domain.text import inert
 from kafkatui.domain.wording import count, plural
 from kafkatui.kafka import clients
@@ -48,6 +51,9 @@ BURST_BATCHES = 2  # full batches in a row that make a burst worth a trim
 LATEST: Callable[[], Any] = OffsetSpec.latest
 SEEK_GRACE = 1.0  # seconds past the request timeout before an offset lookup counts as unanswered
 TRIM_EVERY = 60.0  # at most one malloc_trim a minute, after a burst (see kafkatui.memory)
+SAMPLE = 200  # recent record values kept for the field picker
+SAMPLE_PER_BATCH = 20  # taken from the end of each batch (no cost per record)
+SAMPLE_BYTES = 65_536  # a bigger value is not sampled (200 of them stay small)
 # librdkafka 2.16 waits fetch.queue.backoff.ms (default 1000 ms) before fetching again once its local
 # queue is full: catching up on a backlog would then stall a second at a time. A -X setting wins.
 FETCH_BACKOFF_MS = 10
@@ -118,7 +124,15 @@ class _Seek:
 class FreezerFeed(Service):
     """Consumes the freezer topic into a FreezerBoard and emits views and alert events."""
 
-    HANDLES: ClassVar[tuple[type[Command], ...]] = (SetThresholds, Acknowledge, Forget, SetWindow, Rewind)
+    HANDLES: ClassVar[tuple[type[Command], ...]] = (
+        SetThresholds,
+        Acknowledge,
+        Forget,
+        SetWindow,
+        Rewind,
+        ListFields,
+        SetValueField,
+    )
 
     def __init__(
         self,
@@ -148,6 +162,8 @@ class FreezerFeed(Service):
         self.alerted = False  # events went out since the last view: the next one is due soon
         self.reader_down = False  # the consumer said every broker is down (until a record comes)
         self._sent: object = None  # the last view sent
+        self.samples: deque[bytes] = deque(maxlen=SAMPLE)  # recent values, for the field picker
+        self._mapping_sent = False
 
     # -- Service ------------------------------------------------------------------------
 
@@ -172,6 +188,13 @@ class FreezerFeed(Service):
             return
         if isinstance(command, Rewind):
             self._rewind(ctx, command.seconds)
+            return
+        if isinstance(command, ListFields):
+            docs = [self._decode_sample(v) for v in self.samples]
+            ctx.emit(summarize(docs, len(self.samples)))
+            return
+        if isinstance(command, SetValueField):
+            self._set_value_field(ctx, command.path)
             return
 
     def poll(self, ctx: Context, now: float) -> None:
@@ -200,6 +223,10 @@ class FreezerFeed(Service):
                 found = add(item, now)
                 if found:
                     events += found
+            for msg in batch[-SAMPLE_PER_BATCH:]:
+                value = msg.value()
+                if value and len(value) <= SAMPLE_BYTES and msg.error() is None:
+                    self.samples.append(value)
         offline = self._offline_partitions(ctx)
         if not ctx.connected or self.reader_down:
             self.board.outage(now)
@@ -215,6 +242,9 @@ class FreezerFeed(Service):
         if events:
             self.pending += events
             self._log_events(events)
+        if not self._mapping_sent:
+            ctx.emit(MappingView(self.rules))
+            self._mapping_sent = True
         if self.pending:
             # at once, one batch for all of this poll's events (the toast and the bell need no
             # view); the view listing them follows within ALERT_VIEW_EVERY
@@ -393,6 +423,27 @@ class FreezerFeed(Service):
         # -1: no record at or after the time -> start at the end *as of the lookup*; OFFSET_END
         # would be resolved later and skip what arrives in between
         return seek.ends_before.get(partition, OFFSET_END)
+
+    def _decode_sample(self, value: bytes) -> object | None:
+        """A sampled record value as the picker reads it: JSON objects and arrays."""
+        return decode_json(value)
+
+    def _set_value_field(self, ctx: Context, path: str | None) -> None:
+        """Chart another field from now on. The board starts afresh (series, alerts, rejects), so
+        readings of two fields are never mixed in one series; the limits and window stay."""
+        try:
+            self.rules = dataclasses.replace(self.rules, temp_fields=(path,) if path else DEFAULT_TEMP_FIELDS)
+        except ValueError as exc:  # the picker sends paths it found; a typed one may be bad
+            ctx.report(f"field {path!r} cannot be used", exc)
+            return
+        log.info("freezer value field: %s", path or "the built-in names")
+        old = self.board
+        self.board = FreezerBoard(
+            self.topic, old.engine.defaults, stale_after=ctx.settings.stale_after, window=old.window
+        )
+        self.board.source = old.source
+        self._mapping_sent = False
+        self.next_view = 0.0
 
     def _rewind(self, ctx: Context, seconds: float) -> None:
         if self.assigned:
