@@ -218,7 +218,7 @@ class FreezerFeed(Service):
                         log.warning("freezer consumer: %s", err.str())
                     continue
                 ts_ms = msg.timestamp()[1]
-                ts = ts_ms / 1000.0 if ts_ms and ts_ms > 0 else now
+                ts = ts_ms / 1000.0 if ts_ms > 0 else now  # (0 or -1: the broker gave no time)
                 item = parse(msg.key(), msg.value(), ts, msg.partition() or 0, msg.offset() or 0, rules)
                 found = add(item, now)
                 if found:
