@@ -71,6 +71,8 @@ def _key_text(value: object) -> bytes:
     """A decoded key as the sensor name: a string as it is, anything else as compact JSON."""
     text = value if isinstance(value, str) else json.dumps(value, separators=(",", ":"), default=str)
     return text.encode("utf-8", "surrogateescape")
+
+
 # librdkafka 2.16 waits fetch.queue.backoff.ms (default 1000 ms) before fetching again once its local
 # queue is full: catching up on a backlog would then stall a second at a time. A -X setting wins.
 FETCH_BACKOFF_MS = 10
