@@ -230,7 +230,7 @@ def parse(
             pass
         else:
             if rules.sanity_min <= celsius <= rules.sanity_max:
-                sensor = key.decode("utf-8", errors="backslashreplace").strip()
+                sensor = key.decode("utf-8", "backslashreplace").strip()  # (positional: faster)
                 if sensor:
                     return Reading(sensor, celsius, ts, partition, offset)
     if value is None:
