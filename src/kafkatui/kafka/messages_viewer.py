@@ -110,13 +110,19 @@ class MessageViewer:
         self._rate_mark = (time.monotonic(), 0)
         self.decoder = shared_decoder(ctx)
         self.undecoded: list[Record] = []  # rows whose schema was being fetched when they came
+        self.awaiting_metadata = False
         self._begin(ctx)
 
     # -- start position -----------------------------------------------------------------
 
     def _partitions(self, ctx: Context) -> list[int] | None:
         snap = ctx.snapshot
-        topic = next((t for t in snap.topics if t.name == self.topic), None) if snap else None
+        if snap is None:  # the first metadata round is still under way: begin when it is in
+            self.awaiting_metadata = True
+            self.state = "waiting for the cluster's metadata…"
+            return None
+        self.awaiting_metadata = False
+        topic = next((t for t in snap.topics if t.name == self.topic), None)
         if topic is None:
             self._fail(f"topic '{self.topic}' is not in the cluster's metadata")
             return None
@@ -208,6 +214,8 @@ class MessageViewer:
         self.next_view = 0.0
 
     def poll(self, ctx: Context, now: float) -> None:
+        if self.awaiting_metadata and ctx.snapshot is not None:
+            self._begin(ctx)
         if self.resolving:
             self._collect_start()
         if self.assigned:
