@@ -13,6 +13,7 @@ from kafkatui import __version__
 from kafkatui.logs import default_log_path
 
 if TYPE_CHECKING:
+    from kafkatui.domain.limits import Limits
     from kafkatui.settings import Settings
 
 
@@ -98,6 +99,28 @@ def _common(parser: argparse.ArgumentParser) -> None:
         help="consumer group to follow even where listing groups is refused",
     )
     g.add_argument("--log-file", metavar="FILE", type=Path, default=s)
+    a = parser.add_argument_group("alerts and notifications")
+    a.add_argument(
+        "--limits",
+        metavar="FILE",
+        type=Path,
+        default=s,
+        help="limits file (TOML): defaults, per-sensor or glob entries, consumer-group lag limits (KAFKATUI_LIMITS)",
+    )
+    a.add_argument(
+        "--notify",
+        metavar="URL",
+        action="append",
+        default=s,
+        help="send alerts to this apprise URL (json://, ntfy://, slack://, mailto://, ...); repeatable "
+        "(KAFKATUI_NOTIFY, comma list); a secret: never shown",
+    )
+    a.add_argument(
+        "--notify-repeat",
+        metavar="DURATION",
+        default=s,
+        help="send an alert still open again at most this often: 30m, 1h, 1d (default 1h)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -134,6 +157,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     check = sub.add_parser("check", help="connect once and print the cluster (or why it failed)")
     _common(check)
+    watch = sub.add_parser("watch", help="no screen: print one line per alert event and send notifications (--notify)")
+    _common(watch)
+    watch.add_argument("--json", action="store_true", help="JSON lines instead of sentences")
     sim = sub.add_parser("simulate", help="the seed's freezer-sensor producer: keys sensor0..N-1")
     _common(sim)
     sim.add_argument("--sensors", type=int, default=3, help="number of sensors (default 3)")
@@ -170,10 +196,15 @@ def _cli_settings(ns: argparse.Namespace) -> dict[str, Any]:
         "toasts",
         "groups",
         "log_file",
+        "limits",
+        "notify",
+        "notify_repeat",
     )
     values = {k: getattr(ns, k) for k in keys if hasattr(ns, k)}
     if "groups" in values:
         values["groups"] = tuple(values["groups"])
+    if "notify" in values:
+        values["notify"] = tuple(values["notify"])
     return values
 
 
@@ -222,6 +253,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             logging.getLogger("kafkatui").warning("settings: %s", warning)
             if ns.command is not None:  # check, simulate (the dashboard shows it on screen)
                 print(f"kafkatui: warning: {warning}", file=sys.stderr)
+        limits = _limits(settings)
+        if settings.notify:
+            _check_notify(settings)
         if ns.command == "check":
             code = _check(settings, STARTED if argv is None else None)
             # as the program itself (not a test calling main): exit without waiting for
@@ -229,7 +263,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _leave(code) if argv is None else code
         if ns.command == "simulate":
             return _simulate(settings, ns)
-        return _dashboard(settings, log_path, _since(ns), getattr(ns, "alert_log", None))
+        if ns.command == "watch":
+            return _watch(settings, limits, ns)
+        return _dashboard(settings, log_path, _since(ns), getattr(ns, "alert_log", None), limits)
     except SettingsError as exc:
         return _fail(str(exc))
     except KeyboardInterrupt:
@@ -308,7 +344,42 @@ def _since(ns: argparse.Namespace) -> float | None:
         raise SettingsError(f"--since: {exc}") from None
 
 
-def _dashboard(settings: Settings, log_path: Path | None, since: float | None, alert_log: Path | None) -> int:
+def _limits(settings: Settings) -> Limits:
+    """The limits of this run (the limits file's, else the settings'); a bad file is a SettingsError."""
+    from kafkatui.domain.limits import LimitsError
+    from kafkatui.limits_file import limits_for, settings_base
+    from kafkatui.settings import SettingsError
+
+    try:
+        return limits_for(settings.limits, settings_base(settings.temp_min, settings.temp_max, settings.stale_after))
+    except LimitsError as exc:
+        raise SettingsError(str(exc)) from None
+
+
+def _watch(settings: Settings, limits: Limits, ns: argparse.Namespace) -> int:
+    from kafkatui.watch import run_watch
+
+    code = run_watch(settings, limits, json_lines=bool(getattr(ns, "json", False)))
+    return _leave(code)
+
+
+def _check_notify(settings: Settings) -> None:
+    """Every notification URL must be one apprise knows; the error names its number, never the URL."""
+    from kafkatui.notify.sender import unknown_urls
+    from kafkatui.settings import SettingsError
+
+    bad = unknown_urls([u.get_secret_value() for u in settings.notify])
+    if bad:
+        number, scheme = bad[0]
+        raise SettingsError(
+            f"--notify URL {number} ({_printable(scheme)}://…): not a notification URL apprise knows; "
+            "see https://github.com/caronc/apprise/wiki for the syntax"
+        )
+
+
+def _dashboard(
+    settings: Settings, log_path: Path | None, since: float | None, alert_log: Path | None, limits: Limits
+) -> int:
     demo = None
     if settings.demo:
         from kafkatui.kafka.demo import DemoCluster
@@ -335,8 +406,16 @@ def _dashboard(settings: Settings, log_path: Path | None, since: float | None, a
     # Start the worker (and so the connection) before the UI toolkit is imported; its events
     # wait in the relay until the app attaches.
     relay = Relay()
-    services = dashboard_services(DashboardOptions(since=since, alert_log=alert_log))
-    early = Worker(settings, relay, extra_services=services)
+    services = dashboard_services(DashboardOptions(since=since, alert_log=alert_log, limits=limits))
+    hub = None
+    emit: Any = relay
+    if settings.notify:
+        from kafkatui.notify.hub import NotifyHub
+
+        hub = NotifyHub(settings, limits, emit=relay)
+        hub.start()
+        emit = hub.tap
+    early = Worker(settings, emit, extra_services=services)
     early.start()
 
     def worker(s: Settings, emit: Any) -> Worker:
@@ -348,6 +427,8 @@ def _dashboard(settings: Settings, log_path: Path | None, since: float | None, a
     app = KafkaTuiApp(settings, worker_factory=worker, log_path=log_path, lazy_panes=True)
     code = app.run()
     app.stop_worker()
+    if hub is not None:
+        hub.stop(0.5)
     if demo is not None:
         demo.stop()
     return _leave(EXIT_FAIL if app.crash_line else (code or EXIT_OK))

@@ -20,8 +20,10 @@ from textual.timer import Timer
 from textual.widgets import Static
 
 from kafkatui.domain.alerts import AlertBatch, AlertEvent, SensorStatus, Thresholds
-from kafkatui.domain.commands import Acknowledge, Forget, Rewind, SetThresholds, SetWindow
+from kafkatui.domain.commands import Acknowledge, Forget, Rewind, SetSensorLimits, SetWindow
 from kafkatui.domain.freezer import FreezerView, SensorRow
+from kafkatui.domain.limits import LimitsSaved
+from kafkatui.domain.notices import NotifyStatus
 from kafkatui.domain.readings import escape_raw, utc_iso
 from kafkatui.domain.text import inert
 from kafkatui.domain.wording import count, plural
@@ -57,12 +59,13 @@ def _num(value: float | None) -> str:
 class FreezerPane(PaneMixin, Vertical):
     """Shows FreezerView snapshots; edits thresholds through the worker."""
 
-    EVENTS = (FreezerView, AlertBatch)
+    EVENTS = (FreezerView, AlertBatch, LimitsSaved, NotifyStatus)
     BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
         Binding("left_square_bracket", "window(-1)", "Shorter window", key_display="["),
         Binding("right_square_bracket", "window(1)", "Longer window", key_display="]"),
         Binding("h", "rewind", "Load history for the window"),
-        Binding("e", "edit_limits", "Edit min/max"),
+        Binding("e", "edit_limits", "Edit the selected sensor's min/max"),
+        Binding("E", "edit_defaults", "Edit the default min/max", key_display="E"),
         Binding("x", "toggle_rejects", "Show rejected messages"),
         Binding("b", "toggle_bell", "Bell on alert on/off"),
         Binding("a", "acknowledge", "Acknowledge the selected sensor's alerts"),
@@ -97,6 +100,7 @@ class FreezerPane(PaneMixin, Vertical):
         self._last_announced = float("-inf")  # time.monotonic() of the last toast / bell
         self._announce_timer: Timer | None = None
         self._shown_rows: tuple[SensorRow, ...] | None = None
+        self.notify_status: NotifyStatus | None = None  # the notifications' last delivery, if any
 
     def compose(self) -> ComposeResult:
         yield Static(self._limits_text(), id="limits")
@@ -114,6 +118,12 @@ class FreezerPane(PaneMixin, Vertical):
             self.show(event)
         elif isinstance(event, AlertBatch):
             self.announce(event)
+        elif isinstance(event, LimitsSaved):
+            self.app.notify(inert(event.message, 300), severity="information" if event.ok else "error", markup=False)
+        elif isinstance(event, NotifyStatus):
+            self.notify_status = event
+            if self.view is not None and self.query("#freezer-source"):
+                self.query_one("#freezer-source", Static).update(self._source_text(self.view))
 
     def show(self, view: FreezerView) -> None:
         self.view = view
@@ -127,7 +137,9 @@ class FreezerPane(PaneMixin, Vertical):
             self.thresholds = view.thresholds
             self.query_one("#limits", Static).update(self._limits_text())
         now = view.ts
-        self.query_one(TemperatureChart).show(view.chart, now, view.window, view.thresholds.tmin, view.thresholds.tmax)
+        self.query_one(TemperatureChart).show(
+            view.chart, now, view.window, view.thresholds.tmin, view.thresholds.tmax, view.chart_limits
+        )
         # cells are made only for the rows drawn (10,000 sensors: a screenful, not 10,000)
         if view.rows is not self._shown_rows:  # the board hands the same tuple when no row changed
             self._shown_rows = view.rows
@@ -164,6 +176,9 @@ class FreezerPane(PaneMixin, Vertical):
                 f" {view.readings_dropped:,} readings)",
                 "bold yellow",
             )
+        if self.notify_status is not None:
+            status = self.notify_status
+            text.append(f" · {inert(status.line(), 120)}", "" if status.ok else "bold yellow")
         if view.ahead:
             text.append(
                 f" · {view.ahead:,} readings stamped up to {age_text(view.ahead_max)} ahead of our clock,"
@@ -239,14 +254,46 @@ class FreezerPane(PaneMixin, Vertical):
         return text
 
     def action_edit_limits(self) -> None:
+        """The selected sensor's limits: the entry of the limits file that sets them is edited (a
+        sensor on the defaults gets its own entry); with no sensor, the defaults."""
+        sensor = self._selected() if self.query("#sensors") else None
+        row = None
+        if sensor is not None and self.view is not None:
+            row = next((r for r in self.view.rows if r.sensor == sensor), None)
+        if row is None:
+            self.action_edit_defaults()
+            return
+        t = self.thresholds
+        current = Thresholds(row.tmin, row.tmax, row.hysteresis, t.min_count, t.min_duration)
+        name = inert(row.sensor, 40)
+        if row.entry is None:
+            subject = f"sensor {name}, now on the defaults: saved as its own entry"
+        elif row.entry == row.sensor:
+            subject = f"sensor {name}"
+        else:
+            subject = f"sensor {name}: entry {inert(row.entry, 40)}, for every sensor it matches"
+        if self.view is not None and self.view.limits_file:
+            subject += f"; written to {inert(self.view.limits_file, 60)}"
+
+        def done(limits: Thresholds | None) -> None:
+            if limits is not None:
+                self.post_message(SendCommand(SetSensorLimits(row.sensor, limits.tmin, limits.tmax, limits.hysteresis)))
+
+        self.app.push_screen(LimitsScreen(current, subject=subject), done)
+
+    def action_edit_defaults(self) -> None:
+        subject = "the defaults: every sensor without its own entry"
+        if self.view is not None and self.view.limits_file:
+            subject += f"; written to {inert(self.view.limits_file, 60)}"
+
         def done(limits: Thresholds | None) -> None:
             if limits is None:
                 return
             self.thresholds = limits
             self.query_one("#limits", Static).update(self._limits_text())
-            self.post_message(SendCommand(SetThresholds(limits.tmin, limits.tmax, limits.hysteresis)))
+            self.post_message(SendCommand(SetSensorLimits(None, limits.tmin, limits.tmax, limits.hysteresis)))
 
-        self.app.push_screen(LimitsScreen(self.thresholds), done)
+        self.app.push_screen(LimitsScreen(self.thresholds, subject=subject), done)
 
     def action_window(self, step: int) -> None:
         index = min(range(len(WINDOWS)), key=lambda i: abs(WINDOWS[i] - self.window))
