@@ -258,7 +258,8 @@ def _sensor_limits(
         if key in GROUP_KEYS:
             raise f(path, key, 'is a consumer-group limit: put it under [groups."name"] or [defaults]')
         if key not in SENSOR_KEYS:
-            raise f(path, key, f"unknown key; expected one of {', '.join(SENSOR_KEYS)}")
+            known = SENSOR_KEYS + GROUP_KEYS if path == ("defaults",) else SENSOR_KEYS
+            raise f(path, key, f"unknown key; expected one of {', '.join(known)}")
         if key == "stale_after":
             stale = _seconds(path, key, value, f)
             continue
