@@ -53,25 +53,27 @@ class NotifyHub:
         self.tracker = NoticeTracker()
         self.outbox = Outbox(self.cluster, repeat=settings.notify_repeat, gather=gather)
         urls = [u.get_secret_value() for u in settings.notify]
-        self.sender = (
-            Sender(urls, self.secrets, self._status, clock=clock, backoff=backoff or BACKOFF) if urls else None
-        )
+        self.senders = [
+            Sender([url], self.secrets, self._status, clock=clock, backoff=backoff or BACKOFF, first_number=n)
+            for n, url in enumerate(urls, start=1)
+        ]
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="notify-hub", daemon=True)
 
     def start(self) -> None:
         if self._thread.ident is None:
             self._thread.start()
-        if self.sender is not None:
-            self.sender.start()
-            self._status(self.sender.status())
+        for sender in self.senders:
+            sender.start()
+        if self.senders:
+            self._status(self.senders[0].status())
 
     def stop(self, timeout: float = 0.5) -> None:
         self._stop.set()
         if self._thread.is_alive():
             self._thread.join(timeout / 2)
-        if self.sender is not None:
-            self.sender.stop(timeout / 2)
+        for sender in self.senders:
+            sender.stop(timeout / (2 * len(self.senders)))
 
     def tap(self, event: object) -> None:
         """The worker's emit: pass the event on, keep what notifications need (never blocks)."""
@@ -86,7 +88,18 @@ class NotifyHub:
 
     # -- the hub thread -----------------------------------------------------------------
 
-    def _status(self, status: NotifyStatus) -> None:
+    def _status(self, latest: NotifyStatus) -> None:
+        """One status for all URLs: the counts summed, the last event of the one that reported."""
+        senders = self.senders
+        status = NotifyStatus(
+            latest.ts,
+            sum(s.delivered for s in senders),
+            sum(s.failed for s in senders),
+            sum(s.retries for s in senders),
+            sum(s.dropped for s in senders),
+            latest.last,
+            latest.ok,
+        )
         log.info("%s", status.line())
         try:
             self._emit(status)
@@ -105,8 +118,9 @@ class NotifyHub:
                 if event is not None:
                     self._take(event)
                 message = self.outbox.due(self.clock())
-                if message is not None and self.sender is not None:
-                    self.sender.submit(message)
+                if message is not None:
+                    for sender in self.senders:
+                        sender.submit(message)
             except Exception as exc:  # a bug here must not end notifications silently
                 log.error("notifications: %s", redact(f"{type(exc).__name__}: {exc}", self.secrets))
                 time.sleep(0.1)

@@ -55,7 +55,8 @@ def unknown_urls(urls: Sequence[str]) -> list[tuple[int, str]]:
 
 
 class Sender:
-    """One thread sending queued messages to every URL, with retries and counts."""
+    """One thread sending queued messages to its URLs, with retries and counts. The hub runs one
+    per URL, so an endpoint that hangs delays no other."""
 
     def __init__(
         self,
@@ -67,6 +68,7 @@ class Sender:
         queue_size: int = QUEUE_SIZE,
         attempts: int = ATTEMPTS,
         backoff: float = BACKOFF,
+        first_number: int = 1,
     ) -> None:
         quiet_apprise()
         self.targets: list[apprise.Apprise] = []
@@ -74,6 +76,7 @@ class Sender:
             target = apprise.Apprise()
             target.add(url)
             self.targets.append(target)
+        self.first_number = first_number  # how its URLs are numbered in messages (URL 1, URL 2, ...)
         self.secrets = list(secrets)
         self.on_status = on_status
         self.clock = clock
@@ -131,7 +134,7 @@ class Sender:
                 message = self.queue.get(timeout=0.2)
             except queue.Empty:
                 continue
-            for number, target in enumerate(self.targets, start=1):
+            for number, target in enumerate(self.targets, start=self.first_number):
                 if self._stop.is_set():
                     return
                 self._deliver(number, target, message)
