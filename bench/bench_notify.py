@@ -79,16 +79,16 @@ def produce(bootstrap: str, topic: str, rate: float, seconds: float, marks: list
         now_cycle = int(elapsed // 2)
         if now_cycle != cycle and elapsed - now_cycle * 2 < 0.1:
             cycle = now_cycle
+            marks.append((time.time(), "RAISED"))  # before producing: the latency includes the produce
             for _ in range(2):
                 p.produce(
                     topic, json.dumps({"sensor": "alarm", "temperature": 9.0, "ts": time.time()}).encode(), b"alarm"
                 )
             p.flush(1)
-            marks.append((time.time(), "RAISED"))
         if cycle >= 0 and elapsed - cycle * 2 >= 1.0 and (not marks or marks[-1][1] == "RAISED"):
+            marks.append((time.time(), "RESOLVED"))
             p.produce(topic, json.dumps({"sensor": "alarm", "temperature": 0.0, "ts": time.time()}).encode(), b"alarm")
             p.flush(1)
-            marks.append((time.time(), "RESOLVED"))
         p.poll(0)
         time.sleep(0.005)
     p.flush(10)
