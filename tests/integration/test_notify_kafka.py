@@ -142,7 +142,7 @@ async def test_the_dashboard_sends_raise_and_resolved_keeps_alerting_when_an_end
                 await _wait(
                     pilot, lambda: any("RESOLVED sensor chiller-1" in t for t in _titles(good.received())), "resolved"
                 )
-                source = app.query_one("#freezer-source", Static)
+                source = app.query_one("#rejects", Static)
                 await _wait(pilot, lambda: "notify: 2 sent" in str(source.render()), "the delivery status line")
 
                 # the limits modal: the selected sensor's entry (chiller-*) is edited and written back

@@ -122,8 +122,8 @@ class FreezerPane(PaneMixin, Vertical):
             self.app.notify(inert(event.message, 300), severity="information" if event.ok else "error", markup=False)
         elif isinstance(event, NotifyStatus):
             self.notify_status = event
-            if self.view is not None and self.query("#freezer-source"):
-                self.query_one("#freezer-source", Static).update(self._source_text(self.view))
+            if self.view is not None and self.query("#rejects"):
+                self.query_one("#rejects", Static).update(self._rejects_text(self.view))
 
     def show(self, view: FreezerView) -> None:
         self.view = view
@@ -176,9 +176,6 @@ class FreezerPane(PaneMixin, Vertical):
                 f" {view.readings_dropped:,} readings)",
                 "bold yellow",
             )
-        if self.notify_status is not None:
-            status = self.notify_status
-            text.append(f" · {inert(status.line(), 120)}", "" if status.ok else "bold yellow")
         if view.ahead:
             text.append(
                 f" · {view.ahead:,} readings stamped up to {age_text(view.ahead_max)} ahead of our clock,"
@@ -225,12 +222,20 @@ class FreezerPane(PaneMixin, Vertical):
                 text.append(line, style)
         return text
 
+    def _notify_text(self) -> Text:
+        """The notifications' last delivery, in one short line after the rejects count."""
+        status = self.notify_status
+        if status is None:
+            return Text()
+        return Text(f" · {inert(status.line(), 100)}", "dim" if status.ok else "bold yellow")
+
     def _rejects_text(self, view: FreezerView) -> Text:
         summary = view.rejects
         if not summary.total:
-            return Text("Rejected messages: 0", "dim")
+            return Text("Rejected messages: 0", "dim") + self._notify_text()
         counts = ", ".join(f"{reason.value} {n}" for reason, n in summary.counts)
         text = Text(f"Rejected messages: {summary.total} ({counts})", "yellow")
+        text.append_text(self._notify_text())
         if not self.show_rejects:
             text.append("  — press x to see the last ones", "dim")
             return text
