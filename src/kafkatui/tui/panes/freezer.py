@@ -123,7 +123,7 @@ class FreezerPane(PaneMixin, Vertical):
         elif isinstance(event, NotifyStatus):
             self.notify_status = event
             if self.view is not None and self.query("#rejects"):
-                self.query_one("#rejects", Static).update(self._rejects_text(self.view))
+                self.query_one("#rejects", Static).update(self._bottom_text(self.view))
 
     def show(self, view: FreezerView) -> None:
         self.view = view
@@ -148,7 +148,7 @@ class FreezerPane(PaneMixin, Vertical):
             self.query_one("#sensors", VirtualTable).set_items([(r.sensor, r) for r in view.rows], self._cells, widths)
         self.query_one("#freezer-source", Static).update(self._source_text(view))
         self.query_one("#alert-log", Static).update(self._alert_text(view))
-        self.query_one("#rejects", Static).update(self._rejects_text(view))
+        self.query_one("#rejects", Static).update(self._bottom_text(view))
 
     def _cells(self, r: SensorRow) -> tuple[Cell, ...]:
         return (
@@ -222,20 +222,21 @@ class FreezerPane(PaneMixin, Vertical):
                 text.append(line, style)
         return text
 
-    def _notify_text(self) -> Text:
-        """The notifications' last delivery, in one short line after the rejects count."""
+    def _bottom_text(self, view: FreezerView) -> Text:
+        """The rejects count, and the notifications' last delivery in one short line after it."""
+        text = self._rejects_text(view)
         status = self.notify_status
-        if status is None:
-            return Text()
-        return Text(f" · {inert(status.line(), 100)}", "dim" if status.ok else "bold yellow")
+        if status is not None:
+            sep = "\n" if "\n" in text.plain else " · "
+            text.append(f"{sep}{inert(status.line(), 100)}", "dim" if status.ok else "bold yellow")
+        return text
 
     def _rejects_text(self, view: FreezerView) -> Text:
         summary = view.rejects
         if not summary.total:
-            return Text("Rejected messages: 0", "dim") + self._notify_text()
+            return Text("Rejected messages: 0", "dim")
         counts = ", ".join(f"{reason.value} {n}" for reason, n in summary.counts)
         text = Text(f"Rejected messages: {summary.total} ({counts})", "yellow")
-        text.append_text(self._notify_text())
         if not self.show_rejects:
             text.append("  — press x to see the last ones", "dim")
             return text
@@ -313,7 +314,7 @@ class FreezerPane(PaneMixin, Vertical):
     def action_toggle_rejects(self) -> None:
         self.show_rejects = not self.show_rejects
         if self.view is not None:
-            self.query_one("#rejects", Static).update(self._rejects_text(self.view))
+            self.query_one("#rejects", Static).update(self._bottom_text(self.view))
 
     def action_toggle_bell(self) -> None:
         self.bell = not self.bell
