@@ -123,6 +123,38 @@ def _common(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _fields(parser: argparse.ArgumentParser) -> None:
+    """Where the Freezer pane finds a record's temperature, sensor and time, and the unit."""
+    s = argparse.SUPPRESS
+    g = parser.add_argument_group("freezer records")
+    g.add_argument(
+        "--value-field",
+        metavar="PATH",
+        default=s,
+        help="the temperature's field: a path like temp_c, readings.celsius, samples.0.v "
+        "(KAFKATUI_VALUE_FIELD; default: temperature, temp, temperatura, value, level)",
+    )
+    g.add_argument(
+        "--sensor-field",
+        metavar="PATH",
+        default=s,
+        help="the sensor's field, like device or meta.id (KAFKATUI_SENSOR_FIELD; default: "
+        "sensor, sensor_id, id, device, else the record key)",
+    )
+    g.add_argument(
+        "--time-field",
+        metavar="PATH",
+        default=s,
+        help="the reading's time field (KAFKATUI_TIME_FIELD; default: ts, timestamp, time, else the record timestamp)",
+    )
+    g.add_argument(
+        "--unit",
+        metavar="C|F|K",
+        default=s,
+        help="unit of a number without one (KAFKATUI_UNIT; default C); a suffix such as -3.2F wins",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="kafkatui",
@@ -153,6 +185,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="embedded demo: librdkafka's mock cluster with simulated freezers (no broker, no Java)",
     )
+    _fields(parser)
     _common(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     check = sub.add_parser("check", help="connect once and print the cluster (or why it failed)")
@@ -199,6 +232,10 @@ def _cli_settings(ns: argparse.Namespace) -> dict[str, Any]:
         "limits",
         "notify",
         "notify_repeat",
+        "value_field",
+        "sensor_field",
+        "time_field",
+        "unit",
     )
     values = {k: getattr(ns, k) for k in keys if hasattr(ns, k)}
     if "groups" in values:
@@ -400,7 +437,7 @@ def _dashboard(
                 "groups": settings.groups or ("freezer-alarm-service",),  # the demo's consumer group
             }
         )
-    from kafkatui.kafka.services import DashboardOptions, dashboard_services
+    from kafkatui.kafka.services import DashboardOptions, dashboard_commands, dashboard_services
     from kafkatui.kafka.worker import Relay, Worker
 
     # Start the worker (and so the connection) before the UI toolkit is imported; its events
@@ -415,7 +452,7 @@ def _dashboard(
         hub = NotifyHub(settings, limits, emit=relay)
         hub.start()
         emit = hub.tap
-    early = Worker(settings, emit, extra_services=services)
+    early = Worker(settings, emit, extra_services=services, commands=dashboard_commands())
     early.start()
 
     def worker(s: Settings, emit: Any) -> Worker:

@@ -21,12 +21,15 @@ from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource
 from pydantic_settings import SettingsError as PydanticSettingsError
 
 from kafkatui.domain.alerts import Thresholds
+from kafkatui.domain.fields import compile_path
+from kafkatui.domain.readings import ParseRules
 from kafkatui.domain.topic_names import check_topic_name
 from kafkatui.logs import default_log_path
 from kafkatui.redact import redact
 
 SecurityProtocol = Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"]
 SaslMechanism = Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "OAUTHBEARER", "GSSAPI"]
+Unit = Literal["C", "F", "K"]
 
 
 class SettingsError(Exception):
@@ -252,6 +255,13 @@ class Settings(BaseSettings):
     temp_max: float = Field(5.0, allow_inf_nan=False, validation_alias=_names("temp_max", "TEMP_MAX"))
     stale_after: float = Field(30.0, gt=0, allow_inf_nan=False, validation_alias=_names("stale_after", "STALE_AFTER"))
 
+    # where a record's temperature, sensor and time are (paths like readings.celsius, samples.0.v;
+    # unset: the built-in field lists) and the unit of a bare number
+    value_field: str | None = Field(None, validation_alias=_names("value_field"))
+    sensor_field: str | None = Field(None, validation_alias=_names("sensor_field"))
+    time_field: str | None = Field(None, validation_alias=_names("time_field"))
+    unit: Unit = Field("C", validation_alias=_names("unit"))
+
     timeout: float = Field(10.0, gt=0, le=300, allow_inf_nan=False, validation_alias=_names("timeout"))
     refresh_interval: float = Field(
         5.0, ge=0.5, le=3600, allow_inf_nan=False, validation_alias=_names("refresh_interval")
@@ -308,6 +318,20 @@ class Settings(BaseSettings):
     @classmethod
     def _expand_limits(cls, value: Path | None) -> Path | None:
         return None if value is None else _expand(value)
+
+    @field_validator("value_field", "sensor_field", "time_field")
+    @classmethod
+    def _check_path(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        return compile_path(value).text  # a bad path: ValueError with its sentence
+
+    @field_validator("unit", mode="before")
+    @classmethod
+    def _unit_letter(cls, value: object) -> object:
+        if isinstance(value, str):  # c, °C, ºF, k: the letter, upper-case
+            return value.strip().lstrip("°º").strip().upper()
+        return value
 
     @field_validator("bootstrap_servers")
     @classmethod
@@ -374,6 +398,10 @@ class Settings(BaseSettings):
         if self.ssl_enabled or self.ssl_certificate_location or self.ssl_ca_location:
             return "SSL"
         return "PLAINTEXT"
+
+    def parse_rules(self) -> ParseRules:
+        """How the Freezer pane reads a record: the field mapping and the unit of a bare number."""
+        return ParseRules.mapped(self.value_field, self.sensor_field, self.time_field, self.unit)
 
     def librdkafka_config(self) -> dict[str, str]:
         """The client configuration (secrets revealed: pass it only to a Kafka client)."""
@@ -486,6 +514,10 @@ FLAGS = {
     "notify": "--notify",
     "notify_repeat": "--notify-repeat",
     "limits": "--limits",
+    "value_field": "--value-field",
+    "sensor_field": "--sensor-field",
+    "time_field": "--time-field",
+    "unit": "--unit",
 }
 
 _SECRET_FIELDS = ("sasl_password", "ssl_key_password", "notify")

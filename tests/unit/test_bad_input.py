@@ -26,7 +26,7 @@ from kafkatui import cli
 from kafkatui.domain.alerts import Thresholds
 from kafkatui.domain.groups import parse_partitions, parse_reset
 from kafkatui.domain.producer import FormInput, TopicFacts, check_cluster, effective_limit, parse_form
-from kafkatui.domain.readings import RejectCounter, Rejection, parse
+from kafkatui.domain.readings import ParseRules, RejectCounter, Rejection, parse
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "bad-input.md"
 COLUMNS = ["id", "given", "input", "message", "exit"]
@@ -275,7 +275,8 @@ def run_command_line(
 
 def run_payload(row: Row, g: Given) -> str:
     fields = {"key": b"sensor0", **_kwargs(row.input)}
-    result = parse(fields["key"], fields["value"], 1_700_000_000.0, 0, 7)
+    rules = ParseRules.mapped(fields.get("value_field"), unit=fields.get("unit", "C"))
+    result = parse(fields["key"], fields["value"], 1_700_000_000.0, 0, 7, rules)
     assert isinstance(result, Rejection), f"{row.id}: {result} was accepted"
     counter = RejectCounter()
     counter.add(result)

@@ -40,11 +40,11 @@ from kafkatui.domain.topics import (
     ConfigEntry,
     MessagesView,
     Record,
+    RowCache,
     StartAt,
     TopicConfigs,
     TopicsView,
     Watermark,
-    build_rows,
 )
 from kafkatui.settings import Settings
 from kafkatui.tui.app import KafkaTuiApp
@@ -138,7 +138,7 @@ def topics(h: str) -> TopicsView:
     return TopicsView(
         ts=canned.NOW,
         metadata_ts=canned.NOW - 2,
-        rows=build_rows(snap, marks, {h: {"cleanup.policy": h, "retention.ms": "1000"}}),
+        rows=RowCache().rows(snap.topics, marks, {h: {"cleanup.policy": h, "retention.ms": "1000"}}),
         topics={t.name: t for t in snap.topics},
         marks=marks,
         marks_ts=canned.NOW - 1,

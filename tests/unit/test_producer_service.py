@@ -61,7 +61,8 @@ class Harness:
         self.ctx.snapshot = clients.fetch_snapshot(self.admin, self.settings, {}, 5)
 
     def send(self, command: object) -> None:
-        assert self.service.handle(self.ctx, command)
+        assert type(command) in self.service.HANDLES
+        self.service.handle(self.ctx, command)
 
     def run(self, until: Callable[[], bool], timeout: float = 20.0) -> None:
         end = time.monotonic() + timeout

@@ -14,12 +14,13 @@ from kafkatui.domain.topics import (
     Flag,
     MessageBuffer,
     Record,
+    RowCache,
     StartAt,
     StartMode,
+    TopicList,
+    TopicRow,
     Watermark,
-    build_rows,
     explain_failure,
-    filter_rows,
     human_ms,
     parse_start,
     partition_rows,
@@ -55,22 +56,36 @@ def test_good_names_and_the_dot_underscore_warning() -> None:
     assert not collide.ok and "orders_eu" in (collide.error or "")
 
 
+def _shown(rows: tuple[TopicRow, ...], text: str, internal: bool, col: str = "name", down: bool = False) -> list[str]:
+    """The names the Topics pane lists: its TopicList, prepared once per rows tuple."""
+    model = TopicList()
+    model.prepare(rows)
+    return [r.name for r, _ in model.visible(text, internal, col, down)]
+
+
 def test_rows_count_messages_and_flags_from_snapshot_and_watermarks() -> None:
     snap = canned.cluster(broker_down=2)
     marks = {"freezer-temperatura": {0: Watermark(5, 15), 1: Watermark(0, 7), 2: Watermark(0, 0)}}
-    rows = {r.name: r for r in build_rows(snap, marks, {"freezer-temperatura": {"retention.ms": "604800000"}})}
+    built = RowCache().rows(snap.topics, marks, {"freezer-temperatura": {"retention.ms": "604800000"}})
+    rows = {r.name: r for r in built}
     freezer = rows["freezer-temperatura"]
     assert (freezer.partitions, freezer.replication_factor, freezer.messages) == (3, 3, 17)
     assert freezer.under_replicated == 1 and freezer.retention_ms == 604800000
     assert rows["__consumer_offsets"].internal and rows["__consumer_offsets"].messages is None
-    assert [r.name for r in filter_rows(rows.values(), "", False)] == ["freezer-temperatura"]
-    assert len(filter_rows(rows.values(), "", True)) == 2
-    assert [r.name for r in filter_rows(rows.values(), "FREEZER temp", True)] == ["freezer-temperatura"]
+    assert _shown(built, "", False) == ["freezer-temperatura"]
+    assert _shown(built, "", True) == ["__consumer_offsets", "freezer-temperatura"]
+    assert _shown(built, "FREEZER temp", True) == ["freezer-temperatura"]
+    assert _shown(built, "freezer offsets", True) == []  # every word must be in the name
+    assert _shown(built, "offsets", False) == []  # internal topics only when asked for
 
 
 def test_sort_by_any_column_unknown_last() -> None:
     snap = canned.cluster()
-    rows = list(build_rows(snap, {"freezer-temperatura": {p: Watermark(0, 1) for p in range(3)}}, {}))
+    built = RowCache().rows(snap.topics, {"freezer-temperatura": {p: Watermark(0, 1) for p in range(3)}}, {})
+    rows = list(built)
+    assert _shown(built, "", True, "partitions", True)[0] == "__consumer_offsets"
+    assert _shown(built, "", True, "name", True) == ["freezer-temperatura", "__consumer_offsets"]
+    assert _shown(built, "", True, "messages", True)[-1] == "__consumer_offsets"  # unknown count last
     assert sort_rows(rows, "partitions", descending=True)[0].name == "__consumer_offsets"
     by_messages = sort_rows(rows, "messages", descending=True)
     assert by_messages[-1].messages is None  # unknown counts stay last either way

@@ -16,6 +16,7 @@ from kafkatui.domain.topics import (
     CreateTopic,
     MessagesView,
     Record,
+    RowCache,
     StartAt,
     StopMessages,
     TopicConfigs,
@@ -23,7 +24,6 @@ from kafkatui.domain.topics import (
     TopicsView,
     ViewMessages,
     Watermark,
-    build_rows,
 )
 from kafkatui.settings import Settings
 from kafkatui.tui.app import KafkaTuiApp
@@ -54,7 +54,7 @@ def topics_view(extra_topics: int = 0, count: int = 10, read_only: bool = False)
     return TopicsView(
         ts=canned.NOW,
         metadata_ts=canned.NOW - 2,
-        rows=build_rows(snap, marks, key),
+        rows=RowCache().rows(snap.topics, marks, key),
         topics={t.name: t for t in snap.topics},
         marks=marks,
         marks_ts=canned.NOW - 1,

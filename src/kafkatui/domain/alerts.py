@@ -35,6 +35,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from kafkatui.domain.events import Event
 from kafkatui.domain.readings import Reading, parse_number, utc_iso
 from kafkatui.domain.text import SENSOR_LIMIT, inert
 
@@ -168,7 +169,7 @@ class AlertEvent:
 
 
 @dataclass(frozen=True, slots=True)
-class AlertBatch:
+class AlertBatch(Event):
     """The alert events of one frame (a few hundred milliseconds), sent to the UI together, so a
     wave of thousands (every sensor going silent) is one message, one toast and one bell."""
 

@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from kafkatui.domain.alerts import AlertEngine, AlertEvent, SensorStatus, Thresholds, natural
+from kafkatui.domain.events import Event
 from kafkatui.domain.readings import Reading, RejectCounter, Rejection, RejectSummary
 from kafkatui.domain.series import Point, SensorSeries, TimeSeries, downsample
 
@@ -94,7 +95,7 @@ class ActiveAlert:
 
 
 @dataclass(frozen=True, slots=True)
-class FreezerView:
+class FreezerView(Event):
     COALESCE: ClassVar[bool] = True
     ts: float
     topic: str
@@ -181,7 +182,7 @@ class FreezerBoard:
         if item.ts > now + CLOCK_AHEAD:
             self.ahead += 1
             self.ahead_max = max(self.ahead_max, item.ts - now)
-            item = Reading(sensor, item.celsius, now, item.partition, item.offset)
+            item = Reading(sensor, item.celsius, now, item.partition, item.offset, item.original)
         self.readings += 1
         self.series.append(sensor, item.ts, item.celsius)
         self._dirty.add(sensor)
@@ -233,6 +234,7 @@ class FreezerBoard:
     def set_thresholds(self, thresholds: Thresholds, now: float) -> list[AlertEvent]:
         self._next_full = float("-inf")
         self._everything = True
+        self._changed = True  # the view carries the limits: a new one even with no sensor yet
         return self._logged(self.engine.set_thresholds(thresholds, now=now))
 
     def set_limits(self, limits: Limits, now: float) -> list[AlertEvent]:
@@ -261,6 +263,7 @@ class FreezerBoard:
         self.window = max(30.0, min(seconds, 24 * 3600.0))
         self._next_full = float("-inf")
         self._everything = True
+        self._changed = True
 
     def _logged(self, events: list[AlertEvent]) -> list[AlertEvent]:
         if events:

@@ -30,6 +30,7 @@ from enum import StrEnum
 from typing import ClassVar
 
 from kafkatui.domain.commands import Command
+from kafkatui.domain.events import Event
 from kafkatui.domain.freezer import parse_duration
 from kafkatui.domain.lag import (
     GroupStatus,
@@ -176,7 +177,7 @@ class GroupRow:
 
 
 @dataclass(frozen=True, slots=True)
-class GroupsView:
+class GroupsView(Event):
     """One refresh of every group the pane shows."""
 
     COALESCE: ClassVar[bool] = True
@@ -698,7 +699,7 @@ class ApplyReset(Command):
 
 
 @dataclass(frozen=True, slots=True)
-class ResetPreview:
+class ResetPreview(Event):
     group: str
     spec: ResetSpec
     lines: tuple[ResetLine, ...]
@@ -710,7 +711,7 @@ class ResetPreview:
 
 
 @dataclass(frozen=True, slots=True)
-class ResetResult:
+class ResetResult(Event):
     group: str
     ok: bool
     message: str

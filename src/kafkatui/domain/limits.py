@@ -35,6 +35,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from kafkatui.domain.alerts import Thresholds
+from kafkatui.domain.events import Event
 from kafkatui.domain.groups import GroupsView
 
 __all__ = [
@@ -404,7 +405,7 @@ def _path_of(dotted: str) -> tuple[str, ...] | None:
 
 
 @dataclass(frozen=True, slots=True)
-class LimitsSaved:
+class LimitsSaved(Event):
     """The answer to an edit of the limits: applied (and written to the file) or refused, in words."""
 
     ts: float

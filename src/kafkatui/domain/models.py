@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import ClassVar
 
+from kafkatui.domain.events import Event
 from kafkatui.domain.text import inert
 
 REASON_LIMIT = 300  # characters of a broker's or librdkafka's error string on screen
@@ -22,7 +23,7 @@ class Link(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class ConnectionState:
+class ConnectionState(Event):
     link: Link
     reason: str = ""
     since: float = 0.0
@@ -122,7 +123,7 @@ class TopicInfo:
 
 
 @dataclass(frozen=True, slots=True)
-class ClusterSnapshot:
+class ClusterSnapshot(Event):
     """What one metadata refresh saw."""
 
     COALESCE: ClassVar[bool] = True
@@ -156,7 +157,7 @@ class ClusterSnapshot:
 
 
 @dataclass(frozen=True, slots=True)
-class Refused:
+class Refused(Event):
     """A write command the worker refused because kafkatui runs read-only."""
 
     ts: float
@@ -167,7 +168,7 @@ class Refused:
 
 
 @dataclass(frozen=True, slots=True)
-class WorkerError:
+class WorkerError(Event):
     """An unexpected failure inside the worker, shown in the error panel (already redacted)."""
 
     ts: float

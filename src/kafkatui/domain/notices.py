@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from kafkatui.domain.alerts import AlertEvent, AlertKind
+from kafkatui.domain.events import Event
 from kafkatui.domain.lag import GroupStatus
 from kafkatui.domain.models import ConnectionState, Link
 from kafkatui.domain.readings import utc_iso
@@ -109,7 +110,7 @@ class Message:
 
 
 @dataclass(frozen=True, slots=True)
-class NotifyStatus:
+class NotifyStatus(Event):
     """How sending goes: counts and the last delivery, for the Freezer pane and the log."""
 
     ts: float

@@ -20,6 +20,7 @@ from typing import ClassVar
 
 from kafkatui.domain import topic_names
 from kafkatui.domain.commands import Command
+from kafkatui.domain.events import Event
 from kafkatui.domain.models import TopicInfo
 from kafkatui.domain.partitioner import DEFAULT as DEFAULT_PARTITIONER
 from kafkatui.domain.partitioner import PARTITIONERS, predict
@@ -699,7 +700,7 @@ class BurstProgress:
 
 
 @dataclass(frozen=True, slots=True)
-class ProducerView:
+class ProducerView(Event):
     """The producer's whole state, a few times a second (a newer one replaces an older one)."""
 
     COALESCE: ClassVar[bool] = True
@@ -722,7 +723,7 @@ class ProducerView:
 
 
 @dataclass(frozen=True, slots=True)
-class ProducerNotice:
+class ProducerNotice(Event):
     """A sentence for the user: a refused send, a rebuilt producer (not coalesced)."""
 
     ts: float

@@ -5,8 +5,17 @@ Accepted values:
 - a plain number, as the seed producer sends it: ``-3.21``, ``4``, ``+1e1``, and the
   Portuguese comma decimal ``-3,21``; the sensor name comes from the record key;
 - a JSON object with a temperature field (``{"sensor": "sensor0", "temperature": -3.2}``);
-  field names come from `ParseRules` and may be dotted paths (``payload.temp``);
-- a JSON string holding a number (``"-3.21"``).
+  field names come from `ParseRules` and may be paths into nested objects and arrays
+  (``payload.temp``, ``samples.0.v``: see `kafkatui.domain.fields`);
+- a JSON string holding a number (``"-3.21"``);
+- a value already decoded elsewhere (an Avro / JSON Schema / Protobuf record as dicts and lists,
+  a number, a string): `parse_decoded`, with the same rules.
+
+Units: a number may carry a suffix, ``°C``, ``C``, ``°F``, ``F`` or ``K`` (a space before it or
+not; ``º``, the ordinal sign often typed for the degree, counts as one); a bare number is in
+`ParseRules.unit` (°C unless set). Every `Reading` is in °C; one converted from another unit
+keeps what was read in `Reading.original` (``"-4 °F"``, ``"253.15 K"``) so the pane can show the conversion. The
+sanity range applies in °C.
 
 Nothing here raises on bad input: every failure is a `Rejection` with a `RejectReason`, and the
 reason says what the bytes *are* when we can tell, not only what they are not: a record in
@@ -22,9 +31,12 @@ import math
 import re
 from collections import deque
 from dataclasses import dataclass
+from dataclasses import field as _field
 from datetime import UTC, datetime
+from decimal import Decimal
 from enum import StrEnum
 
+from kafkatui.domain.fields import FieldPath, compile_path, numeric_fields, walk
 from kafkatui.domain.text import escape_raw
 
 __all__ = [
@@ -37,6 +49,7 @@ __all__ = [
     "Rejection",
     "escape_raw",
     "parse",
+    "parse_decoded",
     "parse_number",
     "utc_iso",
 ]
@@ -53,6 +66,7 @@ class RejectReason(StrEnum):
     OUT_OF_SANITY = "out_of_sanity"  # a number no thermometer in a freezer would send
     BAD_JSON = "bad_json"  # starts like JSON (`{` or `[`) but does not parse
     NO_SENSOR = "no_sensor"  # neither a sensor field nor a record key
+    UNKNOWN_UNIT = "unknown_unit"  # a number with a suffix that is no temperature unit (-3.2X)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +76,7 @@ class Reading:
     ts: float  # epoch seconds: the JSON time field when present, else the record timestamp
     partition: int
     offset: int
+    original: str = ""  # what was read when it was not °C already ("-4 °F"), else empty
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,13 +90,29 @@ class Rejection:
     detail: str = ""  # one human sentence for the "last rejected messages" view
 
 
+DEFAULT_TEMP_FIELDS = ("temperature", "temp", "temperatura", "value", "level")
+DEFAULT_SENSOR_FIELDS = ("sensor", "sensor_id", "id", "device")
+DEFAULT_TIME_FIELDS = ("ts", "timestamp", "time")
+UNITS = ("C", "F", "K")
+
+
 @dataclass(frozen=True, slots=True)
 class ParseRules:
-    temp_fields: tuple[str, ...] = ("temperature", "temp", "temperatura", "value", "level")
-    sensor_fields: tuple[str, ...] = ("sensor", "sensor_id", "id", "device")
-    time_fields: tuple[str, ...] = ("ts", "timestamp", "time")
+    """Where a record's temperature, sensor and time are, and the unit of a bare number.
+
+    Each field list is tried in order (the first present wins); an entry is a path
+    (`kafkatui.domain.fields`), compiled once here. `ValueError` for a bad path or range.
+    """
+
+    temp_fields: tuple[str, ...] = DEFAULT_TEMP_FIELDS
+    sensor_fields: tuple[str, ...] = DEFAULT_SENSOR_FIELDS
+    time_fields: tuple[str, ...] = DEFAULT_TIME_FIELDS
     sanity_min: float = -100.0
     sanity_max: float = 150.0
+    unit: str = "C"  # of a bare number: C, F or K
+    temp_paths: tuple[FieldPath, ...] = _field(init=False, repr=False, compare=False)
+    sensor_paths: tuple[FieldPath, ...] = _field(init=False, repr=False, compare=False)
+    time_paths: tuple[FieldPath, ...] = _field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.sanity_min) and math.isfinite(self.sanity_max)):
@@ -90,6 +121,32 @@ class ParseRules:
             raise ValueError("the sanity minimum must be lower than the sanity maximum")
         if not self.temp_fields:
             raise ValueError("at least one temperature field name is needed")
+        if self.unit not in UNITS:
+            raise ValueError(f"unit {self.unit!r}: must be C, F or K")
+        object.__setattr__(self, "temp_paths", tuple(compile_path(f) for f in self.temp_fields))
+        object.__setattr__(self, "sensor_paths", tuple(compile_path(f) for f in self.sensor_fields))
+        object.__setattr__(self, "time_paths", tuple(compile_path(f) for f in self.time_fields))
+
+    @classmethod
+    def mapped(
+        cls,
+        value_field: str | None = None,
+        sensor_field: str | None = None,
+        time_field: str | None = None,
+        unit: str = "C",
+    ) -> ParseRules:
+        """The rules for the settings: a field given replaces its built-in list."""
+        return cls(
+            temp_fields=(value_field,) if value_field else DEFAULT_TEMP_FIELDS,
+            sensor_fields=(sensor_field,) if sensor_field else DEFAULT_SENSOR_FIELDS,
+            time_fields=(time_field,) if time_field else DEFAULT_TIME_FIELDS,
+            unit=unit,
+        )
+
+    @property
+    def value_mapped(self) -> bool:
+        """The temperature field was named (not the built-in list)."""
+        return self.temp_fields != DEFAULT_TEMP_FIELDS
 
 
 DEFAULT_RULES = ParseRules()
@@ -155,8 +212,6 @@ def parse(
     if not text:
         return Rejection(RejectReason.EMPTY, key, value, partition, offset, ts, "empty value")
 
-    sensor: str | None = None
-    when = ts
     if text[0] in "{[":
         try:
             doc = _json_decode(text)
@@ -164,46 +219,111 @@ def parse(
             return Rejection(
                 RejectReason.BAD_JSON, key, value, partition, offset, ts, "looks like JSON but does not parse"
             )
-        if not isinstance(doc, dict):
-            return Rejection(RejectReason.MISSING_FIELD, key, value, partition, offset, ts, "JSON array, not an object")
-        raw_temp = _first(doc, rules.temp_fields)
-        if raw_temp is None:
-            fields = ", ".join(rules.temp_fields)
-            return Rejection(
-                RejectReason.MISSING_FIELD, key, value, partition, offset, ts, f"JSON object has none of: {fields}"
-            )
-        number = _json_number(raw_temp)
-        raw_sensor = _first(doc, rules.sensor_fields)
-        if raw_sensor is not None:
-            sensor = _stringify(raw_sensor)
-        raw_time = _first(doc, rules.time_fields)
-        if raw_time is not None:
-            when = _json_time(raw_time, ts)
-    elif text[0] == '"':
+        return _from_doc(key, doc, ts, partition, offset, rules, value, "JSON ")
+    if text[0] == '"':
         try:
             inner = _json_decode(text)
         except ValueError:
             return Rejection(RejectReason.NOT_A_NUMBER, key, value, partition, offset, ts, "not a number")
-        number = parse_number(inner) if isinstance(inner, str) else RejectReason.NOT_A_NUMBER
-    else:
-        number = parse_number(text)
+        if not isinstance(inner, str):
+            return Rejection(RejectReason.NOT_A_NUMBER, key, value, partition, offset, ts, "not a number")
+        text = inner
+    number = parse_number(text)
+    if isinstance(number, float) and rules.unit == "C" and rules.sanity_min <= number <= rules.sanity_max and key:
+        # the hot path (the seed's records): a bare number in °C with a sensor key; `_finish` has the rest
+        sensor = key.decode("utf-8", errors="backslashreplace").strip()
+        if sensor:
+            return Reading(sensor, number, ts, partition, offset)
+    original = ""
+    if number is RejectReason.NOT_A_NUMBER:
+        number, original = _suffixed(text)
+    elif rules.unit != "C" and not isinstance(number, RejectReason):
+        original = _shown(number, rules.unit)
+        number = _to_celsius(number, rules.unit)
+    return _finish(key, value, ts, partition, offset, rules, number, original, None, ts)
 
+
+def parse_decoded(
+    key: bytes | None,
+    doc: object,
+    ts: float,
+    partition: int,
+    offset: int,
+    rules: ParseRules = DEFAULT_RULES,
+    raw_value: bytes | None = None,
+) -> Reading | Rejection:
+    """`parse` for a value already decoded (Avro / JSON Schema / Protobuf as dicts and lists, a
+    number, a string with or without a unit). `raw_value` is what the record held, kept in a
+    `Rejection` for the `x` view. Never raises."""
+    return _from_doc(key, doc, ts, partition, offset, rules, raw_value, "")
+
+
+_VALUE_SETTING = "--value-field (KAFKATUI_VALUE_FIELD)"
+
+
+def _from_doc(
+    key: bytes | None,
+    doc: object,
+    ts: float,
+    partition: int,
+    offset: int,
+    rules: ParseRules,
+    raw: bytes | None,
+    json_: str,  # "JSON " when the doc was JSON text, else "" (a decoded record)
+) -> Reading | Rejection:
+    original = ""
+    sensor: str | None = None
+    when = ts
+    if isinstance(doc, dict | list | tuple):
+        raw_temp = _first(doc, rules.temp_paths)
+        if raw_temp is None:
+            return Rejection(RejectReason.MISSING_FIELD, key, raw, partition, offset, ts, _missing(doc, rules, json_))
+        number, original = _field_number(raw_temp, rules.unit)
+        raw_sensor = _first(doc, rules.sensor_paths)
+        if raw_sensor is not None:
+            sensor = _stringify(raw_sensor)
+        raw_time = _first(doc, rules.time_paths)
+        if raw_time is not None:
+            when = _json_time(raw_time, ts)
+    elif doc is None:
+        return Rejection(RejectReason.EMPTY, key, raw, partition, offset, ts, "null value")
+    else:
+        number, original = _field_number(doc, rules.unit)
+    return _finish(key, raw, ts, partition, offset, rules, number, original, sensor, when)
+
+
+def _finish(
+    key: bytes | None,
+    raw: bytes | None,
+    ts: float,
+    partition: int,
+    offset: int,
+    rules: ParseRules,
+    number: float | RejectReason,
+    original: str,  # what was read (or, with a reason, the sentence saying why not)
+    sensor: str | None,
+    when: float,
+) -> Reading | Rejection:
     if isinstance(number, RejectReason):
-        return Rejection(number, key, value, partition, offset, ts, _DETAILS.get(number, "not a number"))
+        detail = original or _DETAILS.get(number, "not a number")
+        return Rejection(number, key, raw, partition, offset, ts, detail)
     if not rules.sanity_min <= number <= rules.sanity_max:
+        read = f" (read {original})" if original else ""
         return Rejection(
             RejectReason.OUT_OF_SANITY,
             key,
-            value,
+            raw,
             partition,
             offset,
             ts,
-            f"{number:g} °C is outside {rules.sanity_min:g}..{rules.sanity_max:g} °C",
+            f"{number:g} °C{read} is outside {rules.sanity_min:g}..{rules.sanity_max:g} °C",
         )
     if sensor is None and key:
         sensor = key.decode("utf-8", errors="backslashreplace").strip()
     if not sensor:
-        return Rejection(RejectReason.NO_SENSOR, key, value, partition, offset, ts, "no sensor field and no record key")
+        return Rejection(RejectReason.NO_SENSOR, key, raw, partition, offset, ts, "no sensor field and no record key")
+    if original:
+        return Reading(sensor, number, when, partition, offset, original)
     return Reading(sensor, number, when, partition, offset)
 
 
@@ -213,49 +333,116 @@ _DETAILS = {
 }
 
 
-def _lookup(doc: dict[str, object], path: str) -> object | None:
-    """`doc[path]`, or the dotted walk `doc[a][b][c]` for ``a.b.c``; None when absent."""
-    if path in doc:
-        return doc[path]
-    if "." not in path:
+def _missing(doc: dict[str, object] | list[object] | tuple[object, ...], rules: ParseRules, json_: str) -> str:
+    """Why no temperature was found, naming the setting that would read one and the numbers there."""
+    numbers = numeric_fields(doc)
+    hint = f"; numbers in it: {', '.join(path for path, _ in numbers)}" if numbers else ""
+    fields = ", ".join(rules.temp_fields)
+    if not isinstance(doc, dict):
+        what = f"{json_}array" if json_ else "array"
+        if not rules.value_mapped:
+            return f"{what}, not an object; set {_VALUE_SETTING} to a path into it, like 0{hint}"
+        return f"{what} has nothing at {fields}, the {_VALUE_SETTING}{hint}"
+    what = f"{json_}object" if json_ else "record"
+    if not rules.value_mapped:
+        return f"{what} has none of: {fields}; set {_VALUE_SETTING} to the field that holds it{hint}"
+    return f"{what} has no field {fields}, the {_VALUE_SETTING}{hint}"
+
+
+def _first(doc: object, paths: tuple[FieldPath, ...]) -> object | None:
+    """The value of the first of `paths` present with a non-null value."""
+    if isinstance(doc, dict):
+        get = doc.get
+        for path in paths:
+            found: object = get(path.text)  # `lookup`'s first step, inline: most fields are plain names
+            if found is not None:
+                return found
+            if not path.simple:
+                found = walk(doc, path.steps)
+                if found is not None:
+                    return found
         return None
-    node: object = doc
-    for part in path.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return None
-        node = node[part]
-    return node
-
-
-def _first(doc: dict[str, object], paths: tuple[str, ...]) -> object | None:
-    """The first of `paths` present with a non-null value."""
     for path in paths:
-        found = _lookup(doc, path)
+        found = walk(doc, path.steps)
         if found is not None:
             return found
     return None
 
 
-def _json_number(raw: object) -> float | RejectReason:
+# A number with a suffix: the unit letters, a degree sign (° or the ordinal º typed for it) or both.
+_SUFFIXED = re.compile(r"([+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)(?:[eE][+-]?[0-9]+)?)\s*([°º]?)\s*([A-Za-z]*)")
+_UNIT_NAMES = {"c": "C", "f": "F", "k": "K"}
+
+
+def _suffixed(text: str) -> tuple[float | RejectReason, str]:
+    """A number with a unit (``-3.2C``, ``-3.2 °F``, ``250K``) in °C and what was read; or the
+    reason with its sentence (an unknown unit), or NOT_A_NUMBER with an empty sentence."""
+    found = _SUFFIXED.fullmatch(text.strip())
+    if found is None:
+        return RejectReason.NOT_A_NUMBER, ""
+    digits, degree, letters = found.groups()
+    unit = _UNIT_NAMES.get(letters.lower()) if len(letters) == 1 else None
+    if unit is None:
+        # one letter that is not an exponent's e, or a degree sign: meant as a unit
+        if degree or (len(letters) == 1 and letters not in "eE"):
+            return (
+                RejectReason.UNKNOWN_UNIT,
+                f"unknown unit {degree + letters!r} after {digits}: kafkatui reads °C, C, °F, F and K",
+            )
+        return RejectReason.NOT_A_NUMBER, ""
+    number = parse_number(digits)
+    if isinstance(number, RejectReason):
+        return number, ""
+    if unit == "C":
+        return number, ""
+    return _to_celsius(number, unit), _shown(number, unit)
+
+
+def _shown(value: float, unit: str) -> str:
+    """What was read, as a person writes it: ``-4 °F``, ``253.15 K`` (kelvin takes no degree)."""
+    return f"{value:g} K" if unit == "K" else f"{value:g} °{unit}"
+
+
+def _to_celsius(value: float, unit: str) -> float:
+    celsius = (value - 32.0) * 5.0 / 9.0 if unit == "F" else value - 273.15
+    return round(celsius, 9)  # -4 °F is -20 °C, not -20.000000000000004
+
+
+def _field_number(raw: object, unit: str) -> tuple[float | RejectReason, str]:
+    """A field's value in °C and what was read (empty when it was °C already)."""
     if isinstance(raw, bool):  # bool is an int subclass; true is not 1 °C
-        return RejectReason.NOT_A_NUMBER
+        return RejectReason.NOT_A_NUMBER, ""
     if isinstance(raw, _Constant):
-        return RejectReason.NOT_FINITE
-    if isinstance(raw, int | float):
+        return RejectReason.NOT_FINITE, ""
+    if isinstance(raw, int | float | Decimal):
         try:
             number = float(raw)
         except OverflowError:  # an integer with hundreds of digits
-            return RejectReason.TOO_LARGE
-        return number if math.isfinite(number) else RejectReason.TOO_LARGE
+            return RejectReason.TOO_LARGE, ""
+        except ValueError:  # Decimal("sNaN")
+            return RejectReason.NOT_FINITE, ""
+        if not math.isfinite(number):  # JSON's 1e400 is inf: a number too large; NaN is NaN
+            return (RejectReason.NOT_FINITE if math.isnan(number) else RejectReason.TOO_LARGE), ""
+        if unit == "C":
+            return number, ""
+        return _to_celsius(number, unit), _shown(number, unit)
     if isinstance(raw, str):
-        return parse_number(raw)
-    return RejectReason.NOT_A_NUMBER
+        read = parse_number(raw)
+        if read is RejectReason.NOT_A_NUMBER:
+            return _suffixed(raw)
+        if unit == "C" or isinstance(read, RejectReason):
+            return read, ""
+        return _to_celsius(read, unit), _shown(read, unit)
+    return RejectReason.NOT_A_NUMBER, ""
 
 
 def _stringify(raw: object) -> str:
     if isinstance(raw, str):
         return raw.strip()
-    return json.dumps(raw, separators=(",", ":"))
+    try:
+        return json.dumps(raw, separators=(",", ":"))
+    except (TypeError, ValueError):  # bytes, a datetime: what a decoded record may hold
+        return str(raw)
 
 
 def _json_time(raw: object, fallback: float) -> float:
@@ -268,6 +455,12 @@ def _json_time(raw: object, fallback: float) -> float:
     number: float | None = None
     if isinstance(raw, bool):
         return fallback
+    if isinstance(raw, datetime):  # a decoded record's timestamp (Avro timestamp-millis)
+        moment = raw if raw.tzinfo is not None else raw.replace(tzinfo=UTC)
+        try:
+            return moment.timestamp()
+        except (OverflowError, ValueError, OSError):
+            return fallback
     if isinstance(raw, int | float):
         try:
             number = float(raw)

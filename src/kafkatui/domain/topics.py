@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import deque
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import Enum, StrEnum
@@ -18,8 +18,9 @@ from itertools import pairwise
 from typing import ClassVar
 
 from kafkatui.domain.commands import Command
+from kafkatui.domain.events import Event
 from kafkatui.domain.freezer import parse_duration
-from kafkatui.domain.models import ClusterSnapshot, PartitionInfo, TopicInfo
+from kafkatui.domain.models import PartitionInfo, TopicInfo
 from kafkatui.domain.partitioner import DEFAULT as DEFAULT_PARTITIONER
 from kafkatui.domain.partitioner import describe as describe_partitioner
 from kafkatui.domain.partitioner import predict
@@ -197,14 +198,6 @@ def topic_row(
     )
 
 
-def build_rows(
-    snapshot: ClusterSnapshot,
-    marks: Mapping[str, Mapping[int, Watermark]],
-    key_configs: Mapping[str, Mapping[str, str]],
-) -> tuple[TopicRow, ...]:
-    return tuple(topic_row(t, marks.get(t.name), key_configs.get(t.name)) for t in snapshot.topics)
-
-
 class RowCache:
     """Rows rebuilt only for the topics whose inputs changed (by identity), for big clusters.
 
@@ -260,24 +253,6 @@ def _int_or_none(text: str | None) -> int | None:
         return int(text) if text is not None else None
     except ValueError:
         return None
-
-
-def filter_rows(rows: Iterable[TopicRow], text: str, show_internal: bool) -> list[TopicRow]:
-    """Rows whose name contains every word of `text` (case-insensitive)."""
-    words = text.lower().split()
-    if not words:
-        return [r for r in rows if show_internal or not r.internal]
-    if len(words) == 1:
-        word = words[0]
-        return [r for r in rows if (show_internal or not r.internal) and word in r.name.lower()]
-    result = []
-    for row in rows:
-        if row.internal and not show_internal:
-            continue
-        name = row.name.lower()
-        if all(w in name for w in words):
-            result.append(row)
-    return result
 
 
 def sort_rows(rows: list[TopicRow], column: str, descending: bool = False) -> list[TopicRow]:
@@ -377,7 +352,8 @@ class TopicList:
     def visible(
         self, text: str, show_internal: bool, column: str = "name", descending: bool = False
     ) -> list[tuple[TopicRow, tuple[str, ...]]]:
-        """(row, cells) of the rows `filter_rows` keeps, in `sort_rows` order."""
+        """(row, cells) of the rows shown, in `sort_rows` order: internal topics only with
+        `show_internal`, and only names holding every word of `text` (case-insensitive)."""
         words = text.lower().split()
         entries = self._entries
         if not show_internal:
@@ -476,16 +452,12 @@ class TopicConfigs:
     entries: tuple[ConfigEntry, ...] = ()
     error: str | None = None  # a sentence when the configs could not be read
 
-    @property
-    def non_default(self) -> tuple[ConfigEntry, ...]:
-        return tuple(e for e in self.entries if not e.is_default)
-
 
 # --------------------------------------------------------------------------- the list view
 
 
 @dataclass(frozen=True, slots=True)
-class TopicsView:
+class TopicsView(Event):
     """Everything the Topics pane shows, as one immutable value (newer replaces older)."""
 
     COALESCE: ClassVar[bool] = True
@@ -504,11 +476,8 @@ class TopicsView:
     is_mock: bool = False
 
 
-ACTIONS = ("create", "delete", "partitions", "configs", "messages")
-
-
 @dataclass(frozen=True, slots=True)
-class ActionResult:
+class ActionResult(Event):
     """The broker's answer to create/delete/add partitions, as a sentence."""
 
     ts: float
@@ -693,7 +662,7 @@ class MessageBuffer:
 
 
 @dataclass(frozen=True, slots=True)
-class MessagesView:
+class MessagesView(Event):
     COALESCE: ClassVar[bool] = True
 
     ts: float

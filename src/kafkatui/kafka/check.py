@@ -14,6 +14,7 @@ from kafkatui.domain.controller import controller_text, trusted_controller
 from kafkatui.domain.models import BrokerInfo, ClusterMode, ClusterSnapshot, ConnectionState, Link
 from kafkatui.domain.text import NAME_LIMIT, inert
 from kafkatui.kafka import clients, diagnose
+from kafkatui.kafka.errors import kafka_error
 from kafkatui.settings import Settings
 
 
@@ -153,7 +154,8 @@ def run_check(settings: Settings, started: float | None = None) -> CheckResult:
     specific = [e for e in errors if e.link is not Link.UNREACHABLE] or [e for e in errors if _is_mismatch(e)] or errors
     if specific:
         return CheckResult(None, specific[-1])
-    text = last.args[0].str() if last and isinstance(last.args[0], KafkaError) else "timed out"
+    err = kafka_error(last) if last else None
+    text = err.str() if err is not None else "timed out"
     return CheckResult(None, ConnectionState(Link.UNREACHABLE, f"no answer within {settings.timeout:g} s ({text})"))
 
 

@@ -25,6 +25,7 @@ from kafkatui.domain.models import (
     TopicInfo,
 )
 from kafkatui.kafka import diagnose
+from kafkatui.kafka.errors import kafka_error
 from kafkatui.logs import LIBRDKAFKA
 from kafkatui.redact import redact
 from kafkatui.settings import Settings, SettingsError
@@ -135,7 +136,8 @@ _TLS_FILES = {
 
 def config_error(exc: BaseException, conf: dict[str, Any] | None = None) -> str:
     """One line from a librdkafka configuration error (`conf`: the config it refused, for TLS files)."""
-    text = str(exc.args[0].str()) if exc.args and isinstance(exc.args[0], KafkaError) else str(exc)
+    err = kafka_error(exc)
+    text = err.str() if err is not None else str(exc)
     text = " ".join(text.split()).rstrip(".")
     text = text.removeprefix("Failed to create producer: ").removeprefix("Failed to create consumer: ")
     if text.startswith("No such configuration property"):

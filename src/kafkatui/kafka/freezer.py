@@ -16,19 +16,25 @@ import csv
 import io
 import json
 import logging
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, ClassVar
 
-from confluent_kafka import OFFSET_BEGINNING, OFFSET_END, Consumer, KafkaError, TopicPartition
+from confluent_kafka import OFFSET_BEGINNING, OFFSET_END, Consumer, IsolationLevel, KafkaError, TopicPartition
+from confluent_kafka.admin import OffsetSpec  # type: ignore[attr-defined]
 
 from kafkatui.domain.alerts import AlertBatch, AlertEvent, Thresholds
-from kafkatui.domain.commands import Acknowledge, Forget, Rewind, SetSensorLimits, SetThresholds, SetWindow
+from kafkatui.domain.commands import Acknowledge, Command, Forget, Rewind, SetSensorLimits, SetThresholds, SetWindow
 from kafkatui.domain.freezer import FreezerBoard
 from kafkatui.domain.limits import Limits, LimitsError, LimitsSaved, with_sensor_entry
 from kafkatui.domain.readings import ParseRules, parse
 from kafkatui.domain.text import inert
 from kafkatui.domain.wording import count, plural
 from kafkatui.kafka import clients
-from kafkatui.kafka.context import Context
+from kafkatui.kafka.context import Context, Service
+from kafkatui.kafka.pending import Pending
 from kafkatui.limits_file import save_sensor_entry, settings_base
 from kafkatui.memory import release_free_memory
 
@@ -36,7 +42,10 @@ log = logging.getLogger("kafkatui.freezer")
 
 VIEW_EVERY = 0.33  # seconds between views sent to the UI (about 3 Hz)
 BATCH = 5000
+CONSUME_EVERY = 0.1  # seconds between consume calls while nothing is queued (a full batch: at once)
 BURST_BATCHES = 2  # full batches in a row that make a burst worth a trim
+LATEST: Callable[[], Any] = OffsetSpec.latest
+SEEK_GRACE = 1.0  # seconds past the request timeout before an offset lookup counts as unanswered
 TRIM_EVERY = 60.0  # at most one malloc_trim a minute, after a burst (see kafkatui.memory)
 
 
@@ -73,8 +82,39 @@ class AlertLog:
         self.file.close()
 
 
-class FreezerFeed:
+def _end_of(tp: TopicPartition, future: Future[Any]) -> int:
+    """A partition's end from a ListOffsets(latest) answer; OFFSET_END when it did not come."""
+    if not future.done():
+        return OFFSET_END
+    try:
+        return int(future.result().offset)
+    except Exception as exc:
+        log.warning("high watermark lookup failed: %s", exc)
+        return OFFSET_END
+
+
+@dataclass
+class _Seek:
+    """Where a start `since` seconds back lies, looked up in two steps without blocking."""
+
+    partitions: list[int]
+    ts_ms: int
+    ends: Pending[TopicPartition] | None  # ListOffsets latest, asked first
+    times: Pending[TopicPartition] | None = None  # ListOffsets by time, asked once the ends are in
+    ends_before: dict[int, int] = field(default_factory=dict)
+
+
+class FreezerFeed(Service):
     """Consumes the freezer topic into a FreezerBoard and emits views and alert events."""
+
+    HANDLES: ClassVar[tuple[type[Command], ...]] = (
+        SetThresholds,
+        SetSensorLimits,
+        Acknowledge,
+        Forget,
+        SetWindow,
+        Rewind,
+    )
 
     def __init__(
         self,
@@ -87,7 +127,7 @@ class FreezerFeed:
     ) -> None:
         s = ctx.settings
         self.topic = s.topic
-        self.rules = rules or ParseRules()
+        self.rules = rules or s.parse_rules()
         self.since = since
         self.limits_path = limits_path
         self.consumer = Consumer(clients.reader_config(s, "viewer"))  # assign() only: no group
@@ -96,7 +136,7 @@ class FreezerFeed:
         )
         self.assigned: set[int] = set()
         self._offline: tuple[object, list[int]] = (None, [])  # (snapshot, its offline partitions)
-        self._ends_before: dict[int, int] = {}  # high watermarks read just before a time lookup
+        self.seek: _Seek | None = None  # where `since` starts, being looked up (never waited for)
         self.full_batches = 0  # consume() calls in a row that returned a whole BATCH
         self.last_trim = float("-inf")
         self.next_view = 0.0
@@ -110,35 +150,35 @@ class FreezerFeed:
 
     # -- Service ------------------------------------------------------------------------
 
-    def handle(self, ctx: Context, command: object) -> bool:
+    def handle(self, ctx: Context, command: Command) -> None:
         now = ctx.clock()
         if isinstance(command, SetThresholds):
             limits = Thresholds(command.tmin, command.tmax, command.hysteresis)
             self.pending += self.board.set_thresholds(limits, now)
             self.next_view = 0.0
-            return True
+            return
         if isinstance(command, SetSensorLimits):
             self._set_sensor_limits(ctx, command, now)
             self.next_view = 0.0
-            return True
+            return
         if isinstance(command, Acknowledge):
             self.board.acknowledge(command.sensor)
             self.next_view = 0.0
-            return True
+            return
         if isinstance(command, Forget):
             self.board.forget(command.sensor)
             self.next_view = 0.0
-            return True
+            return
         if isinstance(command, SetWindow):
             self.board.set_window(command.seconds)
             self.next_view = 0.0
-            return True
+            return
         if isinstance(command, Rewind):
             self._rewind(ctx, command.seconds)
-            return True
-        return False
+            return
 
     def poll(self, ctx: Context, now: float) -> None:
+        self._advance_seek(ctx, now)
         self._sync_assignment(ctx)
         events: list[AlertEvent] = []
         if self.assigned:
@@ -197,6 +237,16 @@ class FreezerFeed:
             topic = next((t for t in snap.topics if t.name == self.topic), None)
             self._offline = (snap, [] if topic is None else [p.id for p in topic.partitions if p.offline])
         return self._offline[1]
+
+    def next_due(self, now: float) -> float:
+        due = min(self.next_view, self.next_tick)
+        if self.assigned:
+            due = min(due, now + CONSUME_EVERY)
+        if self.seek is not None:
+            for step in (self.seek.ends, self.seek.times):
+                if step is not None:
+                    due = min(due, step.deadline)  # its answers wake the worker before that
+        return due
 
     @property
     def busy(self) -> bool:
@@ -264,6 +314,8 @@ class FreezerFeed:
         return [p.id for p in topic.partitions]
 
     def _sync_assignment(self, ctx: Context) -> None:
+        if self.seek is not None:
+            return  # a rewind's offset lookup is under way: it assigns when its answers are in
         partitions = self._partitions(ctx)
         if partitions is None:
             return
@@ -272,59 +324,92 @@ class FreezerFeed:
             return
         first = not self.assigned and not self.absent_at_launch
         if first and self.since is not None:
-            tps = self._offsets_since(ctx, new, self.since)
-            where = f"from {self.since:g} s ago"
-        else:
-            # at start: the end (live); partitions (or the topic) appearing later: their beginning
-            start = OFFSET_END if first else OFFSET_BEGINNING
-            tps = [TopicPartition(self.topic, p, start) for p in new]
-            where = (
-                "from the end (live)"
-                if first
-                else "from its beginning (created after launch)"
-                if (not self.assigned)
-                else ""
-            )
+            self._start_seek(ctx, new, self.since)
+            return
+        # at start: the end (live); partitions (or the topic) appearing later: their beginning
+        start = OFFSET_END if first else OFFSET_BEGINNING
+        tps = [TopicPartition(self.topic, p, start) for p in new]
+        where = (
+            "from the end (live)"
+            if first
+            else "from its beginning (created after launch)"
+            if (not self.assigned)
+            else ""
+        )
+        self._assign(tps, new, where)
+
+    def _assign(self, tps: list[TopicPartition], new: list[int], where: str) -> None:
         self.consumer.incremental_assign(tps)
         self.assigned.update(new)
+        self.next_view = 0.0
         if where:
             self.board.source = f"reading {self.topic} {where}, {count(len(self.assigned), 'partition')}"
         else:
             self.board.source = f"reading {self.topic}, {count(len(self.assigned), 'partition')}"
 
-    def _offsets_since(self, ctx: Context, partitions: list[int], seconds: float) -> list[TopicPartition]:
+    def _start_seek(self, ctx: Context, partitions: list[int], seconds: float) -> None:
+        """Ask where `seconds` ago starts, without waiting: the ends first (ListOffsets latest),
+        then the time lookup; `_advance_seek` assigns once both are in (or their deadline passed)."""
         ts_ms = int((ctx.clock() - seconds) * 1000)
-        # the ends BEFORE the time lookup: whatever is appended after them is newer than `since`
-        self._ends_before = {p: self._end_now(ctx, p) for p in partitions}
-        query = [TopicPartition(self.topic, p, ts_ms) for p in partitions]
-        try:
-            found = self.consumer.offsets_for_times(query, timeout=min(ctx.settings.timeout, 5.0))
-        except Exception as exc:
-            log.warning("offsets_for_times failed: %s", exc)
-            return [TopicPartition(self.topic, p, OFFSET_BEGINNING) for p in partitions]
-        # -1: no record at or after the time -> start at the end *as of now*; OFFSET_END would be
-        # resolved later and skip what arrives in between
-        return [TopicPartition(self.topic, tp.partition, self._start_of(ctx, tp)) for tp in found]
+        self.seek = _Seek(partitions, ts_ms, self._list_offsets(ctx, partitions, LATEST))
+        self.board.source = f"looking up where {seconds:g} s ago starts in {self.topic}"
+        self.next_view = 0.0
 
-    def _start_of(self, ctx: Context, tp: TopicPartition) -> int:
-        if tp.error is not None:
-            # the lookup failed for this partition (a leader not ready on a new topic, say):
-            # show too much history rather than skip records
-            log.info("offsets_for_times for partition %d: %s", tp.partition, tp.error)
-            return OFFSET_BEGINNING
-        if tp.offset >= 0:
-            return int(tp.offset)
-        return self._ends_before.get(tp.partition, OFFSET_BEGINNING)
-
-    def _end_now(self, ctx: Context, partition: int) -> int:
+    def _list_offsets(
+        self, ctx: Context, partitions: list[int], spec: Callable[[], Any]
+    ) -> Pending[TopicPartition] | None:
+        timeout = min(ctx.settings.timeout, 5.0)
         try:
-            _, high = self.consumer.get_watermark_offsets(
-                TopicPartition(self.topic, partition), timeout=min(ctx.settings.timeout, 5.0), cached=False
+            futures = ctx.admin.list_offsets(
+                {TopicPartition(self.topic, p): spec() for p in partitions},
+                isolation_level=IsolationLevel.READ_UNCOMMITTED,  # the high watermark, as before
+                request_timeout=timeout,
             )
-            return int(high)
+        except Exception as exc:  # refused locally: the caller falls back as for a failed lookup
+            log.warning("ListOffsets not sent: %s", exc)
+            return None
+        return Pending(futures, ctx.clock() + timeout + SEEK_GRACE, ctx.wake)
+
+    def _advance_seek(self, ctx: Context, now: float) -> None:
+        """Move a started seek on when its answers are in; assign when it is complete."""
+        seek = self.seek
+        if seek is None:
+            return
+        if seek.times is None:  # step 1: the ends BEFORE the time lookup (newer records start there)
+            ends = seek.ends
+            if ends is not None and not ends.done() and not ends.expired(now):
+                return
+            seek.ends_before = {tp.partition: _end_of(tp, f) for tp, f in (ends.items if ends else [])}
+            seek.times = self._list_offsets(ctx, seek.partitions, lambda: OffsetSpec.for_timestamp(seek.ts_ms))
+            if seek.times is not None:
+                return  # its answer wakes the worker
+        times = seek.times
+        if times is not None and not times.done() and not times.expired(now):
+            return
+        self.seek = None
+        found = dict(times.items) if times is not None else {}
+        tps = [
+            TopicPartition(self.topic, p, self._start_of(seek, p, found.get(TopicPartition(self.topic, p))))
+            for p in seek.partitions
+        ]
+        self._assign(tps, seek.partitions, f"from {self.since:g} s ago")
+
+    def _start_of(self, seek: _Seek, partition: int, future: Future[Any] | None) -> int:
+        if future is None or not future.done():
+            # no answer: show too much history rather than skip records
+            log.info("offset lookup by time for partition %d: no answer in time", partition)
+            return OFFSET_BEGINNING
+        try:
+            offset = int(future.result().offset)
         except Exception as exc:
-            log.warning("high watermark lookup failed: %s", exc)
-            return OFFSET_END
+            # the lookup failed for this partition (a leader not ready on a new topic, say)
+            log.info("offset lookup by time for partition %d: %s", partition, exc)
+            return OFFSET_BEGINNING
+        if offset >= 0:
+            return offset
+        # -1: no record at or after the time -> start at the end *as of the lookup*; OFFSET_END
+        # would be resolved later and skip what arrives in between
+        return seek.ends_before.get(partition, OFFSET_END)
 
     def _rewind(self, ctx: Context, seconds: float) -> None:
         if self.assigned:
@@ -339,5 +424,6 @@ class FreezerFeed:
         )
         self.assigned.clear()
         self.absent_at_launch = False  # a rewind reads from `seconds` ago, whatever happened before
+        self.seek = None  # an earlier rewind's lookup still under way is dropped
         self.since = seconds
         self.next_view = 0.0

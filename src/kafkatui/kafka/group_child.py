@@ -24,16 +24,18 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any, TextIO
 
-from confluent_kafka import ConsumerGroupTopicPartitions, KafkaError, TopicPartition
+from confluent_kafka import ConsumerGroupTopicPartitions, TopicPartition
 from confluent_kafka.admin import AdminClient
+
+from kafkatui.kafka.errors import kafka_error
 
 Send = Callable[[dict[str, Any]], None]
 
 
 def error_of(exc: BaseException) -> list[Any]:
     """[KafkaError code or None, text] for a failed future."""
-    err = exc if isinstance(exc, KafkaError) else (exc.args[0] if exc.args else None)
-    if isinstance(err, KafkaError):
+    err = kafka_error(exc)
+    if err is not None:
         return [err.code(), err.str()]
     return [None, f"{type(exc).__name__}: {exc}"]
 

@@ -22,13 +22,14 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Generator, Iterable
-from concurrent.futures import Future, wait
+from concurrent.futures import Future
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, ClassVar
 
 from confluent_kafka import ConsumerGroupTopicPartitions, IsolationLevel, KafkaError, TopicPartition
 from confluent_kafka.admin import OffsetSpec  # type: ignore[attr-defined]
 
+from kafkatui.domain.commands import Command
 from kafkatui.domain.groups import (
     READ_ONLY_REFUSAL,
     STATE_NAMES,
@@ -51,13 +52,16 @@ from kafkatui.domain.lag import known_offset, leader_unavailable
 from kafkatui.domain.limits import Limits, with_lag_limits
 from kafkatui.domain.models import ClusterSnapshot
 from kafkatui.kafka import clients
-from kafkatui.kafka.context import Context
+from kafkatui.kafka.context import IDLE_DUE, Context, Service
+from kafkatui.kafka.errors import kafka_error
 from kafkatui.kafka.group_client import Crash, GroupClient, GroupClientCrash
+from kafkatui.kafka.pending import Pending
 
 log = logging.getLogger("kafkatui.groups")
 
 MAX_IN_FLIGHT = 32  # concurrent OffsetFetch requests (one group each; 8 made 2,000 groups wait on round trips)
 CRASH_NOTE_SECONDS = 600.0  # how long the pane mentions a restart of the group client process
+CHILD_EVERY = 0.01  # seconds between reads of the group client's answers while some are due
 STALL_LIMIT = 2  # refreshes whose every DescribeGroups timed out before the group client is replaced
 MEMBER_COLUMNS = ("STATE", "PROTOCOL", "MEMBERS", "CONSUMER-ID", "HOST", "CLIENT-ID")
 
@@ -69,8 +73,8 @@ def explain(exc: BaseException | KafkaError) -> str:
     """One human line for a refused or failed admin request."""
     if isinstance(exc, GroupClientCrash):
         return str(exc)
-    err = exc if isinstance(exc, KafkaError) else (exc.args[0] if exc.args else None)
-    if not isinstance(err, KafkaError):
+    err = kafka_error(exc)
+    if err is None:
         return f"{type(exc).__name__}: {exc}"
     code = err.code()
     if code == KafkaError._UNSUPPORTED_FEATURE:
@@ -97,21 +101,9 @@ def _error_code(future: Future[Any]) -> int | None:
     try:
         future.result()
     except Exception as exc:
-        err = exc.args[0] if exc.args else None
-        return err.code() if isinstance(err, KafkaError) else None
+        err = kafka_error(exc)
+        return err.code() if err is not None else None
     return None
-
-
-def nap(waiting: Waiting, seconds: float = 0.002) -> None:
-    """Wait at most `seconds` for the first awaited future, without holding the GIL.
-
-    The worker polls a busy service without pausing. Spinning there kept the GIL, and every
-    admin answer (completed by a Python callback on librdkafka's thread) then waited for a GIL
-    switch: with 500 groups the refresh took 2.5 s in the app instead of 1 s. A short blocking
-    wait hands the GIL over and wakes as soon as the answer arrives.
-    """
-    if waiting:
-        wait(waiting[:1], timeout=seconds)
 
 
 def wait_all(futures: Iterable[Future[Any]]) -> Generator[Waiting, None, None]:
@@ -170,11 +162,13 @@ class _Running:
     deadline: float
     what: str
     on_timeout: Callable[[], None]
-    waiting: Waiting | None = None
+    waiting: Pending[int] | None = None  # what the job waits for now (the job's deadline)
 
 
-class GroupsService:
+class GroupsService(Service):
     """Consumer-group lag for the Groups pane, and offset resets."""
+
+    HANDLES: ClassVar[tuple[type[Command], ...]] = (PreviewReset, ApplyReset)
 
     def __init__(
         self,
@@ -205,16 +199,16 @@ class GroupsService:
 
     # -- Service ------------------------------------------------------------------------
 
-    def handle(self, ctx: Context, command: object) -> bool:
+    def handle(self, ctx: Context, command: Command) -> None:
         if isinstance(command, PreviewReset | ApplyReset):
             if self.reset is not None:
-                answer: object
+                answer: ResetPreview | ResetResult
                 if isinstance(command, PreviewReset):
                     answer = ResetPreview(command.group, command.spec, (), "another reset is running")
                 else:
                     answer = ResetResult(command.group, False, "another reset is running")
                 ctx.emit(answer)
-                return True
+                return
             late = f"no answer from the cluster within {3 * ctx.settings.timeout:g} s"
             if isinstance(command, PreviewReset):
                 job = self._preview(ctx, command)
@@ -231,8 +225,7 @@ class GroupsService:
 
             deadline = ctx.clock() + 3 * ctx.settings.timeout
             self.reset = _Running(job, deadline, f"offset reset of {group}", timed_out)
-            return True
-        return False
+            return
 
     def poll(self, ctx: Context, now: float) -> None:
         if not ctx.connected:
@@ -286,30 +279,31 @@ class GroupsService:
         if closing is not None:
             closing()
 
-    @property
-    def busy(self) -> bool:
-        return self.refresh is not None
+    def next_due(self, now: float) -> float:
+        due = self.next_refresh if self.next_refresh > now else now + IDLE_DUE
+        for running in (self.refresh, self.reset):
+            if running is not None:
+                # the group client's answers arrive on a pipe that pump() reads; the worker's
+                # own ListOffsets futures wake it (see _end_offsets)
+                soon = now + CHILD_EVERY if self.group_admin.waiting else running.deadline
+                due = min(due, soon, running.deadline)
+        return due
 
     # -- the job runner -----------------------------------------------------------------
 
     def _advance(self, ctx: Context, running: _Running, now: float) -> bool:
         """Resume the job while something it waits for is done; True when it has finished."""
-        pump = getattr(self.group_admin, "pump", None)
-        if pump is not None:
-            pump()
-        while not running.waiting or any(f.done() for f in running.waiting):
+        self.group_admin.pump()
+        while running.waiting is None or running.waiting.any_done():
             try:
-                running.waiting = running.job.send(None)
+                waiting = running.job.send(None)
             except StopIteration:
                 return True
             except Exception as exc:
                 ctx.report(running.what, exc)
                 return True
-        if now <= running.deadline:
-            if getattr(self.group_admin, "waiting", False):
-                self.group_admin.wait(0.002)  # the child's answer wakes us; ListOffsets' at the next nap
-            else:
-                nap(running.waiting)
+            running.waiting = Pending(dict(enumerate(waiting)), running.deadline)
+        if not running.waiting.expired(now):
             return False
         running.job.close()
         log.warning("%s timed out", running.what)
@@ -534,6 +528,7 @@ class GroupsService:
             isolation_level=IsolationLevel.READ_UNCOMMITTED,  # as ConsumerGroupCommand
             request_timeout=ctx.settings.timeout,
         )
+        Pending(futures, float("inf"), ctx.wake)  # each answer wakes the worker; the job's deadline applies
         yield from wait_all(futures.values())
         offsets: dict[TP, int] = {}
         failed: dict[TP, str] = {}

@@ -28,6 +28,7 @@ from kafkatui.domain.topics import (
 )
 from kafkatui.kafka import clients
 from kafkatui.kafka.context import Context
+from kafkatui.kafka.errors import error_name_text
 
 log = logging.getLogger("kafkatui.viewer")
 
@@ -54,13 +55,6 @@ def to_record(msg: Any) -> Record:
         headers=tuple(headers) if headers else (),
         value_size=size,
     )
-
-
-def _error_text(exc: BaseException) -> tuple[str, str]:
-    err = exc.args[0] if exc.args and isinstance(exc.args[0], KafkaError) else None
-    if err is None:
-        return type(exc).__name__, str(exc)
-    return err.name(), err.str()
 
 
 class MessageViewer:
@@ -124,7 +118,7 @@ class MessageViewer:
                     request_timeout=timeout,
                 )
         except (KafkaException, ValueError, TypeError) as exc:
-            self._fail(f"cannot look up offsets: {_error_text(exc)[1]}")
+            self._fail(f"cannot look up offsets: {error_name_text(exc)[1]}")
             return
         self.resolve_deadline = time.monotonic() + timeout + 2.0
         self.state = f"looking up where {self.start.describe()} is…"
@@ -143,7 +137,7 @@ class MessageViewer:
                 try:
                     found[name][tp.partition] = future.result().offset
                 except KafkaException as exc:
-                    code, text = _error_text(exc)
+                    code, text = error_name_text(exc)
                     self.resolving = {}
                     self._fail(f"cannot look up offsets of partition {tp.partition}: {text} ({code})")
                     return

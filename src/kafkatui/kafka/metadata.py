@@ -3,24 +3,29 @@
 from __future__ import annotations
 
 import logging
-from concurrent.futures import Future
-from typing import Any
+from typing import ClassVar
 
 from confluent_kafka import KafkaError, KafkaException
 
-from kafkatui.domain.commands import Refresh
+from kafkatui.domain.commands import Command, Refresh
 from kafkatui.domain.models import BrokerInfo, ClusterMode, ClusterSnapshot, ConnectionState, Link
 from kafkatui.kafka import clients
-from kafkatui.kafka.context import Context
+from kafkatui.kafka.context import Context, Service
+from kafkatui.kafka.errors import kafka_error
+from kafkatui.kafka.pending import Pending, one
 
 log = logging.getLogger("kafkatui.metadata")
 
 SLICE = 0.5  # longest single blocking metadata call, in seconds
 MAX_BACKOFF = 5.0
+GRACE = 2.0  # seconds past the request timeout before a probe counts as unanswered
+CALLBACKS_EVERY = 0.5  # admin.poll serves librdkafka's error and statistics callbacks this often
 
 
-class MetadataService:
+class MetadataService(Service):
     """Refreshes metadata every `refresh_interval`; turns failures into a connection state."""
+
+    HANDLES: ClassVar[tuple[type[Command], ...]] = (Refresh,)
 
     def __init__(self, now: float) -> None:
         self.known: dict[int, BrokerInfo] = {}
@@ -29,12 +34,12 @@ class MetadataService:
         self.failing_since: float | None = None
         self.next_refresh = 0.0
         self.backoff = 1.0
-        self.racks: Future[Any] | None = None
+        self.racks: Pending[None] | None = None
         self.rack_probe_done = False
         # KRaft or ZooKeeper, from a broker's `process.roles`: decides whether Metadata's
         # controller is the real one (domain/controller.py). Asked until answered, 3 tries at most.
         self.mode: ClusterMode | None = None
-        self.mode_probe: Future[Any] | None = None
+        self.mode_probe: Pending[None] | None = None
         self.mode_tries = 0
         self.stats: str | None = None  # librdkafka's latest statistics JSON (see on_stats)
 
@@ -68,21 +73,24 @@ class MetadataService:
             ctx.connected = state.ok
             ctx.emit(state)
 
-    def handle(self, ctx: Context, command: object) -> bool:
+    def handle(self, ctx: Context, command: Command) -> None:
         if isinstance(command, Refresh):
             self.next_refresh = 0.0
-            return True
-        return False
+            return
 
     def poll(self, ctx: Context, now: float) -> None:
         ctx.admin.poll(0)
-        self._collect_racks()
-        self._collect_mode()
+        self._collect_racks(now)
+        self._collect_mode(now)
         if now >= self.next_refresh:
             self._refresh(ctx, now)
 
     def close(self, ctx: Context) -> None:
         return None
+
+    def next_due(self, now: float) -> float:
+        # the probes' futures wake the worker; librdkafka's callbacks wait for admin.poll
+        return min(self.next_refresh, now + CALLBACKS_EVERY)
 
     def _refresh(self, ctx: Context, now: float) -> None:
         try:
@@ -105,7 +113,7 @@ class MetadataService:
         self._probe_mode(ctx, snapshot)
 
     def _failed(self, ctx: Context, now: float, exc: KafkaException) -> None:
-        err = exc.args[0] if exc.args and isinstance(exc.args[0], KafkaError) else None
+        err = kafka_error(exc)
         if self.failing_since is None:
             self.failing_since = now
         pending = self.pending_error
@@ -127,7 +135,8 @@ class MetadataService:
         if self.rack_probe_done or self.racks is not None:
             return
         try:
-            self.racks = ctx.admin.describe_cluster(request_timeout=ctx.settings.timeout)
+            future = ctx.admin.describe_cluster(request_timeout=ctx.settings.timeout)
+            self.racks = one(future, ctx.clock() + ctx.settings.timeout + GRACE, ctx.wake)
         except Exception:
             self.rack_probe_done = True
 
@@ -136,29 +145,37 @@ class MetadataService:
             return
         self.mode_tries += 1
         try:
-            self.mode_probe = clients.describe_mode(ctx.admin, snap, ctx.settings.timeout)
+            future = clients.describe_mode(ctx.admin, snap, ctx.settings.timeout)
+            if future is not None:
+                self.mode_probe = one(future, ctx.clock() + ctx.settings.timeout + GRACE, ctx.wake)
         except Exception as exc:
             log.info("DescribeConfigs (cluster mode) unavailable: %s", exc)
 
-    def _collect_mode(self) -> None:
-        if self.mode_probe is None or not self.mode_probe.done():
+    def _collect_mode(self, now: float) -> None:
+        probe = self.mode_probe
+        if probe is None or not (probe.done() or probe.expired(now)):
             return
-        future, self.mode_probe = self.mode_probe, None
+        self.mode_probe = None
         try:
-            self.mode = clients.mode_from_result(future.result())
+            if not probe.done():
+                raise TimeoutError("no answer in time")
+            self.mode = clients.mode_from_result(probe.first.result())
         except Exception as exc:
             log.info("DescribeConfigs (cluster mode) unavailable: %s", exc)
             return
         if self.mode is not None:
             self.next_refresh = 0.0  # show the controller (or why none) now
 
-    def _collect_racks(self) -> None:
-        if self.racks is None or not self.racks.done():
+    def _collect_racks(self, now: float) -> None:
+        probe = self.racks
+        if probe is None or not (probe.done() or probe.expired(now)):
             return
-        future, self.racks = self.racks, None
+        self.racks = None
         self.rack_probe_done = True
         try:
-            result = future.result()
+            if not probe.done():
+                raise TimeoutError("no answer in time")
+            result = probe.first.result()
         except Exception as exc:
             log.info("DescribeCluster unavailable: %s", exc)
             return

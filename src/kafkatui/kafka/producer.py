@@ -19,13 +19,13 @@ import logging
 import time
 from collections import deque
 from collections.abc import Callable
-from concurrent.futures import Future
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from confluent_kafka import KafkaError, KafkaException, Message, Producer
 from confluent_kafka.admin import ConfigResource, ResourceType  # type: ignore[attr-defined]
 
+from kafkatui.domain.commands import Command
 from kafkatui.domain.models import ClusterSnapshot, TopicInfo
 from kafkatui.domain.producer import (
     CLIENT_MAX_BYTES_DEFAULT,
@@ -51,7 +51,9 @@ from kafkatui.domain.producer import (
 )
 from kafkatui.domain.readings import escape_raw
 from kafkatui.kafka import clients
-from kafkatui.kafka.context import Context
+from kafkatui.kafka.context import IDLE_DUE, Context, Service
+from kafkatui.kafka.errors import kafka_error
+from kafkatui.kafka.pending import Pending, one
 
 log = logging.getLogger("kafkatui.producer")
 
@@ -60,6 +62,8 @@ SLICE_MAX = 50_000  # most messages one poll queues
 VIEW_EVERY = 0.25  # seconds between views (4 Hz)
 FAILURES_KEPT = 50
 ASKED_KEPT = 20  # topics whose facts the view carries
+REPORTS_EVERY = 0.05  # seconds between polls while messages await their delivery reports
+DESCRIBE_GRACE = 1.0  # seconds past the request timeout before DescribeConfigs counts as unanswered
 READ_ONLY = "read-only mode: producing is disabled (kafkatui was started with --read-only)"
 
 
@@ -84,16 +88,10 @@ class _Burst:
         return self.next if self.stopped or self.aborted else self.total
 
 
-class _Describe:
-    """One DescribeConfigs call in flight, collected without blocking."""
-
-    def __init__(self, future: Future[Any], started: float) -> None:
-        self.future = future
-        self.started = started
-
-
-class ProducerService:
+class ProducerService(Service):
     """Owns the Producer; see the module doc for the rules it keeps."""
+
+    HANDLES: ClassVar[tuple[type[Command], ...]] = (Produce, Configure, StopBurst, InspectTopic)
 
     def __init__(self, ctx: Context, keep: int = REPORT_ROWS) -> None:
         settings = ctx.settings
@@ -120,13 +118,13 @@ class ProducerService:
         self.now = ctx.clock()  # the time delivery reports are stamped with (set per poll)
         # DescribeConfigs: broker (auto-create, message.max.bytes) once, topics on demand
         self.broker: dict[str, str] | None = None
-        self.broker_call: _Describe | None = None
+        self.broker_call: Pending[None] | None = None
         self.topic_max: dict[str, int] = {}
         self.topic_min_isr: dict[str, int] = {}  # min.insync.replicas, from the same DescribeConfigs
         self.snapshot: ClusterSnapshot | None = None  # the metadata as of the last poll
         self.isr_note = ""  # why the running burst's acks=all sends cannot be acknowledged now
         self._by_name: tuple[ClusterSnapshot | None, dict[str, TopicInfo]] = (None, {})
-        self.topic_calls: dict[str, _Describe] = {}
+        self.topic_calls: dict[str, Pending[None]] = {}
         self.asked: dict[str, None] = {}  # topics the user sent to or looked at, newest last
         self.refused: str = ""  # why DescribeConfigs is unavailable, once known
         self.notes: list[str] = []
@@ -136,7 +134,7 @@ class ProducerService:
 
     # -- Service ------------------------------------------------------------------------
 
-    def handle(self, ctx: Context, command: object) -> bool:
+    def handle(self, ctx: Context, command: Command) -> None:
         if isinstance(command, Produce):
             if self.read_only:
                 self._notice(ctx, READ_ONLY, error=True)
@@ -145,7 +143,7 @@ class ProducerService:
                 self._remember(command.request.topic)
                 self._learn(ctx, command.request.topic)
             self.dirty = True
-            return True
+            return
         if isinstance(command, Configure):
             if self.read_only:
                 self._notice(ctx, READ_ONLY, error=True)
@@ -154,7 +152,7 @@ class ProducerService:
             else:
                 self.pending = command.config
             self.dirty = True
-            return True
+            return
         if isinstance(command, StopBurst):
             burst = self.burst
             if burst is not None and not burst.stopped and burst.next < burst.total:
@@ -165,18 +163,28 @@ class ProducerService:
                     "those are still delivered and reported",
                 )
             self.dirty = True
-            return True
+            return
         if isinstance(command, InspectTopic):
             if not self.read_only:
                 self._remember(command.topic)
                 self._learn(ctx, command.topic)
-            return True
-        return False
+            return
 
     @property
     def busy(self) -> bool:
         """A burst is being fed: the worker should not idle between polls."""
         return self.burst is not None
+
+    def next_due(self, now: float) -> float:
+        due = now + IDLE_DUE
+        if self.dirty:
+            due = now + max(0.0, self.next_view - time.perf_counter())
+        if self.pending is not None or self.waiting or (self.producer is not None and len(self.producer)):
+            due = min(due, now + REPORTS_EVERY)  # delivery reports are served by producer.poll
+        for call in (self.broker_call, *self.topic_calls.values()):
+            if call is not None:
+                due = min(due, call.deadline)  # an answer wakes the worker before that
+        return due
 
     def poll(self, ctx: Context, now: float) -> None:
         if ctx.snapshot is not self.snapshot:
@@ -323,7 +331,7 @@ class ProducerService:
         except BufferError:
             pass  # local queue full: the same message again next poll
         except KafkaException as exc:
-            err = exc.args[0] if exc.args and isinstance(exc.args[0], KafkaError) else None
+            err = kafka_error(exc)
             name = err.name() if err is not None else type(exc).__name__
             text = err.str() if err is not None else str(exc)
             if err is not None and err.code() == KafkaError._FATAL:
@@ -458,33 +466,34 @@ class ProducerService:
             if call is not None:
                 self.topic_calls[topic] = call
 
-    def _describe(self, ctx: Context, res: ConfigResource, timeout: float) -> _Describe | None:
+    def _describe(self, ctx: Context, res: ConfigResource, timeout: float) -> Pending[None] | None:
         try:
             futures = ctx.admin.describe_configs([res], request_timeout=timeout)
         except Exception as exc:  # refused locally (bad argument, client state)
             self._refuse(f"DescribeConfigs failed: {exc}")
             return None
-        return _Describe(next(iter(futures.values())), time.perf_counter())
+        return one(next(iter(futures.values())), ctx.clock() + timeout + DESCRIBE_GRACE, ctx.wake)
 
     def _collect(self, ctx: Context) -> None:
-        deadline = ctx.settings.timeout + 1.0
+        deadline = ctx.settings.timeout + DESCRIBE_GRACE
+        now = ctx.clock()
         call = self.broker_call
         if call is not None:
-            if call.future.done():
+            if call.first.done():
                 self.broker_call = None
                 try:
-                    entries = call.future.result()
+                    entries = call.first.result()
                     self.broker = {k: str(v.value) for k, v in entries.items()}
                 except Exception as exc:
                     self._refuse(_reason(exc))
-            elif time.perf_counter() - call.started > deadline:
+            elif call.expired(now):
                 self.broker_call = None
                 self._refuse(f"DescribeConfigs did not answer within {deadline:g} s")
         for topic, call in list(self.topic_calls.items()):
-            if call.future.done():
+            if call.first.done():
                 del self.topic_calls[topic]
                 try:
-                    entries = call.future.result()
+                    entries = call.first.result()
                     entry = entries.get("max.message.bytes")
                     if entry is not None and entry.value is not None:
                         self.topic_max[topic] = int(entry.value)
@@ -495,7 +504,7 @@ class ProducerService:
                 except Exception as exc:
                     self._refuse(_reason(exc))
                 self.dirty = True
-            elif time.perf_counter() - call.started > deadline:
+            elif call.expired(now):
                 del self.topic_calls[topic]
                 self._refuse(f"DescribeConfigs did not answer within {deadline:g} s")
 
@@ -640,7 +649,7 @@ class ProducerService:
 
 
 def _reason(exc: BaseException) -> str:
-    err = exc.args[0] if exc.args and isinstance(exc.args[0], KafkaError) else None
+    err = kafka_error(exc)
     return f"{err.name()}: {err.str()}" if err is not None else f"{type(exc).__name__}: {exc}"
 
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from kafkatui.domain.commands import Command
 from kafkatui.domain.limits import Limits
 from kafkatui.kafka.context import Context, Service
+from kafkatui.kafka.dispatch import command_types
 from kafkatui.kafka.freezer import FreezerFeed
 from kafkatui.kafka.groups import GroupsService
+from kafkatui.kafka.metadata import MetadataService
 from kafkatui.kafka.producer import ProducerService
 from kafkatui.kafka.topics import TopicsService
 from kafkatui.kafka.worker import ServiceFactory
@@ -38,3 +41,19 @@ def dashboard_services(options: DashboardOptions) -> tuple[ServiceFactory, ...]:
         return GroupsService(ctx, first_refresh_after=GROUPS_FIRST_REFRESH_AFTER, limits=options.limits)
 
     return (freezer, TopicsService, groups, ProducerService)
+
+
+# The services the dashboard runs, by class (the worker always adds MetadataService first).
+DASHBOARD_SERVICES: tuple[type[Service], ...] = (
+    MetadataService,
+    FreezerFeed,
+    TopicsService,
+    GroupsService,
+    ProducerService,
+)
+
+
+def dashboard_commands() -> frozenset[type[Command]]:
+    """Every command a pane can send: the dashboard's worker refuses to start unless each one has
+    a service to handle it (its modules are imported above, so every command type is known)."""
+    return command_types()

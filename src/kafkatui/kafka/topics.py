@@ -33,11 +33,10 @@ from __future__ import annotations
 import logging
 import uuid
 from collections import deque
-from concurrent.futures import Future
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
-from confluent_kafka import Consumer, KafkaError, KafkaException, TopicPartition
+from confluent_kafka import Consumer, KafkaException, TopicPartition
 from confluent_kafka.admin import (  # type: ignore[attr-defined]
     ConfigResource,
     NewPartitions,
@@ -45,6 +44,7 @@ from confluent_kafka.admin import (  # type: ignore[attr-defined]
     ResourceType,
 )
 
+from kafkatui.domain.commands import Command
 from kafkatui.domain.lag import known_offset
 from kafkatui.domain.models import ClusterSnapshot
 from kafkatui.domain.topic_names import check_topic_name
@@ -70,8 +70,10 @@ from kafkatui.domain.topics import (
     explain_failure,
 )
 from kafkatui.kafka import clients
-from kafkatui.kafka.context import Context
+from kafkatui.kafka.context import IDLE_DUE, Context, Service
+from kafkatui.kafka.errors import error_name_text
 from kafkatui.kafka.messages_viewer import MessageViewer
+from kafkatui.kafka.pending import Pending
 
 log = logging.getLogger("kafkatui.topics")
 
@@ -86,6 +88,7 @@ CONFIG_CHUNK = 50  # topics per DescribeConfigs request (~35 entries each, built
 WATERMARK_CHUNK = 500  # partitions per ListOffsets call (one call per poll)
 WATERMARK_TIMEOUT = 0.5  # longest one ListOffsets call may hold the worker (seconds)
 LATEST, EARLIEST = -1, -2  # ListOffsets' special "timestamps"
+VIEWER_EVERY = 0.1  # seconds between polls of the message viewer's consumer
 GRACE = 2.0  # seconds past the request timeout before a request counts as unanswered
 
 SOURCES = {
@@ -108,36 +111,11 @@ REFUSED = (
 )
 
 
-def error_of(exc: BaseException) -> tuple[str, str]:
-    """(code name, text) of a Kafka failure."""
-    err = exc.args[0] if exc.args and isinstance(exc.args[0], KafkaError) else None
-    if err is None:
-        return type(exc).__name__, str(exc)
-    return err.name(), err.str()
-
-
-class Batch:
-    """Futures collected without blocking; `done()` walks them once in total (cheap to call)."""
-
-    def __init__(self, futures: dict[Any, Future[Any]], deadline: float) -> None:
-        self.items = list(futures.items())
-        self.deadline = deadline
-        self._i = 0
-
-    def done(self) -> bool:
-        while self._i < len(self.items) and self.items[self._i][1].done():
-            self._i += 1
-        return self._i == len(self.items)
-
-    def expired(self, now: float) -> bool:
-        return now > self.deadline
-
-
 @dataclass
 class PendingAction:
     action: str
     topic: str
-    batch: Batch
+    batch: Pending[Any]
     replication_factor: int | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -192,8 +170,20 @@ class WatermarkRound:
         return self.index >= len(self.chunks)
 
 
-class TopicsService:
+class TopicsService(Service):
     """Owned by the worker thread (see kafkatui.kafka.worker)."""
+
+    HANDLES: ClassVar[tuple[type[Command], ...]] = (
+        TopicsActive,
+        SelectTopic,
+        ShowTopics,
+        CreateTopic,
+        DeleteTopic,
+        AddPartitions,
+        ViewMessages,
+        FilterMessages,
+        StopMessages,
+    )
 
     def __init__(self, ctx: Context) -> None:
         self.active = False
@@ -208,7 +198,7 @@ class TopicsService:
         self.offsets_consumer: Any = None  # a Consumer used only for ListOffsets, never assigned
         self.rows = RowCache()
         self.key_configs: dict[str, dict[str, str]] = {}  # same rule: replaced, never mutated
-        self.configs_batch: Batch | None = None
+        self.configs_batch: Pending[Any] | None = None
         self.configs_queue: deque[str] = deque()
         self.configs_first: deque[str] = deque()  # topics on screen: before the rest
         self.configs_done: set[str] = set()  # asked for in this round (on screen or in turn)
@@ -219,12 +209,12 @@ class TopicsService:
         self.next_key_configs = 0.0
         self.selected: str | None = None
         self.selected_configs: TopicConfigs | None = None
-        self.selected_batch: Batch | None = None
+        self.selected_batch: Pending[Any] | None = None
         self.next_selected = 0.0
         self.actions: list[PendingAction] = []
         self.unavailable: dict[str, str] = {}
         self.notes: dict[str, str] = {}
-        self.probe: Batch | None = None
+        self.probe: Pending[Any] | None = None
         self.probed = False
         self.dirty = False
         self.next_emit = 0.0
@@ -238,9 +228,29 @@ class TopicsService:
         """The worker polls again without idling while the viewer has records queued."""
         return self.viewer is not None and self.viewer.backlog
 
+    def next_due(self, now: float) -> float:
+        due = now + IDLE_DUE
+        if self.active:
+            if self.dirty:
+                due = min(due, self.next_emit)
+            if self.round is not None or self.want_offsets:
+                due = now  # one ListOffsets chunk per poll until the round ends
+            if self.configs_batch is None and (self.configs_queue or self.configs_first):
+                due = min(due, self.next_config_chunk)
+            if self.configs_batch is None:
+                due = min(due, self.next_key_configs)
+            if self.selected and self.selected_batch is None:
+                due = min(due, self.next_selected)
+        for pending in (self.probe, self.configs_batch, self.selected_batch, *(a.batch for a in self.actions)):
+            if pending is not None:
+                due = min(due, pending.deadline)  # an answer wakes the worker before that
+        if self.viewer is not None:
+            due = min(due, now + VIEWER_EVERY)
+        return due
+
     # -- Service ------------------------------------------------------------------------
 
-    def handle(self, ctx: Context, command: object) -> bool:
+    def handle(self, ctx: Context, command: Command) -> None:
         now = ctx.clock()
         if isinstance(command, TopicsActive):
             self.active = command.active
@@ -248,7 +258,7 @@ class TopicsService:
                 self.dirty = True
                 self.want_offsets = True
                 self.next_emit = 0.0
-            return True
+            return
         if isinstance(command, SelectTopic):
             if command.name != self.selected:
                 self.selected = command.name
@@ -256,32 +266,31 @@ class TopicsService:
                 self.selected_batch = None
                 self.next_selected = 0.0
                 self.dirty = True
-            return True
+            return
         if isinstance(command, ShowTopics):
             self.configs_urgent = command.urgent
             first = [n for n in command.names if n not in self.configs_done and n not in self.key_configs]
             self.configs_first = deque(first)
             if first or command.urgent:
                 self.next_config_chunk = 0.0
-            return True
+            return
         if isinstance(command, CreateTopic | DeleteTopic | AddPartitions):
             self._act(ctx, command, now)
-            return True
+            return
         if isinstance(command, ViewMessages):
             self._close_viewer()
             try:
                 self.viewer = MessageViewer(ctx, command)
             except (KafkaException, ValueError) as exc:
                 ctx.report("message viewer", exc)
-            return True
+            return
         if isinstance(command, FilterMessages):
             if self.viewer is not None:
                 self.viewer.set_filter(command.text)
-            return True
+            return
         if isinstance(command, StopMessages):
             self._close_viewer()
-            return True
-        return False
+            return
 
     def poll(self, ctx: Context, now: float) -> None:
         self._collect(ctx, now)
@@ -370,7 +379,7 @@ class TopicsService:
         except (KafkaException, ValueError) as exc:
             log.info("CreateTopics probe not sent: %s", exc)
             return
-        self.probe = Batch(futures, ctx.clock() + ctx.settings.timeout + GRACE)
+        self.probe = Pending(futures, ctx.clock() + ctx.settings.timeout + GRACE, ctx.wake)
 
     def _collect_probe(self, now: float) -> None:
         if self.probe is None:
@@ -384,7 +393,7 @@ class TopicsService:
         try:
             future.result()
         except KafkaException as exc:
-            code, text = error_of(exc)
+            code, text = error_name_text(exc)
             log.info("CreateTopics probe: %s %s", code, text)
             if code in REFUSED:
                 reason = (
@@ -420,7 +429,7 @@ class TopicsService:
                 [TopicPartition(t, p, which) for t, p in chunk], timeout=timeout
             )
         except (KafkaException, ValueError, TypeError, RuntimeError) as exc:
-            code, text = error_of(exc)
+            code, text = error_name_text(exc)
             if code in ("_TIMED_OUT", "REQUEST_TIMED_OUT"):
                 text = f"the cluster did not answer ListOffsets within {timeout:g} s"
             self.notes["offsets"] = f"message counts: {text}"
@@ -530,15 +539,15 @@ class TopicsService:
                     chunk.append(name)
         return chunk
 
-    def _describe(self, ctx: Context, names: list[str], now: float) -> Batch | None:
+    def _describe(self, ctx: Context, names: list[str], now: float) -> Pending[Any] | None:
         resources = [ConfigResource(ResourceType.TOPIC, n) for n in names]
         try:
             futures = ctx.admin.describe_configs(resources, request_timeout=ctx.settings.timeout)
         except (KafkaException, ValueError, TypeError) as exc:
-            self.notes["configs"] = f"configs unavailable: {error_of(exc)[1]}"
+            self.notes["configs"] = f"configs unavailable: {error_name_text(exc)[1]}"
             self.dirty = True
             return None
-        return Batch(futures, now + ctx.settings.timeout + GRACE)
+        return Pending(futures, now + ctx.settings.timeout + GRACE, ctx.wake)
 
     def _set_key_configs(self, name: str, values: dict[str, str]) -> None:
         """Replace (never mutate) a topic's key configs, and only when they changed."""
@@ -566,7 +575,7 @@ class TopicsService:
                     try:
                         result = future.result()
                     except KafkaException as exc:
-                        errors.append(error_of(exc))
+                        errors.append(error_name_text(exc))
                         continue
                     self._set_key_configs(resource.name, {k: result[k].value for k in KEY_CONFIGS if k in result})
                 if errors and len(errors) == len(batch.items):
@@ -601,7 +610,7 @@ class TopicsService:
                     values = {e.name: e.value for e in entries if e.value is not None}
                     self._set_key_configs(resource.name, {k: values[k] for k in KEY_CONFIGS if k in values})
                 except KafkaException as exc:
-                    code, text = error_of(exc)
+                    code, text = error_name_text(exc)
                     sentence = self._configs_failed(code, text)
                     self.selected_configs = TopicConfigs(resource.name, error=sentence)
                     if code in REFUSED or "controller" in text.lower():
@@ -656,10 +665,10 @@ class TopicsService:
             else:
                 futures = ctx.admin.create_partitions([NewPartitions(topic, command.total)], **opts)
         except (KafkaException, ValueError, TypeError) as exc:
-            code, text = error_of(exc)
+            code, text = error_name_text(exc)
             self._result(ctx, action, topic, False, explain_failure(action, topic, code, text, timeout=timeout))
             return
-        self.actions.append(PendingAction(action, topic, Batch(futures, now + timeout + GRACE), rf))
+        self.actions.append(PendingAction(action, topic, Pending(futures, now + timeout + GRACE, ctx.wake), rf))
 
     def _collect_actions(self, ctx: Context, now: float) -> None:
         for pending in list(self.actions):
@@ -686,7 +695,7 @@ class TopicsService:
             try:
                 future.result()
             except KafkaException as exc:
-                code, text = error_of(exc)
+                code, text = error_name_text(exc)
                 brokers = self.seen.brokers_up if self.seen else None
                 message = explain_failure(
                     pending.action,

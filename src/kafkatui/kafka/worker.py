@@ -1,10 +1,13 @@
 """The one background thread that owns every Kafka client.
 
-UI -> worker: command objects on `inbox` (a queue.Queue).
-Worker -> UI: immutable events through `emit` (the app wraps `App.post_message`, thread-safe).
+UI -> worker: typed commands on `inbox` (a queue.Queue), routed by a table built at start
+(kafka/dispatch.py) from each service's `HANDLES`.
+Worker -> UI: immutable `Event`s through `emit` (the app wraps `App.post_message`, thread-safe).
 Each data source is a service (metadata, freezer feed, ...) polled in turn; none blocks for
-long, so commands (and Stop) are seen within about half a second. Quitting never waits on the
-broker: the thread is a daemon and `stop()` joins with a short timeout.
+long. Between steps the worker sleeps until the earliest service's `next_due`, a command, or a
+wake (a finished admin future calls `ctx.wake`), so an idle dashboard costs next to nothing and
+a command is seen at once. Quitting never waits on the broker: the thread is a daemon and
+`stop()` joins with a short timeout.
 """
 
 from __future__ import annotations
@@ -13,22 +16,25 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from confluent_kafka.admin import AdminClient
 
 from kafkatui.domain.commands import Command, Refresh, Stop
+from kafkatui.domain.events import Event
 from kafkatui.domain.models import Refused, WorkerError
 from kafkatui.kafka import clients
-from kafkatui.kafka.context import Context, Service
+from kafkatui.kafka.context import Context, Emit, Service
+from kafkatui.kafka.dispatch import Table, build_table
 from kafkatui.kafka.metadata import MetadataService
 from kafkatui.redact import redact
 from kafkatui.settings import Settings
 
 log = logging.getLogger("kafkatui.worker")
 
-Emit = Callable[[object], None]
 ServiceFactory = Callable[[Context], Service]
+
+MAX_SLEEP = 0.5  # longest sleep between steps, whatever the services say (a missed wake costs this)
 
 
 class Relay:
@@ -37,10 +43,10 @@ class Relay:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._buffer: list[object] = []
+        self._buffer: list[Event] = []
         self._target: Emit | None = None
 
-    def __call__(self, event: object) -> None:
+    def __call__(self, event: Event) -> None:
         with self._lock:
             if self._target is None:
                 self._buffer.append(event)
@@ -65,9 +71,12 @@ class Worker:
         emit: Emit,
         clock: Callable[[], float] = time.time,
         extra_services: tuple[ServiceFactory, ...] = (),
+        commands: Iterable[type[Command]] = (Refresh,),
     ) -> None:
         self.settings = settings
-        self.inbox: queue.Queue[Command] = queue.Queue()
+        self.inbox: queue.Queue[Command | None] = queue.Queue()  # None: a wake, no command
+        self._woken = threading.Event()  # a wake is queued already (one is enough)
+        self._required = tuple(commands)  # the command types some service must handle
         self._emit_raw = emit
         self._clock = clock
         self._extra = extra_services
@@ -75,6 +84,8 @@ class Worker:
         self._thread = threading.Thread(target=self._run, name="kafka-worker", daemon=True)
         self.metadata = MetadataService(clock())
         self.services: list[Service] = []
+        self.table: Table = {}
+        self.steps = 0  # worker loop steps so far (tests read it to see the worker sleep)
         self._context: list[Context] = []  # the admin's error callback reaches the context here
 
     # -- UI side ------------------------------------------------------------------------
@@ -85,7 +96,13 @@ class Worker:
             self._thread.start()
 
     def submit(self, command: Command) -> None:
-        self.inbox.put(command)
+        self.inbox.put(command)  # wakes the worker at once
+
+    def wake(self) -> None:
+        """End the worker's sleep now (thread-safe: librdkafka's threads call it as futures finish)."""
+        if not self._woken.is_set():
+            self._woken.set()
+            self.inbox.put(None)
 
     def stop(self, timeout: float = 0.1) -> bool:
         """Ask the thread to end; wait at most `timeout`. True when it ended."""
@@ -101,7 +118,7 @@ class Worker:
 
     # -- worker thread ------------------------------------------------------------------
 
-    def _emit(self, event: object) -> None:
+    def _emit(self, event: Event) -> None:
         try:
             self._emit_raw(event)
         except Exception:  # the app may be gone while quitting
@@ -121,13 +138,15 @@ class Worker:
                 self.services.append(factory(ctx))
             except Exception as exc:
                 ctx.report(f"starting {getattr(factory, '__name__', 'service')}", exc)
+        try:
+            self.table = build_table(self.services, self._required)
+        except Exception as exc:  # a programming error: say so and do not start half-wired
+            ctx.report("starting the worker", exc)
+            self._close_all(ctx)
+            return
         while not self._stop.is_set():
             self._step(ctx)
-        for service in self.services:
-            try:
-                service.close(ctx)
-            except Exception:
-                log.debug("close failed", exc_info=True)
+        self._close_all(ctx)
         # Break admin -> error callback -> context -> admin, so the admin client is freed here, on
         # this thread, when the last reference goes. Left to the cycle collector it may be freed on
         # librdkafka's own background thread (Python runs there to complete admin futures, e.g. a
@@ -135,6 +154,13 @@ class Worker:
         # client is destroyed from one of its threads.
         self._context.clear()
         log.info("worker stopped")
+
+    def _close_all(self, ctx: Context) -> None:
+        for service in self.services:
+            try:
+                service.close(ctx)
+            except Exception:
+                log.debug("close failed", exc_info=True)
 
     def _make_context(self) -> Context:
         holder = self._context
@@ -145,31 +171,56 @@ class Worker:
                 metadata.on_error(holder[0], err)  # type: ignore[arg-type]
 
         admin = AdminClient(clients.admin_config(self.settings, on_error, self.metadata.on_stats))
-        ctx = Context(self.settings, self._emit, self._clock, admin)
+        ctx = Context(self.settings, self._emit, self._clock, admin, wake=self.wake)
         holder.append(ctx)
         return ctx
 
-    def _step(self, ctx: Context) -> None:
-        # idle between steps unless a service has work queued (a producer burst, say)
-        wait = 0.0 if any(getattr(s, "busy", False) for s in self.services) else 0.02
+    def _sleep_for(self, now: float) -> float:
+        """Seconds until a service next needs a poll (0 while one is busy), at most MAX_SLEEP."""
+        if any(service.busy for service in self.services):
+            return 0.0
+        due = min((service.next_due(now) for service in self.services), default=now + MAX_SLEEP)
+        return min(max(due - now, 0.0), MAX_SLEEP)
+
+    def _take(self, wait: float) -> Command | None:
+        """The next command, waiting at most `wait` seconds for one (or for a wake)."""
         try:
-            command = self.inbox.get(timeout=wait) if wait else self.inbox.get_nowait()
+            command = self.inbox.get(timeout=wait) if wait > 0 else self.inbox.get_nowait()
         except queue.Empty:
-            command = None
+            return None
+        if command is None:
+            self._woken.clear()
+        return command
+
+    def _dispatch(self, ctx: Context, command: Command) -> None:
+        if command.WRITES and self.settings.read_only:
+            log.warning("read-only: refused %s", type(command).__name__)
+            self._emit(Refused(self._clock(), type(command).__name__))
+            return
+        handlers = self.table.get(type(command))
+        if handlers is None:
+            ctx.report("dispatch", LookupError(f"no service handles {type(command).__name__}"))
+            return
+        for service in handlers:  # one, or every service listing a broadcast such as Refresh
+            try:
+                service.handle(ctx, command)
+            except Exception as exc:
+                ctx.report(type(service).__name__, exc)
+
+    def _step(self, ctx: Context) -> None:
+        """Wait for the earliest of: a command, a wake, a service's next_due; then handle the
+        command (at most one per step) and poll every service once."""
+        self.steps += 1
+        command = self._take(self._sleep_for(self._clock()))
         if isinstance(command, Stop):
             self._stop.set()
             return
-        if command is not None and command.WRITES and self.settings.read_only:
-            log.warning("read-only: refused %s", type(command).__name__)
-            self._emit(Refused(self._clock(), type(command).__name__))
-            command = None
+        if command is not None:
+            self._dispatch(ctx, command)
         for service in self.services:
             if self._stop.is_set():
                 return
             try:
-                # Refresh is for everyone; any other command belongs to one service
-                if command is not None and service.handle(ctx, command) and not isinstance(command, Refresh):
-                    command = None
                 service.poll(ctx, self._clock())
             except Exception as exc:
                 ctx.report(type(service).__name__, exc)

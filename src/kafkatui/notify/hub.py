@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 
 from kafkatui.domain.alerts import AlertBatch
+from kafkatui.domain.events import Event
 from kafkatui.domain.groups import GroupsView
 from kafkatui.domain.limits import Limits
 from kafkatui.domain.models import ConnectionState
@@ -35,7 +36,7 @@ class NotifyHub:
         self,
         settings: Settings,
         limits: Limits | None,
-        emit: Callable[[object], None],
+        emit: Callable[[Event], None],
         *,
         on_notice: Callable[[Notice], None] | None = None,
         clock: Callable[[], float] = time.time,
@@ -75,7 +76,7 @@ class NotifyHub:
         for sender in self.senders:
             sender.stop(timeout / (2 * len(self.senders)))
 
-    def tap(self, event: object) -> None:
+    def tap(self, event: Event) -> None:
         """The worker's emit: pass the event on, keep what notifications need (never blocks)."""
         self._emit(event)
         if isinstance(event, AlertBatch | GroupsView | ConnectionState):

@@ -31,9 +31,9 @@ from kafkatui.domain.text import inert, inert_lines
 from kafkatui.redact import redact
 from kafkatui.settings import Settings, unused_credentials_warning
 from kafkatui.tui.guard import GuardedHandlers
-from kafkatui.tui.messages import WorkerEvent
+from kafkatui.tui.messages import SendCommand, WorkerEvent
 from kafkatui.tui.palette import ActionsProvider
-from kafkatui.tui.panes.base import PaneMixin, PaneReady, SendCommand
+from kafkatui.tui.panes.base import PaneMixin, PaneReady, is_state
 from kafkatui.tui.panes.cluster import MOCK_NOTE, ClusterPane
 from kafkatui.tui.panes.freezer import FreezerPane
 from kafkatui.tui.panes.groups import GroupsPane
@@ -176,11 +176,11 @@ class KafkaTuiApp(GuardedHandlers, App[int]):
         """A lazily mounted pane: give it the latest state it missed."""
         for event in self._latest.values():
             if isinstance(event, message.pane.EVENTS):
-                message.pane.apply(event)
+                message.pane.deliver(event)  # held while the pane is hidden
 
     def apply(self, event: object) -> None:
         """Route one worker event to the widgets that show it (also used by tests)."""
-        if getattr(type(event), "COALESCE", False) or isinstance(event, ConnectionState):
+        if is_state(event):
             self._latest[type(event)] = event
         if not self.query(ClusterHeader):
             return  # quitting: the widgets are gone while timers and queued events still run
@@ -201,7 +201,7 @@ class KafkaTuiApp(GuardedHandlers, App[int]):
             self.notify(f"{event.where}: {event.message}", title="worker error", severity="error", timeout=8)
         for pane in self.panes():
             if isinstance(event, pane.EVENTS):
-                pane.deliver(event)  # held until the pane's children exist
+                pane.deliver(event)  # held until the pane's children exist and it is shown
 
     def notify(
         self,
@@ -239,17 +239,24 @@ class KafkaTuiApp(GuardedHandlers, App[int]):
         self.query_one(ClusterHeader).refresh_text()
         self.query_one(StaleBanner).refresh_text()
         for pane in self.panes():
-            if pane.composed:
-                pane.tick()
+            if pane.composed and pane.showing:
+                pane.tick()  # a hidden pane draws nothing; `reveal` brings it up to date
 
     # -- actions ------------------------------------------------------------------------
 
     def action_pane(self, pane_id: str) -> None:
         self.query_one("#panes", TabbedContent).active = pane_id
+        self.reveal_panes()  # before the next frame: the newest views, not the ones held back
         self.focus_pane()  # at once: a key typed right after lands in the new pane
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        self.reveal_panes()  # a tab opened by a click or the palette
         self.call_after_refresh(self.focus_pane)
+
+    def reveal_panes(self) -> None:
+        """The open pane applies the views it held while hidden (see PaneMixin)."""
+        for pane in self.panes():
+            pane.reveal()
 
     def focus_pane(self) -> None:
         """Focus the open pane's first table (not a text input), so number keys keep

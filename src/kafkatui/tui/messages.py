@@ -1,8 +1,10 @@
-"""Messages that carry worker events into the Textual app."""
+"""Messages between the Textual app and the Kafka worker: events in, commands out."""
 
 from __future__ import annotations
 
 from textual.message import Message
+
+from kafkatui.domain.commands import Command
 
 
 class WorkerEvent(Message):
@@ -24,3 +26,11 @@ class WorkerEvent(Message):
             and getattr(type(self.event), "COALESCE", False)
             and type(message.event) is type(self.event)
         )
+
+
+class SendCommand(Message):
+    """Posted by a pane or a screen; the app puts the command on the worker's queue."""
+
+    def __init__(self, command: Command) -> None:
+        super().__init__()
+        self.command = command

@@ -36,14 +36,6 @@ class PaletteCommand:
     writes: bool = False  # refused in read-only mode
 
 
-PANE_TITLES = {
-    "cluster": "Cluster",
-    "freezer": "Freezer",
-    "topics": "Topics",
-    "groups": "Groups",
-    "producer": "Producer",
-}
-
 COMMANDS: tuple[PaletteCommand, ...] = (
     PaletteCommand("Show Cluster", "Brokers, controller, topic and partition totals (key 1)", "cluster"),
     PaletteCommand("Show Freezer", "Live temperatures, limits and alerts (key 2)", "freezer"),

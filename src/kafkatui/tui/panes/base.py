@@ -1,23 +1,17 @@
-"""What every pane shares: the events it shows, and how it asks the worker to do something."""
+"""What every pane shares: the events it shows, held until it can show them."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, cast
 
 from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import TabPane
 
-from kafkatui.domain.commands import Command
+from kafkatui.domain.models import ConnectionState
 from kafkatui.tui.guard import GuardedHandlers
 
-HELD_LIMIT = 200  # one-off events (alerts, results) kept for a pane not yet composed
-
-
-class SendCommand(Message):
-    """Posted by a pane; the app puts the command on the worker's queue."""
-
-    def __init__(self, command: Command) -> None:
-        super().__init__()
-        self.command = command
+HELD_LIMIT = 200  # events kept for a pane that cannot show them yet
 
 
 class PaneReady(Message):
@@ -28,14 +22,23 @@ class PaneReady(Message):
         self.pane = pane
 
 
+def is_state(event: object) -> bool:
+    """A whole state (a newer one replaces it: `COALESCE` views, the connection state), as
+    opposed to a one-off event (an alert, an action's result) that must not be lost."""
+    return bool(getattr(type(event), "COALESCE", False)) or isinstance(event, ConnectionState)
+
+
 class PaneMixin(GuardedHandlers):
     """Panes list the worker event types they show in EVENTS and implement `apply`.
 
-    The app hands events to `deliver`, never straight to `apply`: a pane mounted lazily is in the
-    DOM before its children are composed, and a view applied then would look for widgets that do
-    not exist yet. Until the pane is mounted (its children are composed before its Mount event)
-    it holds what it is sent — the newest of each whole-state view, one-off events in order —
-    and applies it on mount.
+    The app hands events to `deliver`, never straight to `apply`. One rule decides when a pane
+    draws: a pane draws only when its children exist and it is the open tab. Until its children
+    are composed (a pane mounted lazily is in the DOM before them) it holds what it is sent;
+    while it is hidden behind another tab it holds the newest of each whole state (no drawing
+    for nobody) but applies one-off events at once, because those are toasts, bells and modal
+    updates the user must see on any pane. When the pane is shown (`reveal`, called by the app
+    on every tab switch) it applies what it holds, then `tick`s, before the next frame.
+    `tick` runs only while the pane is shown.
     """
 
     EVENTS: ClassVar[tuple[type, ...]] = ()
@@ -44,22 +47,46 @@ class PaneMixin(GuardedHandlers):
     def on_mount(self) -> None:
         # Textual calls this besides a pane's own on_mount (after the children are mounted)
         self.composed = True
-        held = self.__dict__.pop("_held", [])
-        for event in held:
-            self.apply(event)
+        self._flush()
         self.post_message(PaneReady(self))  # the app replays the latest state it holds
 
+    @property
+    def showing(self) -> bool:
+        """True when this pane is the open tab (a pane outside tabs is always shown)."""
+        for node in cast(Widget, self).ancestors:  # a pane is a Widget (see the subclasses)
+            if isinstance(node, TabPane):
+                return node.display
+        return True
+
     def deliver(self, event: object) -> None:
-        """Apply the event now, or hold it until the pane's children exist."""
-        if self.composed:
+        """Apply the event now, or hold it until the pane can show it (see the class)."""
+        if self.composed and (not is_state(event) or self.showing):
             self.apply(event)
             return
         held: list[object] = self.__dict__.setdefault("_held", [])
-        if getattr(type(event), "COALESCE", False):
+        if is_state(event):
             held[:] = [e for e in held if type(e) is not type(event)]
         held.append(event)
         if len(held) > HELD_LIMIT:
             del held[0]
+
+    def reveal(self) -> None:
+        """The pane's tab was opened: apply what it holds and bring its ages up to date."""
+        if self.composed and self.showing:
+            self._flush()
+            self.tick()
+
+    def _flush(self) -> None:
+        held: list[object] = self.__dict__.pop("_held", [])
+        showing = self.showing
+        kept = []
+        for event in held:
+            if showing or not is_state(event):
+                self.apply(event)
+            else:
+                kept.append(event)
+        if kept:
+            self.__dict__["_held"] = kept
 
     def apply(self, event: object) -> None:
         raise NotImplementedError
@@ -70,4 +97,4 @@ class PaneMixin(GuardedHandlers):
         return None
 
     def tick(self) -> None:
-        """Called once a second (ages, 'seen N s ago'); nothing by default."""
+        """Called once a second while the pane is shown (ages, 'seen N s ago'); nothing by default."""

@@ -8,7 +8,6 @@ Sensor names and alert sentences reach the screen only through `inert`.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import ClassVar
 
@@ -27,7 +26,8 @@ from kafkatui.domain.notices import NotifyStatus
 from kafkatui.domain.readings import escape_raw, utc_iso
 from kafkatui.domain.text import inert
 from kafkatui.domain.wording import count, plural
-from kafkatui.tui.panes.base import PaneMixin, SendCommand
+from kafkatui.tui.messages import SendCommand
+from kafkatui.tui.panes.base import PaneMixin
 from kafkatui.tui.screens.limits import LimitsScreen
 from kafkatui.tui.widgets.chart import TemperatureChart
 from kafkatui.tui.widgets.header import age_text
@@ -97,7 +97,7 @@ class FreezerPane(PaneMixin, Vertical):
         self.bell = True
         self.toasts = toasts
         self._unannounced: list[AlertEvent] = []  # raised since the last toast
-        self._last_announced = float("-inf")  # time.monotonic() of the last toast / bell
+        self._last_announced = float("-inf")  # self.clock() of the last toast / bell
         self._announce_timer: Timer | None = None
         self._shown_rows: tuple[SensorRow, ...] | None = None
         self.notify_status: NotifyStatus | None = None  # the notifications' last delivery, if any
@@ -127,11 +127,6 @@ class FreezerPane(PaneMixin, Vertical):
 
     def show(self, view: FreezerView) -> None:
         self.view = view
-        if not self.query("#sensors"):
-            # still mounting (the table's container mounts its children a moment after the pane
-            # is in the DOM): draw this view once it is there
-            self.call_after_refresh(self._show_latest)
-            return
         self.window = view.window
         if view.thresholds != self.thresholds:
             self.thresholds = view.thresholds
@@ -320,10 +315,6 @@ class FreezerPane(PaneMixin, Vertical):
         self.bell = not self.bell
         self.app.notify(f"Bell on alert {'on' if self.bell else 'off'}", timeout=2)
 
-    def _show_latest(self) -> None:
-        if self.view is not None and self.query("#sensors"):
-            self.show(self.view)
-
     def tick(self) -> None:
         """Once a second: LAST SEEN counts on even when no new view comes (all sensors silent)."""
         for table in self.query("#sensors").results(VirtualTable):
@@ -363,7 +354,7 @@ class FreezerPane(PaneMixin, Vertical):
         if not raised:
             return
         self._unannounced.extend(raised)
-        wait = self._last_announced + TOAST_GAP - time.monotonic()
+        wait = self._last_announced + TOAST_GAP - self.clock()
         if wait <= 0:
             self._announce_now()
         elif self._announce_timer is None:
@@ -375,7 +366,7 @@ class FreezerPane(PaneMixin, Vertical):
         self._unannounced = []
         if summary is None:
             return
-        self._last_announced = time.monotonic()
+        self._last_announced = self.clock()
         if self.toasts:
             self.app.notify(inert(summary, 200), title="ALERT", severity="error", timeout=10, markup=False)
         if self.bell:

@@ -12,7 +12,6 @@ Topics, keys, error names and the broker's or librdkafka's messages are shown in
 from __future__ import annotations
 
 import random
-import time
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -57,7 +56,8 @@ from kafkatui.domain.producer import (
 )
 from kafkatui.domain.text import NAME_LIMIT, inert, inert_lines
 from kafkatui.settings import Settings
-from kafkatui.tui.panes.base import PaneMixin, SendCommand
+from kafkatui.tui.messages import SendCommand
+from kafkatui.tui.panes.base import PaneMixin
 from kafkatui.tui.widgets.keyed_table import plain_cell
 
 # what a send came to first (a narrow side panel cuts from the right): where it landed, how long it
@@ -195,8 +195,7 @@ class ProducerPane(PaneMixin, Vertical):
         self.inspected: set[str] = set()
         self.toggle_note = ""
         self.topic_names: tuple[str, ...] = ()
-        self.stale = False
-        self.table_drawn = 0.0
+        self.table_drawn = float("-inf")  # self.clock() when the reports table was last drawn
         self.awaiting: int | None = None  # a single send's report is newer than this seq
 
     @classmethod
@@ -313,14 +312,9 @@ class ProducerPane(PaneMixin, Vertical):
         self.view = view
         self.partitioner = view.partitioner
         self.facts = {f.topic: f for f in view.facts}
-        if not self.region:
-            self.stale = True  # hidden tab: render once it is shown (a burst sends 4 views/s)
-            return
         self.render_view()
 
     def on_show(self) -> None:
-        if self.stale:
-            self.render_view()
         # focus inside the pane so its keys (ctrl+s, ...) work; the table, not an input, so the
         # number keys still switch panes
         focused = self.app.focused
@@ -334,11 +328,10 @@ class ProducerPane(PaneMixin, Vertical):
         view = self.view
         if view is None:
             return
-        self.stale = False
         self.query_one("#p-counters", Static).update(self._counters_text())
         burst = view.burst
         running = burst is not None and not burst.done
-        now = time.monotonic()
+        now = self.clock()
         # every row changes with every view of a fast burst, and a table redraw is the costly
         # part of a frame: once a second while a burst runs, at once otherwise
         if not running or now - self.table_drawn >= TABLE_EVERY_DURING_BURST:

@@ -1,7 +1,8 @@
 """Pane 3: topics (filter, sort, internal toggle), partition detail, configs, actions, viewer.
 
 Thin: the worker sends `TopicsView` (rows already computed); the pane filters and sorts them,
-keeps the cursor on the same topic across refreshes (keyed rows), and renders only while shown.
+keeps the cursor on the same topic across refreshes (keyed rows); like every pane it draws
+only while shown (PaneMixin).
 
 Cheap on 5,000 topics: a view whose rows are the previous tuple (the worker reuses it when no
 row changed) leaves the list alone; the cells of a row are made once per row object (the
@@ -49,7 +50,8 @@ from kafkatui.domain.topics import (
     partition_rows,
 )
 from kafkatui.domain.wording import count
-from kafkatui.tui.panes.base import PaneMixin, SendCommand
+from kafkatui.tui.messages import SendCommand
+from kafkatui.tui.panes.base import PaneMixin
 from kafkatui.tui.widgets.header import age_text
 from kafkatui.tui.widgets.keyed_table import sync_rows
 from kafkatui.tui.widgets.virtual_table import VirtualTable
@@ -63,7 +65,6 @@ FLAG_STYLE = {
 }
 FLAG_ORDER = (Flag.OFFLINE, Flag.UNDER_REPLICATED, Flag.NOT_PREFERRED)
 DETAIL_AFTER_TYPING = 0.15  # seconds: the detail follows the filtered cursor once typing pauses
-CONFIG_VALUE_LIMIT = 80  # characters of a config value in the configs column
 WRITE_ACTIONS = {"create": "create", "delete": "delete", "add_partitions": "partitions"}
 
 
@@ -151,7 +152,6 @@ class TopicsPane(PaneMixin, Vertical):
         self.read_only = read_only
         self.partitioner = partitioner if partitioner in PARTITIONERS else DEFAULT_PARTITIONER
         self.view: TopicsView | None = None
-        self.shown = False
         self.show_internal = False
         self.sort_column = "name"
         self.descending = False
@@ -199,16 +199,14 @@ class TopicsPane(PaneMixin, Vertical):
     # -- shown / hidden -----------------------------------------------------------------
 
     def on_show(self) -> None:
-        self.shown = True
+        # the worker reads watermarks and configs only while the pane is shown; the views it
+        # held meanwhile were applied by `reveal` (PaneMixin)
         self.post_message(SendCommand(TopicsActive(True)))
         focused = self.screen.focused
         if focused is None or self not in focused.ancestors:
             self.query_one("#topic-list", VirtualTable).focus()
-        if self.view is not None:
-            self.render_view()
 
     def on_hide(self) -> None:
-        self.shown = False
         self.post_message(SendCommand(TopicsActive(False)))
 
     # -- data in ------------------------------------------------------------------------
@@ -223,11 +221,10 @@ class TopicsPane(PaneMixin, Vertical):
 
     def show(self, view: TopicsView) -> None:
         self.view = view
-        if self.shown:
-            self.render_view()
+        self.render_view()
 
     def tick(self) -> None:
-        if self.shown and self.view is not None:
+        if self.view is not None:
             self.render_status()
             self._send_shown()
 
@@ -239,12 +236,6 @@ class TopicsPane(PaneMixin, Vertical):
         if command != self._sent_shown:
             self._sent_shown = command
             self.post_message(SendCommand(command))
-
-    def visible_rows(self) -> list[TopicRow]:
-        if self.view is None:
-            return []
-        self.model.prepare(self.view.rows)
-        return [r for r, _ in self.model.visible(*self._state())]
 
     def _state(self) -> tuple[str, bool, str, bool]:
         return (

@@ -30,7 +30,7 @@ from kafkatui.domain.groups import (
     parse_reset,
 )
 from kafkatui.domain.text import NAME_LIMIT, inert
-from kafkatui.tui.panes.base import SendCommand
+from kafkatui.tui.messages import SendCommand
 from kafkatui.tui.widgets.keyed_table import plain_cell
 
 PREVIEW_COLUMNS = ("TOPIC", "PARTITION", "OLD", "NEW", "CHANGE", "NOTE")

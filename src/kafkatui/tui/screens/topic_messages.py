@@ -7,7 +7,6 @@ row, and filters on key/value/headers (smart case) in the worker.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import ClassVar
 
@@ -34,7 +33,7 @@ from kafkatui.domain.topics import (
     pretty,
     record_cells,
 )
-from kafkatui.tui.panes.base import SendCommand
+from kafkatui.tui.messages import SendCommand
 from kafkatui.tui.widgets.virtual_table import VirtualTable
 
 RECORD_COLUMNS = (
@@ -81,7 +80,7 @@ class TopicMessagesScreen(Screen[None]):
         topic: str,
         partition: int | None,
         partitions: list[int],
-        clock: Callable[[], float] = time.time,
+        clock: Callable[[], float],
     ) -> None:
         super().__init__()
         self.topic = topic
