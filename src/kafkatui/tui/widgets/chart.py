@@ -98,7 +98,7 @@ def build_chart(
                     plt.hline(level, color)
         lows += [lim[0] for lim in own]
         highs += [lim[1] for lim in own]
-        label = "limit lines: each sensor's own min/max, in its color"
+        label = "limits: each sensor's own, in its color"
     else:
         plt.hline(tmax, "red")
         plt.hline(tmin, "blue")
