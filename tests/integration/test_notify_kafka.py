@@ -316,3 +316,23 @@ def test_watch_keeps_reading_and_alerting_while_the_endpoint_never_answers(
             took = watch.stop()
     assert watch.proc.returncode == 0 and took < 3.0
     assert CANARY not in "\n".join(watch.out + watch.err) + watch.log_file.read_text(encoding="utf-8")
+
+
+@pytest.mark.kafka
+def test_watch_tells_when_the_cluster_is_unreachable_and_back(kafka1: tb.Cluster, tmp_path: Path) -> None:
+    with Receiver([200]) as receiver:
+        watch = WatchProcess(["-b", kafka1.bootstrap, "--timeout", "3", "--notify", receiver.url()], tmp_path)
+        try:
+            time.sleep(3.0)  # connected (nothing to say about that)
+            kafka1.kill(1)
+            _wait_sync(lambda: any("RAISED cluster" in line and "unreachable" in line for line in watch.out), "down")
+            receiver.wait_for(lambda got: any("RAISED cluster" in r.json()["title"] for r in got))
+            kafka1.start(1)
+            _wait_sync(lambda: any("RESOLVED cluster" in line for line in watch.out), "back", timeout=60)
+            got = receiver.wait_for(lambda got: any("RESOLVED cluster" in r.json()["title"] for r in got))
+            assert f"cluster {kafka1.bootstrap} unreachable" in got[-1].json()["message"]
+        finally:
+            if not kafka1.is_up(1):
+                kafka1.start(1)
+            watch.stop()
+    assert watch.proc.returncode == 0, watch.err
