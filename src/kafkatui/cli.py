@@ -294,7 +294,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if settings.notify:
             _check_notify(settings)
         if ns.command == "check":
-            code = _check(settings, STARTED if argv is None else None)
+            code = _check(settings, STARTED if argv is None else None, limits)
             # as the program itself (not a test calling main): exit without waiting for
             # librdkafka's client teardown, which would push a failed check past its timeout
             return _leave(code) if argv is None else code
@@ -331,15 +331,31 @@ def _crash(exc: BaseException, settings: Settings | None) -> int:
     return _fail(redact(line, secrets) + where, EXIT_FAIL)
 
 
-def _check(settings: Settings, started: float | None) -> int:
+def _check(settings: Settings, started: float | None, limits: Limits | None = None) -> int:
     from kafkatui.kafka.check import format_report, run_check
 
     result = run_check(settings, started=started)
     if result.snapshot is None:
         assert result.failure is not None
         return _fail(f"{settings.bootstrap_servers}: {result.failure.describe()}", EXIT_FAIL)
-    print("\n".join(format_report(result.snapshot)))
+    print("\n".join(format_report(result.snapshot) + _alert_lines(settings, limits)))
     return EXIT_OK
+
+
+def _alert_lines(settings: Settings, limits: Limits | None) -> list[str]:
+    """What `check` says of alerts: the notification URLs by kind only (secrets), the limits file."""
+    lines: list[str] = []
+    if settings.notify:
+        kinds = ", ".join(f"{_printable(u.get_secret_value().partition('://')[0][:20])}://…" for u in settings.notify)
+        n = len(settings.notify)
+        lines.append(f"notifications: {n} URL{'s' * (n != 1)} ({kinds}; the rest not shown: secrets)")
+    if limits is not None and limits.source:
+        sensors, groups = len(limits.sensor_patterns()), len(limits.group_patterns())
+        lines.append(
+            f"limits file: {_printable(limits.source)} ({sensors} sensor entr{'ies' if sensors != 1 else 'y'}, "
+            f"{groups} group entr{'ies' if groups != 1 else 'y'})"
+        )
+    return lines
 
 
 def _simulate(settings: Settings, ns: argparse.Namespace) -> int:

@@ -336,3 +336,20 @@ def test_watch_tells_when_the_cluster_is_unreachable_and_back(kafka1: tb.Cluster
                 kafka1.start(1)
             watch.stop()
     assert watch.proc.returncode == 0, watch.err
+
+
+@pytest.mark.kafka
+def test_check_names_the_notification_urls_by_kind_only_and_the_limits_file(
+    kafka1: tb.Cluster, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kafkatui import cli
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("KAFKATUI_LOG_FILE", str(tmp_path / "k.log"))
+    (tmp_path / "limits.toml").write_text(LIMITS, encoding="utf-8")
+    url = f"json://me:{CANARY}@127.0.0.1:9/hook"
+    assert cli.main(["check", "-b", kafka1.bootstrap, "--notify", url, "--limits", "limits.toml"]) == 0
+    out = capsys.readouterr()
+    assert "notifications: 1 URL (json://…; the rest not shown: secrets)" in out.out
+    assert "limits file: limits.toml (1 sensor entry, 1 group entry)" in out.out
+    assert CANARY not in out.out + out.err + (tmp_path / "k.log").read_text(encoding="utf-8")

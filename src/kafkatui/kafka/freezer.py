@@ -280,7 +280,8 @@ class FreezerFeed(Service):
         limits = self.board.limits or Limits(base)
         pattern = None if cmd.sensor is None else (limits.sensor(cmd.sensor).entry or cmd.sensor)
         try:
-            thresholds = Thresholds(cmd.tmin, cmd.tmax, cmd.hysteresis, limits.defaults.thresholds.min_count)
+            own = limits.defaults if cmd.sensor is None else limits.sensor(cmd.sensor)
+            thresholds = Thresholds(cmd.tmin, cmd.tmax, cmd.hysteresis, own.thresholds.min_count)
             if self.limits_path is not None:
                 new = save_sensor_entry(self.limits_path, pattern, thresholds, base)
             else:
