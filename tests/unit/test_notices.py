@@ -96,7 +96,7 @@ def test_the_cluster_unreachable_and_back() -> None:
     assert tracker.connection(ConnectionState(Link.CONNECTING, "", T), CLUSTER, T) == []
     down = tracker.connection(ConnectionState(Link.UNREACHABLE, "Connection refused", T), CLUSTER, T)
     assert down[0].line() == (
-        f"RAISED cluster {CLUSTER} unreachable: unreachable: Connection refused (no broker answers), since 16:00:00 UTC"
+        f"RAISED cluster {CLUSTER} unreachable: Connection refused (no broker answers), since 16:00:00 UTC"
     )
     assert tracker.connection(ConnectionState(Link.UNREACHABLE, "again", T + 5), CLUSTER, T + 5) == []
     up = tracker.connection(ConnectionState(Link.CONNECTED, "", T + 65), CLUSTER, T + 65)

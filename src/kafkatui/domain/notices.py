@@ -201,7 +201,9 @@ class NoticeTracker:
             self._resolve(key, "connected", "brokers answer", now, out)
         else:
             since = state.since or now
-            notice = Notice("cluster", cluster, "unreachable", True, state.describe(), "no broker answers", since, now)
+            # "unreachable: Connection refused" would say unreachable twice: the reason alone then
+            value = state.describe() if state.link is not Link.UNREACHABLE else state.reason or "no broker answered"
+            notice = Notice("cluster", cluster, "unreachable", True, value, "no broker answers", since, now)
             self._raise(notice, out)
         return out
 
