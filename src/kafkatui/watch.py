@@ -14,8 +14,9 @@ import threading
 from collections.abc import Callable
 from typing import TextIO
 
+from kafkatui.domain.events import Event
 from kafkatui.domain.limits import Limits
-from kafkatui.domain.notices import Notice
+from kafkatui.domain.notices import Notice, NotifyStatus
 from kafkatui.domain.text import inert
 from kafkatui.kafka.context import Context, Service
 from kafkatui.kafka.freezer import FreezerFeed
@@ -56,10 +57,15 @@ def run_watch(
         signal.signal(signal.SIGTERM, on_signal)
         signal.signal(signal.SIGINT, on_signal)
 
+    def status(event: Event) -> None:
+        # delivery trouble goes to stderr (the journal under systemd); stdout is for alert events
+        if isinstance(event, NotifyStatus) and not event.ok:
+            print(f"kafkatui watch: {inert(event.line(), 300)}", file=sys.stderr, flush=True)
+
     hub = NotifyHub(
         settings,
         limits,
-        emit=lambda event: None,
+        emit=status,
         on_notice=notice_printer(out, settings.bootstrap_servers, json_lines=json_lines),
     )
 
