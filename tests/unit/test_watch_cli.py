@@ -71,3 +71,9 @@ def test_watch_ends_when_told_to(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     stop.set()
     thread.join(10)
     assert result == [0]
+
+
+def test_notify_repeat_takes_a_duration_or_seconds(tmp_path: Path) -> None:
+    for given, seconds in (("30m", 1800.0), ("2h", 7200.0), ("90", 90.0), (45.0, 45.0)):
+        assert load_settings({"notify_repeat": given}, env_file=tmp_path / "none").notify_repeat == seconds
+    assert load_settings({}, env_file=tmp_path / "none").notify_repeat == 3600.0
