@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -57,9 +58,11 @@ def test_watch_ends_when_told_to(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     """The loop that SIGTERM ends: `stop` set, it returns 0 at once (the worker is not waited for)."""
     from kafkatui.domain.alerts import Thresholds
     from kafkatui.domain.limits import Limits, SensorLimits
+    from kafkatui.logs import setup_logging
     from kafkatui.watch import run_watch
 
     settings = load_settings({"bootstrap_servers": "127.0.0.1:9", "timeout": 1.0}, env_file=tmp_path / "none")
+    setup_logging(tmp_path / "k.log", [])  # librdkafka's refused connections go to the file
     stop = threading.Event()
     result: list[int] = []
     thread = threading.Thread(
@@ -71,6 +74,11 @@ def test_watch_ends_when_told_to(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     stop.set()
     thread.join(10)
     assert result == [0]
+    # the worker was asked to stop and not waited for; it ends on its own soon after
+    deadline = time.monotonic() + 15
+    while any(t.name == "kafka-worker" and t.is_alive() for t in threading.enumerate()):
+        assert time.monotonic() < deadline, "the worker thread did not end"
+        time.sleep(0.05)
 
 
 def test_notify_repeat_takes_a_duration_or_seconds(tmp_path: Path) -> None:
