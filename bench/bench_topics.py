@@ -424,7 +424,7 @@ async def drive(
 
         # 4. the viewer tailing a fast producer
         topic = f"{PREFIX}-tail"
-        from kafkatui.domain.topics import CreateTopic
+        from kafkatui.domain.topic_actions import CreateTopic
 
         app.send(CreateTopic(topic, 3, 1))
         while pane.view is None or topic not in pane.view.topics:

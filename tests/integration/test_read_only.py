@@ -13,7 +13,7 @@ from kafkatui.domain.commands import Command
 from kafkatui.domain.groups import ApplyReset
 from kafkatui.domain.models import ClusterSnapshot, Refused
 from kafkatui.domain.producer import Produce, ProduceRequest
-from kafkatui.domain.topics import AddPartitions, CreateTopic, DeleteTopic
+from kafkatui.domain.topic_actions import AddPartitions, CreateTopic, DeleteTopic
 from kafkatui.kafka.services import DashboardOptions, dashboard_services
 from worker_probe import probe_settings, start_worker
 
@@ -30,8 +30,10 @@ def all_command_classes() -> set[type[Command]]:
 
 def test_every_cluster_write_is_marked() -> None:
     import kafkatui.domain.groups
+    import kafkatui.domain.message_viewer
     import kafkatui.domain.producer
-    import kafkatui.domain.topics  # noqa: F401  (subclasses register on import)
+    import kafkatui.domain.topic_actions
+    import kafkatui.domain.topics_view  # noqa: F401  (subclasses register on import)
 
     writes = {c.__name__ for c in all_command_classes() if c.WRITES}
     assert writes == {"CreateTopic", "DeleteTopic", "AddPartitions", "ApplyReset", "Produce"}

@@ -18,24 +18,12 @@ from confluent_kafka import Producer
 
 import kafka_testbed as tb
 from kafka_fixtures import Kcat, ToolRunner
+from kafkatui.domain.message_viewer import MessagesView, StartAt, StartMode, StopMessages, ViewMessages
 from kafkatui.domain.models import Refused
 from kafkatui.domain.partitioner import predict
-from kafkatui.domain.topics import (
-    ActionResult,
-    AddPartitions,
-    CreateTopic,
-    DeleteTopic,
-    Flag,
-    MessagesView,
-    SelectTopic,
-    StartAt,
-    StartMode,
-    StopMessages,
-    TopicsActive,
-    TopicsView,
-    ViewMessages,
-    partition_rows,
-)
+from kafkatui.domain.partitions import Flag, partition_rows
+from kafkatui.domain.topic_actions import ActionResult, AddPartitions, CreateTopic, DeleteTopic
+from kafkatui.domain.topics_view import SelectTopic, TopicsActive, TopicsView
 from kafkatui.kafka.topics import TopicsService
 from kafkatui.kafka.worker import Worker
 from kafkatui.settings import Settings

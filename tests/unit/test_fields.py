@@ -135,4 +135,12 @@ def test_lookup_never_raises(doc: object, path: str) -> None:
 @given(doc=_named_json)
 def test_every_listed_field_reads_back_its_number(doc: object) -> None:
     for where, value in numeric_fields(doc, limit=50):
-        assert lookup(doc, compile_path(where)) == value
+        found = lookup(doc, compile_path(where))
+        assert isinstance(found, int | float) and float(found) == value  # listed as a float
+
+
+def test_numeric_fields_takes_strings_the_caller_reads_as_numbers() -> None:
+    doc = {"id": "freezer-7", "t": " -4 °F ", "long": "1" * 41, "n": 2}
+    found = numeric_fields(doc, limit=10, text=lambda t: any(c.isdigit() for c in t))
+    assert found == [("id", "freezer-7"), ("t", "-4 °F"), ("n", 2.0)]  # a long string is not looked at
+    assert numeric_fields(doc, limit=10) == [("n", 2.0)]

@@ -12,7 +12,7 @@ from textual.widgets import Static
 import canned
 from kafkatui.domain.alerts import AlertBatch, AlertEvent, AlertKind
 from kafkatui.domain.freezer import FreezerView
-from kafkatui.domain.topics import ActionResult
+from kafkatui.domain.topic_actions import ActionResult
 from kafkatui.tui.app import KafkaTuiApp
 from kafkatui.tui.panes.cluster import ClusterPane
 from kafkatui.tui.panes.freezer import FreezerPane

@@ -31,21 +31,15 @@ from kafkatui.domain.groups import (
     ResetSpec,
     parse_reset,
 )
+from kafkatui.domain.message_viewer import MessagesView, Record, StartAt
 from kafkatui.domain.models import BrokerInfo, ConnectionState, Link, PartitionInfo, TopicInfo, WorkerError
 from kafkatui.domain.producer import DeliveryReport, ProducerConfig, ProducerNotice, ProducerView
 from kafkatui.domain.readings import parse
 from kafkatui.domain.text import SENSOR_LIMIT
-from kafkatui.domain.topics import (
-    ActionResult,
-    ConfigEntry,
-    MessagesView,
-    Record,
-    RowCache,
-    StartAt,
-    TopicConfigs,
-    TopicsView,
-    Watermark,
-)
+from kafkatui.domain.topic_actions import ActionResult
+from kafkatui.domain.topic_configs import ConfigEntry, TopicConfigs
+from kafkatui.domain.topic_list import RowCache, Watermark
+from kafkatui.domain.topics_view import TopicsView
 from kafkatui.settings import Settings
 from kafkatui.tui.app import KafkaTuiApp
 from kafkatui.tui.screens.group_reset import GroupResetScreen

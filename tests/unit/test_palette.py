@@ -9,7 +9,7 @@ from textual.widgets import TabbedContent
 
 import canned
 from kafkatui.domain.commands import Command
-from kafkatui.domain.topics import TopicsView
+from kafkatui.domain.topics_view import TopicsView
 from kafkatui.settings import Settings
 from kafkatui.tui.app import KafkaTuiApp
 from kafkatui.tui.screens.group_help import GroupRulesScreen

@@ -72,6 +72,7 @@ def test_the_reason_names_the_setting_and_the_numbers_there() -> None:
     mapped = refused(b'{"temp_c": "x"}', ParseRules.mapped("readings.celsius")).detail
     assert mapped == "JSON object has no field readings.celsius, the --value-field (KAFKATUI_VALUE_FIELD)"
     assert "numbers in it" not in refused(b'{"device": "x"}').detail
+    assert refused(b'{"t": "-4 F", "device": "x"}').detail.endswith("; numbers in it: t")
 
 
 def test_a_bad_path_in_the_rules_is_a_value_error() -> None:

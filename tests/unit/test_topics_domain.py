@@ -7,28 +7,14 @@ import json
 import pytest
 
 import canned
+from kafkatui.domain.key_partition import predict_key
+from kafkatui.domain.message_viewer import MessageBuffer, Record, StartAt, StartMode, parse_start, pretty, record_cells
 from kafkatui.domain.models import PartitionInfo, TopicInfo
 from kafkatui.domain.partitioner import predict
+from kafkatui.domain.partitions import Flag, partition_rows
+from kafkatui.domain.topic_actions import explain_failure
+from kafkatui.domain.topic_list import RowCache, TopicList, TopicRow, Watermark, human_ms, sort_rows
 from kafkatui.domain.topic_names import check_topic_name
-from kafkatui.domain.topics import (
-    Flag,
-    MessageBuffer,
-    Record,
-    RowCache,
-    StartAt,
-    StartMode,
-    TopicList,
-    TopicRow,
-    Watermark,
-    explain_failure,
-    human_ms,
-    parse_start,
-    partition_rows,
-    predict_key,
-    pretty,
-    record_cells,
-    sort_rows,
-)
 
 
 @pytest.mark.parametrize(

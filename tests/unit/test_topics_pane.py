@@ -9,22 +9,12 @@ from textual.widgets import Input
 
 import canned
 from kafkatui.domain.commands import Command, Refresh
+from kafkatui.domain.message_viewer import MessagesView, Record, StartAt, StopMessages, ViewMessages
 from kafkatui.domain.models import PartitionInfo, TopicInfo
-from kafkatui.domain.topics import (
-    ActionResult,
-    ConfigEntry,
-    CreateTopic,
-    MessagesView,
-    Record,
-    RowCache,
-    StartAt,
-    StopMessages,
-    TopicConfigs,
-    TopicsActive,
-    TopicsView,
-    ViewMessages,
-    Watermark,
-)
+from kafkatui.domain.topic_actions import ActionResult, CreateTopic
+from kafkatui.domain.topic_configs import ConfigEntry, TopicConfigs
+from kafkatui.domain.topic_list import RowCache, Watermark
+from kafkatui.domain.topics_view import TopicsActive, TopicsView
 from kafkatui.settings import Settings
 from kafkatui.tui.app import KafkaTuiApp
 from kafkatui.tui.panes.topics import TopicsPane

@@ -14,19 +14,17 @@ from confluent_kafka import KafkaError, KafkaException, TopicPartition
 
 import canned
 from kafkatui.domain.models import PartitionInfo, TopicInfo
-from kafkatui.domain.topics import (
+from kafkatui.domain.topic_list import (
     COLUMN_KEYS,
     COLUMNS,
     RowCache,
-    ShowTopics,
     TopicList,
-    TopicsActive,
-    TopicsView,
     Watermark,
     row_cells,
     sort_rows,
     topic_row,
 )
+from kafkatui.domain.topics_view import ShowTopics, TopicsActive, TopicsView
 from kafkatui.kafka import clients
 from kafkatui.kafka.context import Context
 from kafkatui.kafka.topics import WATERMARK_CHUNK, TopicsService, watermark_chunks

@@ -11,8 +11,10 @@ from textual.app import App, ComposeResult
 from textual.widgets import Input
 
 import canned
+from kafkatui.domain.message_viewer import MessagesView, Record, StartAt
 from kafkatui.domain.models import PartitionInfo, TopicInfo
-from kafkatui.domain.topics import MessagesView, Record, RowCache, StartAt, TopicsView, Watermark
+from kafkatui.domain.topic_list import RowCache, Watermark
+from kafkatui.domain.topics_view import TopicsView
 from kafkatui.tui.panes.topics import TopicsPane
 from kafkatui.tui.screens.topic_messages import TopicMessagesScreen
 from kafkatui.tui.widgets.virtual_table import VirtualTable

@@ -120,7 +120,7 @@ def test_unreachable_brokers_from_librdkafka_statistics() -> None:
 
 
 def test_a_topic_with_an_offline_partition_counts_unknown_messages() -> None:
-    from kafkatui.domain.topics import Watermark, row_cells, topic_row
+    from kafkatui.domain.topic_list import Watermark, row_cells, topic_row
 
     topic = TopicInfo(T, (PartitionInfo(0, 1, (1,), (1,)), PartitionInfo(1, 2, (2,), (2,), unreachable=(2,))))
     row = topic_row(topic, {0: Watermark(0, 10)}, None)

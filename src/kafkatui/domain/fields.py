@@ -10,6 +10,7 @@ reject's hint and the field picker.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -19,6 +20,7 @@ MAX_PATH = 200  # characters: a path is typed by a person
 MAX_STEPS = 32
 WALK_LIMIT = 500  # values looked at when listing a record's numeric fields (a huge record costs no more)
 WALK_DEPTH = 8
+TEXT_NUMBER = 40  # characters: a longer string is not looked at as a number
 
 Step = str | int
 
@@ -88,13 +90,15 @@ def is_numeric(value: object) -> bool:
     return False
 
 
-def numeric_fields(doc: object, limit: int = 3) -> list[tuple[str, object]]:
+def numeric_fields(
+    doc: object, limit: int = 3, text: Callable[[str], bool] | None = None
+) -> list[tuple[str, float | str]]:
     """The first `limit` (path, value) pairs of numbers in `doc`, in document order.
 
-    Numbers only (not numeric strings): what a schema or a JSON producer typed as a number.
-    At most `WALK_LIMIT` values are looked at and `WALK_DEPTH` levels deep.
+    Numbers, and the strings `text` says are numbers ("-4 °F"), kept as written. At most
+    `WALK_LIMIT` values are looked at and `WALK_DEPTH` levels deep.
     """
-    found: list[tuple[str, object]] = []
+    found: list[tuple[str, float | str]] = []
     budget = WALK_LIMIT
     stack: list[tuple[str, object, int]] = [("", doc, 0)]
     while stack and len(found) < limit and budget > 0:
@@ -105,8 +109,12 @@ def numeric_fields(doc: object, limit: int = 3) -> list[tuple[str, object]]:
         elif isinstance(node, list | tuple):
             items = [(str(i), v) for i, v in enumerate(node)]
         else:
-            if prefix and is_numeric(node):
-                found.append((prefix, node))
+            if not prefix:
+                continue
+            if is_numeric(node):
+                found.append((prefix, float(node)))  # type: ignore[arg-type]  # is_numeric: a real number
+            elif text is not None and isinstance(node, str) and len(node) <= TEXT_NUMBER and text(node):
+                found.append((prefix, node.strip()))
             continue
         if depth >= WALK_DEPTH:
             continue

@@ -119,6 +119,7 @@ class FreezerView(Event):
     ahead_max: float = 0.0  # the most ahead, in seconds
     chart_limits: tuple[tuple[float, float], ...] = ()  # (min, max) of each chart line, in order
     limits_file: str | None = None  # where the limits come from (None: the settings)
+    converted: str = ""  # the last reading read in another unit: "freezer-9: -4 °F = -20.00 °C"
 
     @property
     def alert_count(self) -> int:
@@ -154,6 +155,7 @@ class FreezerBoard:
         self.readings_dropped = 0
         self.ahead = 0
         self.ahead_max = 0.0
+        self.converted = ""
         self._rows: dict[str, SensorRow] = {}
         self._due: dict[str, float] = {}  # sensor -> when time next changes its row
         self._alerts_version = 0  # bumped whenever the alert state may have changed
@@ -184,6 +186,9 @@ class FreezerBoard:
             self.ahead_max = max(self.ahead_max, item.ts - now)
             item = Reading(sensor, item.celsius, now, item.partition, item.offset, item.original)
         self.readings += 1
+        if item.original:  # read in °F or K: the view shows the last conversion
+            self.converted = f"{sensor}: {item.original} = {item.celsius:.2f} °C"
+            self._changed = True
         self.series.append(sensor, item.ts, item.celsius)
         self._dirty.add(sensor)
         events = self.engine.observe(item, now)
@@ -420,6 +425,7 @@ class FreezerBoard:
             ahead_max=self.ahead_max,
             chart_limits=tuple(chart_limits),
             limits_file=None if self.limits is None else self.limits.source,
+            converted=self.converted,
         )
         self._last_view = view
         return view

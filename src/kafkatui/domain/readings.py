@@ -47,10 +47,12 @@ __all__ = [
     "RejectReason",
     "RejectSummary",
     "Rejection",
+    "decode_json",
     "escape_raw",
     "parse",
     "parse_decoded",
     "parse_number",
+    "reads_as_number",
     "utc_iso",
 ]
 
@@ -243,6 +245,20 @@ def parse(
     return _finish(key, value, ts, partition, offset, rules, number, original, None, ts)
 
 
+def decode_json(value: bytes | None) -> object | None:
+    """A record value's JSON object or array (for the field picker's sample); None for anything else."""
+    if not value or value[0] == 0:
+        return None
+    try:
+        text = value.decode("utf-8").lstrip("\ufeff").strip()
+        if not text or text[0] not in "{[":
+            return None
+        doc: object = _json_decode(text)
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
+        return None
+    return doc
+
+
 def parse_decoded(
     key: bytes | None,
     doc: object,
@@ -335,7 +351,7 @@ _DETAILS = {
 
 def _missing(doc: dict[str, object] | list[object] | tuple[object, ...], rules: ParseRules, json_: str) -> str:
     """Why no temperature was found, naming the setting that would read one and the numbers there."""
-    numbers = numeric_fields(doc)
+    numbers = numeric_fields(doc, text=reads_as_number)
     hint = f"; numbers in it: {', '.join(path for path, _ in numbers)}" if numbers else ""
     fields = ", ".join(rules.temp_fields)
     if not isinstance(doc, dict):
@@ -401,6 +417,11 @@ def _suffixed(text: str) -> tuple[float | RejectReason, str]:
 def _shown(value: float, unit: str) -> str:
     """What was read, as a person writes it: ``-4 °F``, ``253.15 K`` (kelvin takes no degree)."""
     return f"{value:g} K" if unit == "K" else f"{value:g} °{unit}"
+
+
+def reads_as_number(text: str) -> bool:
+    """True for text a reading can be made of: ``-3.2``, ``-3,2``, ``-4 °F``, ``253.15K``."""
+    return isinstance(parse_number(text), float) or isinstance(_suffixed(text)[0], float)
 
 
 def _to_celsius(value: float, unit: str) -> float:

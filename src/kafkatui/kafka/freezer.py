@@ -13,9 +13,11 @@ board is told of the outage, so silence is blamed on it instead of a STALE per s
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import logging
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -29,7 +31,8 @@ from kafkatui.domain.alerts import AlertBatch, AlertEvent, Thresholds
 from kafkatui.domain.commands import Acknowledge, Command, Forget, Rewind, SetSensorLimits, SetThresholds, SetWindow
 from kafkatui.domain.freezer import FreezerBoard
 from kafkatui.domain.limits import Limits, LimitsError, LimitsSaved, with_sensor_entry
-from kafkatui.domain.readings import ParseRules, parse
+from kafkatui.domain.mapping import ListFields, MappingView, SetValueField, summarize
+from kafkatui.domain.readings import DEFAULT_TEMP_FIELDS, ParseRules, decode_json, parse
 from kafkatui.domain.text import inert
 from kafkatui.domain.wording import count, plural
 from kafkatui.kafka import clients
@@ -47,6 +50,9 @@ BURST_BATCHES = 2  # full batches in a row that make a burst worth a trim
 LATEST: Callable[[], Any] = OffsetSpec.latest
 SEEK_GRACE = 1.0  # seconds past the request timeout before an offset lookup counts as unanswered
 TRIM_EVERY = 60.0  # at most one malloc_trim a minute, after a burst (see kafkatui.memory)
+SAMPLE = 200  # recent record values kept for the field picker
+SAMPLE_PER_BATCH = 20  # taken from the end of each batch (no cost per record)
+SAMPLE_BYTES = 65_536  # a bigger value is not sampled (200 of them stay small)
 
 
 class AlertLog:
@@ -114,6 +120,8 @@ class FreezerFeed(Service):
         Forget,
         SetWindow,
         Rewind,
+        ListFields,
+        SetValueField,
     )
 
     def __init__(
@@ -147,6 +155,8 @@ class FreezerFeed(Service):
         self.pending: list[AlertEvent] = []  # events of this frame, sent with the next view
         self.reader_down = False  # the consumer said every broker is down (until a record comes)
         self._sent: object = None  # the last view sent
+        self.samples: deque[bytes] = deque(maxlen=SAMPLE)  # recent values, for the field picker
+        self._mapping_sent = False
 
     # -- Service ------------------------------------------------------------------------
 
@@ -176,6 +186,13 @@ class FreezerFeed(Service):
         if isinstance(command, Rewind):
             self._rewind(ctx, command.seconds)
             return
+        if isinstance(command, ListFields):
+            docs = [self._decode_sample(v) for v in self.samples]
+            ctx.emit(summarize(docs, len(self.samples)))
+            return
+        if isinstance(command, SetValueField):
+            self._set_value_field(ctx, command.path)
+            return
 
     def poll(self, ctx: Context, now: float) -> None:
         self._advance_seek(ctx, now)
@@ -203,6 +220,10 @@ class FreezerFeed(Service):
                 found = add(item, now)
                 if found:
                     events += found
+            for msg in batch[-SAMPLE_PER_BATCH:]:
+                value = msg.value()
+                if value and len(value) <= SAMPLE_BYTES and msg.error() is None:
+                    self.samples.append(value)
         offline = self._offline_partitions(ctx)
         if not ctx.connected or self.reader_down:
             self.board.outage(now)
@@ -218,6 +239,9 @@ class FreezerFeed(Service):
         if events:
             self.pending += events
             self._log_events(events)
+        if not self._mapping_sent:
+            ctx.emit(MappingView(self.rules))
+            self._mapping_sent = True
         if now >= self.next_view:
             view = self.board.view(now)
             if view is not self._sent:
@@ -411,6 +435,27 @@ class FreezerFeed(Service):
         # -1: no record at or after the time -> start at the end *as of the lookup*; OFFSET_END
         # would be resolved later and skip what arrives in between
         return seek.ends_before.get(partition, OFFSET_END)
+
+    def _decode_sample(self, value: bytes) -> object | None:
+        """A sampled record value as the picker reads it: JSON objects and arrays."""
+        return decode_json(value)
+
+    def _set_value_field(self, ctx: Context, path: str | None) -> None:
+        """Chart another field from now on. The board starts afresh (series, alerts, rejects), so
+        readings of two fields are never mixed in one series; the limits and window stay."""
+        try:
+            self.rules = dataclasses.replace(self.rules, temp_fields=(path,) if path else DEFAULT_TEMP_FIELDS)
+        except ValueError as exc:  # the picker sends paths it found; a typed one may be bad
+            ctx.report(f"field {path!r} cannot be used", exc)
+            return
+        log.info("freezer value field: %s", path or "the built-in names")
+        old = self.board
+        self.board = FreezerBoard(
+            self.topic, old.engine.defaults, stale_after=ctx.settings.stale_after, window=old.window
+        )
+        self.board.source = old.source
+        self._mapping_sent = False
+        self.next_view = 0.0
 
     def _rewind(self, ctx: Context, seconds: float) -> None:
         if self.assigned:

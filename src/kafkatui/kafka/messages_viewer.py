@@ -18,14 +18,7 @@ from typing import Any
 from confluent_kafka import OFFSET_BEGINNING, OFFSET_END, Consumer, KafkaError, KafkaException, TopicPartition
 from confluent_kafka.admin import OffsetSpec  # type: ignore[attr-defined]
 
-from kafkatui.domain.topics import (
-    MAX_VALUE,
-    MessageBuffer,
-    MessagesView,
-    Record,
-    StartMode,
-    ViewMessages,
-)
+from kafkatui.domain.message_viewer import MAX_VALUE, MessageBuffer, MessagesView, Record, StartMode, ViewMessages
 from kafkatui.kafka import clients
 from kafkatui.kafka.context import Context
 from kafkatui.kafka.errors import error_name_text

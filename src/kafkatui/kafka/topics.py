@@ -46,29 +46,21 @@ from confluent_kafka.admin import (  # type: ignore[attr-defined]
 
 from kafkatui.domain.commands import Command
 from kafkatui.domain.lag import known_offset
+from kafkatui.domain.message_viewer import FilterMessages, StopMessages, ViewMessages
 from kafkatui.domain.models import ClusterSnapshot
-from kafkatui.domain.topic_names import check_topic_name
-from kafkatui.domain.topics import (
-    KEY_CONFIGS,
+from kafkatui.domain.topic_actions import (
     UNSUPPORTED,
     VERBS,
     ActionResult,
     AddPartitions,
-    ConfigEntry,
     CreateTopic,
     DeleteTopic,
-    FilterMessages,
-    RowCache,
-    SelectTopic,
-    ShowTopics,
-    StopMessages,
-    TopicConfigs,
-    TopicsActive,
-    TopicsView,
-    ViewMessages,
-    Watermark,
     explain_failure,
 )
+from kafkatui.domain.topic_configs import ConfigEntry, TopicConfigs
+from kafkatui.domain.topic_list import KEY_CONFIGS, RowCache, Watermark
+from kafkatui.domain.topic_names import check_topic_name
+from kafkatui.domain.topics_view import SelectTopic, ShowTopics, TopicsActive, TopicsView
 from kafkatui.kafka import clients
 from kafkatui.kafka.context import IDLE_DUE, Context, Service
 from kafkatui.kafka.errors import error_name_text

@@ -17,7 +17,7 @@ from textual.content import Content
 from textual.widgets import TabbedContent
 
 from kafkatui.domain.models import ClusterSnapshot
-from kafkatui.domain.topics import UNSUPPORTED
+from kafkatui.domain.topic_actions import UNSUPPORTED
 from kafkatui.tui.panes.base import PaneMixin
 
 if TYPE_CHECKING:
@@ -46,6 +46,12 @@ COMMANDS: tuple[PaletteCommand, ...] = (
     PaletteCommand("Help: every key", "Every key of the app and its panes (key ?)", None, app_action="help"),
     PaletteCommand(
         "Edit freezer limits", "Min, max and hysteresis of the freezer alerts (Freezer, e)", "freezer", "edit_limits"
+    ),
+    PaletteCommand(
+        "Pick the temperature field",
+        "Chart another number of the records: the fields found in recent ones (Freezer, p)",
+        "freezer",
+        "pick_field",
     ),
     PaletteCommand(
         "Shorter chart window", "Freezer chart: 1 min, 5 min, 15 min, 1 h (Freezer, [)", "freezer", "window(-1)"

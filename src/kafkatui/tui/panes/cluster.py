@@ -8,14 +8,14 @@ from collections.abc import Callable
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from kafkatui.domain.controller import controller_note, controller_text
 from kafkatui.domain.models import ClusterSnapshot, ConnectionState
 from kafkatui.domain.text import inert
 from kafkatui.tui.panes.base import PaneMixin
 from kafkatui.tui.widgets.header import age_text
-from kafkatui.tui.widgets.keyed_table import sync_rows
+from kafkatui.tui.widgets.keyed_table import KeyedTable
 
 COLUMNS = ("ID", "ADDRESS", "RACK", "ROLE", "STATE", "LEADERS", "REPLICAS")
 
@@ -43,10 +43,7 @@ class ClusterPane(PaneMixin, Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static("Waiting for the first metadata answer…", id="cluster-summary")
-        table: DataTable[object] = DataTable(id="brokers", cursor_type="row", zebra_stripes=True)
-        for name in COLUMNS:
-            table.add_column(name, key=name)
-        yield table
+        yield KeyedTable([(name, name) for name in COLUMNS], id="brokers")
         yield Static("", id="cluster-note")
 
     def show(self, snapshot: ClusterSnapshot) -> None:
@@ -58,10 +55,10 @@ class ClusterPane(PaneMixin, Vertical):
                 if p.leader >= 0:
                     leaders[p.leader] += 1
                 replicas.update(p.replicas)
-        rows = {}
+        rows = []
         for b in snapshot.brokers:
             state = Text("up", "green") if b.up else Text("DOWN", "bold white on red")
-            rows[str(b.id)] = (
+            cells = (
                 str(b.id),
                 inert(b.address, 60),
                 inert(b.rack, 30) if b.rack else "-",
@@ -70,7 +67,8 @@ class ClusterPane(PaneMixin, Vertical):
                 str(leaders[b.id]),
                 str(replicas[b.id]),
             )
-        sync_rows(self.query_one("#brokers", DataTable), COLUMNS, rows)
+            rows.append((str(b.id), cells))
+        self.query_one("#brokers", KeyedTable).show_rows(rows)
         notes = [MOCK_NOTE] if snapshot.is_mock else [controller_note(snapshot)]
         notes.extend(snapshot.notes)  # e.g. brokers listed by the metadata but unreachable from here
         self.query_one("#cluster-note", Static).update(Text("\n".join(n for n in notes if n)))

@@ -22,12 +22,14 @@ from kafkatui.domain.alerts import AlertBatch, AlertEvent, SensorStatus, Thresho
 from kafkatui.domain.commands import Acknowledge, Forget, Rewind, SetSensorLimits, SetWindow
 from kafkatui.domain.freezer import FreezerView, SensorRow
 from kafkatui.domain.limits import LimitsSaved
+from kafkatui.domain.mapping import FieldsFound, ListFields, MappingView, SetValueField, describe
 from kafkatui.domain.notices import NotifyStatus
 from kafkatui.domain.readings import escape_raw, utc_iso
 from kafkatui.domain.text import inert
 from kafkatui.domain.wording import count, plural
 from kafkatui.tui.messages import SendCommand
 from kafkatui.tui.panes.base import PaneMixin
+from kafkatui.tui.screens.field_picker import FieldChoice, FieldPickerScreen
 from kafkatui.tui.screens.limits import LimitsScreen
 from kafkatui.tui.widgets.chart import TemperatureChart
 from kafkatui.tui.widgets.header import age_text
@@ -59,13 +61,14 @@ def _num(value: float | None) -> str:
 class FreezerPane(PaneMixin, Vertical):
     """Shows FreezerView snapshots; edits thresholds through the worker."""
 
-    EVENTS = (FreezerView, AlertBatch, LimitsSaved, NotifyStatus)
+    EVENTS = (FreezerView, AlertBatch, MappingView, FieldsFound, LimitsSaved, NotifyStatus)
     BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
         Binding("left_square_bracket", "window(-1)", "Shorter window", key_display="["),
         Binding("right_square_bracket", "window(1)", "Longer window", key_display="]"),
         Binding("h", "rewind", "Load history for the window"),
         Binding("e", "edit_limits", "Edit the selected sensor's min/max"),
         Binding("E", "edit_defaults", "Edit the default min/max", key_display="E"),
+        Binding("p", "pick_field", "Pick the temperature field"),
         Binding("x", "toggle_rejects", "Show rejected messages"),
         Binding("b", "toggle_bell", "Bell on alert on/off"),
         Binding("a", "acknowledge", "Acknowledge the selected sensor's alerts"),
@@ -76,7 +79,10 @@ class FreezerPane(PaneMixin, Vertical):
     DEFAULT_CSS = """
     FreezerPane #limits { height: 1; padding: 0 1; }
     FreezerPane #freezer-source { height: 1; padding: 0 1; color: $text-muted; }
-    FreezerPane #freezer-bottom { height: 45%; min-height: 6; }
+    FreezerPane #freezer-mapping {
+        height: 1; padding: 0 1; color: $text-muted; text-wrap: nowrap; text-overflow: ellipsis;
+    }
+    FreezerPane #freezer-bottom { height: 40%; min-height: 6; }
     FreezerPane #sensors { width: 1fr; }
     FreezerPane #alert-log {
         width: 34%; min-width: 30; max-width: 60; height: 100%;
@@ -101,10 +107,14 @@ class FreezerPane(PaneMixin, Vertical):
         self._announce_timer: Timer | None = None
         self._shown_rows: tuple[SensorRow, ...] | None = None
         self.notify_status: NotifyStatus | None = None  # the notifications' last delivery, if any
+        self.mapping: MappingView | None = None
+        self._picking = False  # asked the worker for the fields: open the picker on its answer
+        self._converted = ""  # the last reading converted from °F or K, as the view says it
 
     def compose(self) -> ComposeResult:
         yield Static(self._limits_text(), id="limits")
         yield Static("", id="freezer-source")
+        yield Static(self._mapping_text(), id="freezer-mapping")
         yield TemperatureChart(id="chart")
         with Horizontal(id="freezer-bottom"):
             yield VirtualTable([(c, c) for c in COLUMNS], max_widths={"SENSOR": SENSOR_WIDTH}, id="sensors")
@@ -124,6 +134,11 @@ class FreezerPane(PaneMixin, Vertical):
             self.notify_status = event
             if self.view is not None and self.query("#rejects"):
                 self.query_one("#rejects", Static).update(self._bottom_text(self.view))
+        elif isinstance(event, MappingView):
+            self.mapping = event
+            self.query_one("#freezer-mapping", Static).update(self._mapping_text())
+        elif isinstance(event, FieldsFound):
+            self._show_fields(event)
 
     def show(self, view: FreezerView) -> None:
         self.view = view
@@ -142,6 +157,9 @@ class FreezerPane(PaneMixin, Vertical):
             widths = (max(len(COLUMNS[0]), min(widest, SENSOR_WIDTH)), *FIXED_WIDTHS)
             self.query_one("#sensors", VirtualTable).set_items([(r.sensor, r) for r in view.rows], self._cells, widths)
         self.query_one("#freezer-source", Static).update(self._source_text(view))
+        if view.converted != self._converted:
+            self._converted = view.converted
+            self.query_one("#freezer-mapping", Static).update(self._mapping_text())
         self.query_one("#alert-log", Static).update(self._alert_text(view))
         self.query_one("#rejects", Static).update(self._bottom_text(view))
 
@@ -295,6 +313,35 @@ class FreezerPane(PaneMixin, Vertical):
             self.post_message(SendCommand(SetSensorLimits(None, limits.tmin, limits.tmax, limits.hysteresis)))
 
         self.app.push_screen(LimitsScreen(self.thresholds, subject=subject), done)
+
+    def _mapping_text(self) -> Text:
+        if self.mapping is None:
+            return Text("value field: …", "dim")
+        text = Text(inert(describe(self.mapping.rules), 160))
+        text.append("  (p picks)", "dim")
+        if self._converted:  # the conversion visible: what was read, and its °C
+            text.append(f"  last converted {inert(self._converted, 80)}")
+        return text
+
+    def action_pick_field(self) -> None:
+        self._picking = True
+        self.post_message(SendCommand(ListFields()))
+
+    def _show_fields(self, found: FieldsFound) -> None:
+        if not self._picking:
+            return
+        self._picking = False
+        rules = self.mapping.rules if self.mapping is not None else None
+        current = rules.temp_fields[0] if rules is not None and rules.value_mapped else None
+
+        def done(choice: FieldChoice | None) -> None:
+            if choice is None or choice.path == current:
+                return
+            self.post_message(SendCommand(SetValueField(choice.path)))
+            what = inert(choice.path, 60) if choice.path else "the built-in field names"
+            self.app.notify(f"Charting {what} from now on; the chart starts afresh.", timeout=4, markup=False)
+
+        self.app.push_screen(FieldPickerScreen(found, current), done)
 
     def action_window(self, step: int) -> None:
         index = min(range(len(WINDOWS)), key=lambda i: abs(WINDOWS[i] - self.window))

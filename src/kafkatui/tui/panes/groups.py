@@ -21,7 +21,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Input, Static
 
 from kafkatui.domain.groups import (
     READ_ONLY_REFUSAL,
@@ -44,7 +44,7 @@ from kafkatui.tui.panes.base import PaneMixin
 from kafkatui.tui.screens.group_help import GroupRulesScreen
 from kafkatui.tui.screens.group_reset import GroupResetScreen
 from kafkatui.tui.widgets.header import age_text
-from kafkatui.tui.widgets.keyed_table import pick, set_columns, sync_rows
+from kafkatui.tui.widgets.keyed_table import KeyedTable, pick
 from kafkatui.tui.widgets.virtual_table import Cell, VirtualTable
 
 GROUP_COLUMNS = ("GROUP", "STATE", "PROTOCOL", "MEMBERS", "TOPICS", "LAG", "TREND", "RATE/s", "DRAIN", "STATUS")
@@ -183,10 +183,7 @@ class GroupsPane(PaneMixin, Vertical):
         yield Input(placeholder="filter: group, topic, state or status words", id="groups-filter")
         yield VirtualTable([(c, c) for c in GROUP_COLUMNS], max_widths={"GROUP": 48, "TOPICS": 32}, id="groups-list")
         yield Static("", id="group-title")
-        detail: DataTable[object] = DataTable(id="group-detail", cursor_type="row", zebra_stripes=True)
-        for name in DETAIL_COLUMNS:
-            detail.add_column(name, key=name)
-        yield detail
+        yield KeyedTable([(name, name) for name in DETAIL_COLUMNS], id="group-detail")
 
     # -- data in ------------------------------------------------------------------------
 
@@ -213,7 +210,7 @@ class GroupsPane(PaneMixin, Vertical):
             self.wide = wide
             self._cells.clear()  # cached cells are of the old column set
             self.query_one("#groups-list", VirtualTable).set_columns([(c, c) for c in self._group_columns()])
-            set_columns(self.query_one("#group-detail", DataTable), self._detail_columns())
+            self.query_one("#group-detail", KeyedTable).set_columns([(c, c) for c in self._detail_columns()])
             if self.view is not None:
                 self._render_list()
                 self._render_detail()
@@ -268,7 +265,7 @@ class GroupsPane(PaneMixin, Vertical):
             current = {g.group_id for g in self.view.groups}
             self._cells = {k: v for k, v in self._cells.items() if k in current}
             self._hay = {k: v for k, v in self._hay.items() if k in current}
-        table.set_rows([(g.group_id, self._group_cells(g)) for g in groups])  # cells of the columns shown
+        table.show_rows([(g.group_id, self._group_cells(g)) for g in groups])  # cells of the columns shown
         keys = table.index
         if self.selected in keys:
             if table.cursor_key != self.selected:
@@ -280,20 +277,17 @@ class GroupsPane(PaneMixin, Vertical):
             self.selected = None
 
     def _render_detail(self) -> None:
-        table = self.query_one("#group-detail", DataTable)
+        table = self.query_one("#group-detail", KeyedTable)
         title = self.query_one("#group-title", Static)
         view = self.view
         group = view.group(self.selected) if view is not None and self.selected else None
         if view is None or group is None:
-            sync_rows(table, self._detail_columns(), {})
+            table.show_rows([])
             title.update("No group selected." if view is not None and view.groups else "No consumer groups.")
             return
         rows = self._rows_of.get(group.group_id, ())
         columns = self._detail_columns()
-        wanted = {detail_key(r): pick(detail_cells(r), DETAIL_COLUMNS, columns) for r in rows}
-        if [k.value for k in table.rows] != list(wanted):
-            table.clear()  # another group, or rows came or went: rebuild in the tool's order
-        sync_rows(table, columns, wanted)
+        table.show_rows([(detail_key(r), pick(detail_cells(r), DETAIL_COLUMNS, columns)) for r in rows])
         title.update(self._title(group, len(rows)))
 
     def _title(self, g: GroupRow, n_rows: int) -> Text:

@@ -22,7 +22,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, Checkbox, DataTable, Input, Label, ProgressBar, Select, Static, TextArea
-from textual.widgets.data_table import RowKey
 
 from kafkatui.domain.models import ClusterSnapshot
 from kafkatui.domain.partitioner import DEFAULT as DEFAULT_PARTITIONER
@@ -58,7 +57,7 @@ from kafkatui.domain.text import NAME_LIMIT, inert, inert_lines
 from kafkatui.settings import Settings
 from kafkatui.tui.messages import SendCommand
 from kafkatui.tui.panes.base import PaneMixin
-from kafkatui.tui.widgets.keyed_table import plain_cell
+from kafkatui.tui.widgets.keyed_table import KeyedTable
 
 # what a send came to first (a narrow side panel cuts from the right): where it landed, how long it
 # took, with which acks, and whether it failed; when, topic and key after
@@ -87,23 +86,6 @@ def report_cells(r: DeliveryReport) -> tuple[Any, ...]:
         inert(r.topic, TOPIC_WIDTH),
         inert(r.key, 16),
     )
-
-
-def sync_slots(table: DataTable[Any], rows: list[tuple[Any, ...]]) -> None:
-    """Row i shows rows[i] (newest first): only changed cells are touched, row keys are the
-    slots, so the cursor stays where it was and a refresh costs little at 4 views/s."""
-    for i in range(table.row_count - 1, len(rows) - 1, -1):
-        table.remove_row(RowKey(str(i)))
-    for i, raw in enumerate(rows):
-        cells = [plain_cell(cell) for cell in raw]
-        key = str(i)
-        if i < table.row_count:
-            old = table.get_row(key)
-            for column, new, was in zip(COLUMNS, cells, old, strict=True):
-                if new != was:
-                    table.update_cell(key, column, new, update_width=True)
-        else:
-            table.add_row(*cells, key=key)
 
 
 def latency_text(ms: float | None) -> str:
@@ -276,10 +258,7 @@ class ProducerPane(PaneMixin, Vertical):
                 with Horizontal(id="p-burst-row"):
                     yield ProgressBar(total=1, show_eta=False, id="p-progress")
                     yield Static("", id="p-burst")
-                table: DataTable[Any] = DataTable(id="p-reports", cursor_type="row", zebra_stripes=True)
-                for name in COLUMNS:
-                    table.add_column(name, key=name)
-                yield table
+                yield KeyedTable([(name, name) for name in COLUMNS], id="p-reports")
                 yield Static("", id="p-failure")
 
     def on_mount(self) -> None:
@@ -336,8 +315,9 @@ class ProducerPane(PaneMixin, Vertical):
         # part of a frame: once a second while a burst runs, at once otherwise
         if not running or now - self.table_drawn >= TABLE_EVERY_DURING_BURST:
             self.table_drawn = now
-            rows = [report_cells(r) for r in view.reports[:ROWS_SHOWN]]
-            sync_slots(self.query_one("#p-reports", DataTable), rows)
+            # row i shows the i-th newest report: keyed by slot, the cursor keeps its place
+            rows = [(str(i), report_cells(r)) for i, r in enumerate(view.reports[:ROWS_SHOWN])]
+            self.query_one("#p-reports", KeyedTable).show_rows(rows)
         row = self.query_one("#p-burst-row")
         if burst is not None and burst.total > 1:
             row.display = True

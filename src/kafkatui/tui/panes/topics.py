@@ -21,39 +21,23 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.timer import Timer
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Input, Static
 
 from kafkatui.domain.commands import Refresh
+from kafkatui.domain.message_viewer import MessagesView
 from kafkatui.domain.partitioner import DEFAULT as DEFAULT_PARTITIONER
 from kafkatui.domain.partitioner import PARTITIONERS
+from kafkatui.domain.partitions import LEGEND, Flag, PartitionRow, ids, partition_rows
 from kafkatui.domain.text import NAME_LIMIT, inert
-from kafkatui.domain.topics import (
-    COLUMN_KEYS,
-    COLUMNS,
-    LEGEND,
-    ActionResult,
-    AddPartitions,
-    CreateTopic,
-    DeleteTopic,
-    Flag,
-    MessagesView,
-    PartitionRow,
-    SelectTopic,
-    ShowTopics,
-    TopicConfigs,
-    TopicList,
-    TopicRow,
-    TopicsActive,
-    TopicsView,
-    human_count,
-    ids,
-    partition_rows,
-)
+from kafkatui.domain.topic_actions import ActionResult, AddPartitions, CreateTopic, DeleteTopic
+from kafkatui.domain.topic_configs import TopicConfigs
+from kafkatui.domain.topic_list import COLUMN_KEYS, COLUMNS, TopicList, TopicRow, human_count
+from kafkatui.domain.topics_view import SelectTopic, ShowTopics, TopicsActive, TopicsView
 from kafkatui.domain.wording import count
 from kafkatui.tui.messages import SendCommand
 from kafkatui.tui.panes.base import PaneMixin
 from kafkatui.tui.widgets.header import age_text
-from kafkatui.tui.widgets.keyed_table import sync_rows
+from kafkatui.tui.widgets.keyed_table import KeyedTable
 from kafkatui.tui.widgets.virtual_table import VirtualTable
 
 PARTITION_COLUMNS = ("PART", "LEADER", "REPLICAS", "ISR", "OFFLINE", "LOW", "HIGH", "MESSAGES", "STATE")
@@ -176,10 +160,7 @@ class TopicsPane(PaneMixin, Vertical):
         yield VirtualTable(COLUMNS, max_widths={"name": 60}, id="topic-list")
         yield Static("", id="topic-title")
         with Horizontal(id="topic-detail"):
-            parts: DataTable[Any] = DataTable(id="partitions", cursor_type="row")
-            for name in PARTITION_COLUMNS:
-                parts.add_column(name, key=name)
-            yield parts
+            yield KeyedTable([(name, name) for name in PARTITION_COLUMNS], zebra=False, id="partitions")
             with VerticalScroll(id="configs"):
                 yield Static("", id="configs-text", markup=False)
         yield Static(legend_text(), id="topic-legend")
@@ -287,12 +268,6 @@ class TopicsPane(PaneMixin, Vertical):
         table.update_rows([(r.name, self.model.cells(r)) for r in changed if r.name in shown], self.model.widths)
         return True
 
-    @staticmethod
-    def _cursor_key(table: DataTable[Any]) -> str | None:
-        if table.row_count == 0:
-            return None
-        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-
     def _select(self, name: str | None, typing: bool = False) -> None:
         self.selected = name
         if self._detail_timer is not None:
@@ -318,7 +293,7 @@ class TopicsPane(PaneMixin, Vertical):
 
     @on(VirtualTable.Selected, "#topic-list")
     def _row_selected(self, event: VirtualTable.Selected) -> None:
-        self.query_one("#partitions", DataTable).focus()
+        self.query_one("#partitions", KeyedTable).focus()
 
     @on(VirtualTable.HeaderClicked, "#topic-list")
     def _header(self, event: VirtualTable.HeaderClicked) -> None:
@@ -345,7 +320,7 @@ class TopicsPane(PaneMixin, Vertical):
     def render_detail(self) -> None:
         view = self.view
         title = self.query_one("#topic-title", Static)
-        parts = self.query_one("#partitions", DataTable)
+        parts = self.query_one("#partitions", KeyedTable)
         configs = self.query_one("#configs-text", Static)
         topic = view.topics.get(self.selected) if view and self.selected else None
         if topic is None:
@@ -357,12 +332,12 @@ class TopicsPane(PaneMixin, Vertical):
             self._update(title, "No topic selected." if view else "", layout=False)
             return
         if topic.name != self._detail_topic:
-            parts.clear()
+            parts.clear()  # another topic: its partitions from the top
             self._configs_shown = None
             self._detail_topic = topic.name
         assert view is not None
         rows = partition_rows(topic, view.marks.get(topic.name))
-        sync_rows(parts, PARTITION_COLUMNS, {str(r.partition): partition_cells(r) for r in rows})
+        parts.show_rows([(str(r.partition), partition_cells(r)) for r in rows])
         self._update(title, self._title(topic.name, rows), layout=False)
         self._render_configs(configs, topic.name, view)
 
@@ -550,8 +525,7 @@ class TopicsPane(PaneMixin, Vertical):
         self._open_viewer(None)
 
     def action_messages_partition(self) -> None:
-        parts = self.query_one("#partitions", DataTable)
-        key = self._cursor_key(parts)
+        key = self.query_one("#partitions", KeyedTable).cursor_key
         self._open_viewer(int(key) if key is not None else None)
 
     def action_key_partition(self) -> None:

@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from kafkatui.domain.lag import STATUS_RULES
+from kafkatui.tui.guard import GuardedHandlers
 
 EXPLAINED = (
     "LAG = log-end offset − committed offset, never negative; '-' where the group has no "
@@ -33,7 +34,7 @@ def rules_table() -> Table:
     return table
 
 
-class GroupRulesScreen(ModalScreen[None]):
+class GroupRulesScreen(GuardedHandlers, ModalScreen[None]):
     BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
         Binding("escape,q,i", "dismiss", "Close")
     ]

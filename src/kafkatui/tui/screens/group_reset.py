@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Input, Label, Select, Static
+from textual.widgets import Button, Input, Label, Select, Static
 
 from kafkatui.domain.groups import (
     ApplyReset,
@@ -30,8 +30,9 @@ from kafkatui.domain.groups import (
     parse_reset,
 )
 from kafkatui.domain.text import NAME_LIMIT, inert
+from kafkatui.tui.guard import GuardedHandlers
 from kafkatui.tui.messages import SendCommand
-from kafkatui.tui.widgets.keyed_table import plain_cell
+from kafkatui.tui.widgets.keyed_table import KeyedTable
 
 PREVIEW_COLUMNS = ("TOPIC", "PARTITION", "OLD", "NEW", "CHANGE", "NOTE")
 
@@ -44,7 +45,7 @@ HINTS = {
 }
 
 
-class GroupResetScreen(ModalScreen[None]):
+class GroupResetScreen(GuardedHandlers, ModalScreen[None]):
     BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [Binding("escape", "cancel", "Close")]
     DEFAULT_CSS = """
     GroupResetScreen { align: center middle; }
@@ -91,10 +92,7 @@ class GroupResetScreen(ModalScreen[None]):
                 yield Label("partitions")
                 yield Input("all", placeholder="all, topic, or topic:0,2", id="reset-partitions")
             yield Static("", id="reset-message")
-            table: DataTable[object] = DataTable(id="reset-preview", cursor_type="row", zebra_stripes=True)
-            for name in PREVIEW_COLUMNS:
-                table.add_column(name, key=name)
-            yield table
+            yield KeyedTable([(name, name) for name in PREVIEW_COLUMNS], id="reset-preview")
             with Horizontal(id="reset-buttons"):
                 yield Button("Preview", id="preview", variant="primary")
                 yield Button("Apply", id="apply", variant="error", disabled=True)
@@ -164,19 +162,19 @@ class GroupResetScreen(ModalScreen[None]):
             self._message(Text(inert(event.message, 300), style))
             self.preview = None
             return
-        table = self.query_one("#reset-preview", DataTable)
-        table.clear()
+        rows = []
         for ln in event.lines:
             change = "-" if ln.new is None or ln.old is None else f"{ln.new - ln.old:+d}"
-            table.add_row(
-                plain_cell(inert(ln.topic, NAME_LIMIT)),
+            cells = (
+                inert(ln.topic, NAME_LIMIT),
                 str(ln.partition),
                 "-" if ln.old is None else str(ln.old),
                 "-" if ln.new is None else str(ln.new),
                 change,
-                plain_cell(inert(ln.note, 120)),
-                key=f"{ln.topic}\x00{ln.partition}",
+                inert(ln.note, 120),
             )
+            rows.append((f"{ln.topic}\x00{ln.partition}", cells))
+        self.query_one("#reset-preview", KeyedTable).show_rows(rows)  # a new preview keeps the cursor's row
         apply = self.query_one("#apply", Button)
         if event.refused:
             self.preview = None

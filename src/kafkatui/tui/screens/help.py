@@ -13,6 +13,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from kafkatui.tui.guard import GuardedHandlers
+
 
 def key_table(sections: Iterable[tuple[str, Iterable[Binding]]]) -> Table:
     table = Table(show_header=True, header_style="bold", box=None, padding=(0, 2))
@@ -27,7 +29,7 @@ def key_table(sections: Iterable[tuple[str, Iterable[Binding]]]) -> Table:
     return table
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(GuardedHandlers, ModalScreen[None]):
     BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
         Binding("escape,q,question_mark", "dismiss", "Close help")
     ]

@@ -15,9 +15,10 @@ from textual.widgets import Button, Input, Label, Static
 
 from kafkatui.domain.alerts import Thresholds, parse_thresholds
 from kafkatui.domain.text import inert
+from kafkatui.tui.guard import GuardedHandlers
 
 
-class LimitsScreen(ModalScreen[Thresholds | None]):
+class LimitsScreen(GuardedHandlers, ModalScreen[Thresholds | None]):
     BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [Binding("escape", "cancel", "Cancel")]
     DEFAULT_CSS = """
     LimitsScreen { align: center middle; }

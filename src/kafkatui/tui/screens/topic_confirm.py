@@ -16,7 +16,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from kafkatui.domain.text import NAME_LIMIT, inert
-from kafkatui.domain.topics import AddPartitions, DeleteTopic
+from kafkatui.domain.topic_actions import AddPartitions, DeleteTopic
+from kafkatui.tui.guard import GuardedHandlers
 
 CSS = """
 {name} {{ align: center middle; }}
@@ -27,7 +28,7 @@ CSS = """
 """
 
 
-class DeleteTopicScreen(ModalScreen[DeleteTopic | None]):
+class DeleteTopicScreen(GuardedHandlers, ModalScreen[DeleteTopic | None]):
     BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [Binding("escape", "cancel", "Cancel")]
     DEFAULT_CSS = CSS.format(name="DeleteTopicScreen")
 
@@ -76,7 +77,7 @@ class DeleteTopicScreen(ModalScreen[DeleteTopic | None]):
         self.dismiss(None)
 
 
-class AddPartitionsScreen(ModalScreen[AddPartitions | None]):
+class AddPartitionsScreen(GuardedHandlers, ModalScreen[AddPartitions | None]):
     BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [Binding("escape", "cancel", "Cancel")]
     DEFAULT_CSS = CSS.format(name="AddPartitionsScreen")
 

@@ -14,8 +14,9 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from kafkatui.domain.freezer import parse_duration
 from kafkatui.domain.text import inert
+from kafkatui.domain.topic_actions import CreateTopic
 from kafkatui.domain.topic_names import check_topic_name
-from kafkatui.domain.topics import CreateTopic
+from kafkatui.tui.guard import GuardedHandlers
 
 CLEANUP = (("delete (default)", ""), ("delete", "delete"), ("compact", "compact"), ("compact,delete", "compact,delete"))
 
@@ -86,7 +87,7 @@ def build_command(
     return CreateTopic(name.strip(), p, rf, tuple(configs))
 
 
-class CreateTopicScreen(ModalScreen[CreateTopic | None]):
+class CreateTopicScreen(GuardedHandlers, ModalScreen[CreateTopic | None]):
     BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [Binding("escape", "cancel", "Cancel")]
     DEFAULT_CSS = """
     CreateTopicScreen { align: center middle; }

@@ -12,11 +12,12 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from kafkatui.domain.key_partition import predict_key
 from kafkatui.domain.text import NAME_LIMIT, inert
-from kafkatui.domain.topics import predict_key
+from kafkatui.tui.guard import GuardedHandlers
 
 
-class KeyPartitionScreen(ModalScreen[None]):
+class KeyPartitionScreen(GuardedHandlers, ModalScreen[None]):
     BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [Binding("escape", "dismiss", "Close")]
     DEFAULT_CSS = """
     KeyPartitionScreen { align: center middle; }

@@ -19,9 +19,7 @@ from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Select, Static
 
-from kafkatui.domain.readings import escape_raw, utc_iso
-from kafkatui.domain.text import NAME_LIMIT, inert
-from kafkatui.domain.topics import (
+from kafkatui.domain.message_viewer import (
     FilterMessages,
     MessagesView,
     Record,
@@ -33,6 +31,9 @@ from kafkatui.domain.topics import (
     pretty,
     record_cells,
 )
+from kafkatui.domain.readings import escape_raw, utc_iso
+from kafkatui.domain.text import NAME_LIMIT, inert
+from kafkatui.tui.guard import GuardedHandlers
 from kafkatui.tui.messages import SendCommand
 from kafkatui.tui.widgets.virtual_table import VirtualTable
 
@@ -60,7 +61,7 @@ HINTS = {
 }
 
 
-class TopicMessagesScreen(Screen[None]):
+class TopicMessagesScreen(GuardedHandlers, Screen[None]):
     BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
         Binding("escape", "close", "Back to topics"),
         Binding("slash", "focus_filter", "Filter", key_display="/"),
@@ -246,7 +247,7 @@ def record_text(topic: str, record: Record) -> Text:
     return text
 
 
-class RecordScreen(ModalScreen[None]):
+class RecordScreen(GuardedHandlers, ModalScreen[None]):
     BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
         Binding("escape,enter,q", "dismiss", "Close")
     ]

@@ -182,6 +182,10 @@ class VirtualTable(ScrollView, can_focus=True):
         self._made[key] = (payload, cells)
         return cells
 
+    def show_rows(self, rows: Sequence[Row]) -> None:
+        """The one way every table of ours is updated (`keyed_table.RowsTable`): `set_rows`."""
+        self.set_rows(rows)
+
     def set_rows(self, rows: Sequence[Row], widths: Sequence[int] | None = None) -> None:
         """Replace every row; the cursor stays on its key, scroll stays put. Column widths fit
         all rows, or are `widths` (capped) when the caller knows them: the Topics pane gives
