@@ -97,3 +97,15 @@ def test_a_hanging_receiver_never_blocks_the_tap_and_the_canary_password_is_nowh
     text += " ".join(str(e) for e in seen) + repr(settings) + str(settings.model_dump())  # type: ignore[attr-defined]
     assert CANARY not in text
     assert CANARY in url  # (the canary was really in the URL used)
+
+
+def test_a_full_event_queue_in_the_hub_is_counted_and_shown() -> None:
+    seen: list[object] = []
+    hub = NotifyHub(_settings("json://127.0.0.1:9/x"), None, emit=seen.append)  # type: ignore[arg-type]
+    batch = AlertBatch((AlertEvent(AlertKind.TOO_WARM, "s1", True, 9.0, 5.0, time.time()),))
+    for _ in range(hub.events.maxsize + 1):  # the hub's thread is not started: nothing takes them
+        hub.tap(batch)
+    assert hub.overflow == 1
+    statuses = [e for e in seen if isinstance(e, NotifyStatus)]
+    assert statuses and "1 dropped (queue full)" in statuses[-1].line()
+    assert len([e for e in seen if isinstance(e, AlertBatch)]) == hub.events.maxsize + 1  # the UI got all

@@ -86,6 +86,8 @@ class NotifyHub:
                 self.overflow += 1
                 if self.overflow == 1 or self.overflow % 100 == 0:
                     log.warning("notification events queue full: %d events not looked at", self.overflow)
+                    if self.senders:
+                        self._status(self.senders[0].status())
 
     # -- the hub thread -----------------------------------------------------------------
 
@@ -97,7 +99,7 @@ class NotifyHub:
             sum(s.delivered for s in senders),
             sum(s.failed for s in senders),
             sum(s.retries for s in senders),
-            sum(s.dropped for s in senders),
+            sum(s.dropped for s in senders) + self.overflow,  # events or messages: both said
             latest.last,
             latest.ok,
         )
