@@ -154,7 +154,7 @@ def service_path(settings: Settings, snapshot: ClusterSnapshot, runs: int) -> di
     reported, walls, updates = [], [], []
     phases: dict[str, list[float]] = {"list": [], "describe": [], "offsets": [], "list_offsets": []}
     view: GroupsView | None = None
-    order = ["list_consumer_groups", "describe_consumer_groups", "list_consumer_group_offsets", "list_offsets"]
+    order = ["list_groups", "describe_groups", "fetch_offsets", "list_offsets"]
     for run in range(runs + 1):  # the first refresh warms up connections and is not counted
         service.next_refresh = 0.0
         timed.marks, timed_groups.marks = {}, {}

@@ -11,6 +11,7 @@ import pytest
 import kafka_testbed as tb
 from kafka_fixtures import Kcat, ToolRunner, create_topic
 from kafkatui.domain.alerts import AlertBatch, AlertKind
+from kafkatui.domain.commands import Rewind, SetThresholds
 from kafkatui.domain.freezer import FreezerView
 from kafkatui.domain.readings import RejectReason
 from kafkatui.kafka.context import Context
@@ -110,3 +111,25 @@ def test_live_alerts_new_partitions_and_alert_log(
         worker.stop(2.0)
     lines = [json.loads(line) for line in log_file.read_text().splitlines()]
     assert any(e["sensor"] == "sensor1" and e["event"] == "raised" and e["kind"] == "too_warm" for e in lines)
+
+
+@pytest.mark.kafka
+def test_a_rewind_rereads_the_window_while_commands_go_on(
+    kafka1: tb.Cluster, kafka_tool: ToolRunner, kcat: Kcat
+) -> None:
+    topic = make_topic(kafka_tool, kafka1.bootstrap, partitions=3)
+    produce(kcat, kafka1.bootstrap, topic, [f"sensor{i % 4}|{i % 3}.5" for i in range(12)])
+    settings = probe_settings(kafka1.bootstrap, topic=topic)
+    worker, sink = start_worker(settings, FreezerFeed)  # live: the 12 records are behind the start
+    try:
+        sink.wait_for(FreezerView, lambda v: "from the end" in v.source and "3 partitions" in v.source)
+        worker.submit(Rewind(600.0))
+        worker.submit(SetThresholds(-20.0, 20.0))  # handled whether or not the lookup has come back
+        view = sink.wait_for(FreezerView, lambda v: "from 600 s ago" in v.source and v.readings == 12)
+        assert {r.sensor for r in view.rows} == {"sensor0", "sensor1", "sensor2", "sensor3"}
+        limits = sink.wait_for(FreezerView, lambda v: v.thresholds.tmax == 20.0).thresholds
+        assert (limits.tmin, limits.tmax) == (-20.0, 20.0)
+        produce(kcat, kafka1.bootstrap, topic, ["sensor9|1.0"])  # and it goes on live after the history
+        sink.wait_for(FreezerView, lambda v: v.readings == 13 and any(r.sensor == "sensor9" for r in v.rows))
+    finally:
+        worker.stop(2.0)

@@ -4,15 +4,24 @@ is remembered with the child's last words (secrets masked) and the next request 
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
 import pytest
-from confluent_kafka import ConsumerGroupState, ConsumerGroupTopicPartitions, KafkaError, KafkaException, TopicPartition
+from confluent_kafka import KafkaError, KafkaException
 
-from kafkatui.kafka.group_client import GroupClient, GroupClientCrash
+from kafkatui.kafka.group_client import (
+    GroupClient,
+    GroupClientCrash,
+    GroupDescription,
+    GroupListing,
+    GroupMember,
+    GroupOffsets,
+    PartitionOffset,
+)
 
 SECRET = "s3cr3t-canary-pw"
 
@@ -63,27 +72,27 @@ def settle(client: GroupClient, *futures: Future[Any], seconds: float = 10.0) ->
         client.pump()
 
 
-def test_answers_have_the_shapes_groups_service_reads(client: GroupClient, caplog: pytest.LogCaptureFixture) -> None:
+def test_answers_are_typed_values(client: GroupClient, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level("INFO")
-    listing = client.list_consumer_groups(request_timeout=5)
-    described = client.describe_consumer_groups(["g1", "bad"], request_timeout=5)
-    offsets = client.list_consumer_group_offsets([ConsumerGroupTopicPartitions("g1")], request_timeout=5)["g1"]
+    listing = client.list_groups(5)
+    described = client.describe_groups(["g1", "bad"], 5)
+    offsets = client.fetch_offsets("g1", None, 5)
     settle(client, listing, *described.values(), offsets)
 
     result = listing.result()
-    assert [g.group_id for g in result.valid] == ["g1", "g2"]
+    assert isinstance(result, GroupListing) and result.valid == ("g1", "g2")
     assert result.errors[0].code() == KafkaError._TIMED_OUT
-    desc = described["g1"].result()
-    assert desc.state is ConsumerGroupState.STABLE and desc.type.name == "CLASSIC"
-    (member,) = desc.members
-    assert (member.member_id, member.host, member.client_id) == ("m1", "/10.0.0.1", "c1")
-    assert [(tp.topic, tp.partition) for tp in member.assignment.topic_partitions] == [("t", 0), ("t", 1)]
+    assert described["g1"].result() == GroupDescription(
+        "g1", "STABLE", "CLASSIC", (GroupMember("m1", "/10.0.0.1", "c1", (("t", 0), ("t", 1))),)
+    )
     with pytest.raises(KafkaException) as refused:
         described["bad"].result()
     assert refused.value.args[0].code() == KafkaError.NOT_COORDINATOR
-    ok, missing = offsets.result().topic_partitions
-    assert (ok.topic, ok.partition, ok.offset, ok.error) == ("t", 0, 42, None)
-    assert missing.error.code() == KafkaError.UNKNOWN_TOPIC_OR_PART
+    answer = offsets.result()
+    assert isinstance(answer, GroupOffsets) and answer.group_id == "g1"
+    ok, missing = answer.partitions
+    assert ok == PartitionOffset("t", 0, 42, None)
+    assert missing.error is not None and missing.error.code() == KafkaError.UNKNOWN_TOPIC_OR_PART
     # the child's log lines reach the app's log, secrets masked
     assert any("connected with sasl.password=" in r.getMessage() for r in caplog.records)
     assert SECRET not in caplog.text
@@ -91,19 +100,18 @@ def test_answers_have_the_shapes_groups_service_reads(client: GroupClient, caplo
 
 
 def test_alter_sends_the_offsets(client: GroupClient) -> None:
-    request = ConsumerGroupTopicPartitions("g1", [TopicPartition("t", 0, 7)])
-    future = client.alter_consumer_group_offsets([request], request_timeout=5)["g1"]
+    future = client.alter_offsets("g1", [("t", 0, 7)], 5)
     settle(client, future)
-    assert future.result().topic_partitions[0].offset == 42
+    assert future.result().partitions[0].offset == 42
 
 
 def test_a_crash_fails_pending_requests_and_the_next_request_restarts(
     client: GroupClient, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level("INFO", logger="kafkatui.groups")
-    first = client.list_consumer_groups(request_timeout=5)
+    first = client.list_groups(5)
     settle(client, first)
-    doomed = client.list_consumer_group_offsets([ConsumerGroupTopicPartitions("crash")], request_timeout=5)["crash"]
+    doomed = client.fetch_offsets("crash", None, 5)
     settle(client, doomed)
 
     with pytest.raises(GroupClientCrash) as crash:
@@ -114,14 +122,14 @@ def test_a_crash_fails_pending_requests_and_the_next_request_restarts(
     assert SECRET not in caplog.text and "ended unexpectedly" in caplog.text
     assert not client.running
 
-    again = client.list_consumer_groups(request_timeout=5)
+    again = client.list_groups(5)
     settle(client, again)
-    assert [g.group_id for g in again.result().valid] == ["g1", "g2"]
+    assert again.result().valid == ("g1", "g2")
     assert client.starts == 2
 
 
 def test_the_config_never_appears_on_the_command_line(client: GroupClient) -> None:
-    future = client.list_consumer_groups(request_timeout=5)
+    future = client.list_groups(5)
     proc = client._proc
     assert proc is not None
     cmdline = Path(f"/proc/{proc.pid}/cmdline").read_bytes()
@@ -131,8 +139,31 @@ def test_the_config_never_appears_on_the_command_line(client: GroupClient) -> No
 
 
 def test_close_fails_what_is_pending_and_ends_the_child(client: GroupClient) -> None:
-    future = client.list_consumer_groups(request_timeout=5)
+    future = client.list_groups(5)
     proc = client._proc
     client.close()
     assert proc is not None and proc.poll() is not None
     assert future.done()
+
+
+def test_an_answer_wakes_the_worker_without_polling(tmp_path: Path) -> None:
+    script = tmp_path / "fake_child.py"
+    script.write_text(FAKE_CHILD)
+    woken = threading.Event()
+    c = GroupClient(
+        {"bootstrap.servers": "x:9092", "sasl.password": SECRET},
+        [SECRET],
+        command=[sys.executable, str(script)],
+        wake=woken.set,
+    )
+    try:
+        future = c.list_groups(5)
+        assert c.wakes and woken.wait(10), "the child's answer must wake the worker"
+        deadline = time.monotonic() + 10
+        while not future.done():  # the wake may come before the whole line is in
+            assert time.monotonic() < deadline
+            c.pump()
+            woken.wait(0.1)
+        assert future.result().valid == ("g1", "g2")
+    finally:
+        c.close()

@@ -8,7 +8,7 @@ from dataclasses import replace
 from types import SimpleNamespace
 from typing import Any
 
-from confluent_kafka import ConsumerGroupState, ConsumerGroupType, KafkaError, KafkaException, TopicPartition
+from confluent_kafka import KafkaError, KafkaException, TopicPartition
 
 import canned
 from kafkatui.domain.groups import (
@@ -23,7 +23,15 @@ from kafkatui.domain.groups import (
 )
 from kafkatui.domain.models import WorkerError
 from kafkatui.kafka.context import Context
-from kafkatui.kafka.group_client import Crash, GroupClientCrash
+from kafkatui.kafka.group_client import (
+    Crash,
+    GroupClientCrash,
+    GroupDescription,
+    GroupListing,
+    GroupMember,
+    GroupOffsets,
+    PartitionOffset,
+)
 from kafkatui.kafka.groups import MEMBER_COLUMNS, GroupsService
 
 T = "freezer-temperatura"
@@ -42,25 +50,22 @@ def refused() -> KafkaException:
     return KafkaException(KafkaError(KafkaError._UNSUPPORTED_FEATURE))
 
 
-def description(gid: str, members: list[tuple[str, list[int]]], state: Any = ConsumerGroupState.STABLE) -> Any:
-    return SimpleNamespace(
-        group_id=gid,
-        state=state if members or state is not ConsumerGroupState.STABLE else ConsumerGroupState.EMPTY,
-        type=ConsumerGroupType.CLASSIC,
-        members=[
-            SimpleNamespace(
-                member_id=mid,
-                client_id=f"client-{mid}",
-                host="/127.0.0.1",
-                assignment=SimpleNamespace(topic_partitions=[TopicPartition(T, p) for p in parts]),
-            )
-            for mid, parts in members
-        ],
+def description(gid: str, members: list[tuple[str, list[int]]], state: str = "STABLE") -> GroupDescription:
+    return GroupDescription(
+        gid,
+        state if members or state != "STABLE" else "EMPTY",
+        "CLASSIC",
+        tuple(GroupMember(mid, "/127.0.0.1", f"client-{mid}", tuple((T, p) for p in parts)) for mid, parts in members),
     )
 
 
 class FakeAdmin:
-    """Answers from dictionaries; `hold` keeps OffsetFetch futures pending to test the bound."""
+    """The group client and the AdminClient's ListOffsets, answered from dictionaries; `hold`
+    keeps OffsetFetch futures pending to test the bound."""
+
+    waiting = False  # the group client's side: answers arrive at once here
+    running = True
+    wakes = True
 
     def __init__(self, groups: dict[str, dict[int, int]], *, restricted: bool = False, hold: bool = False) -> None:
         self.groups = groups
@@ -71,36 +76,34 @@ class FakeAdmin:
         self.calls: list[tuple[str, Any]] = []
         self.pending: list[tuple[Future[Any], Any]] = []
         self.altered: list[Any] = []
+        self.crashes: list[Crash] = []
+        self.generation = 0
 
-    def list_consumer_groups(self, **kw: Any) -> Future[Any]:
+    def list_groups(self, timeout: float) -> Future[Any]:
         self.calls.append(("list", None))
         if self.restricted:
-            return done(SimpleNamespace(valid=[], errors=[KafkaError(KafkaError._UNSUPPORTED_FEATURE)]))
-        return done(SimpleNamespace(valid=[SimpleNamespace(group_id=g) for g in self.groups], errors=[]))
+            return done(GroupListing((), (KafkaError(KafkaError._UNSUPPORTED_FEATURE),)))
+        return done(GroupListing(tuple(self.groups), ()))
 
-    def describe_consumer_groups(self, ids: list[str], **kw: Any) -> dict[str, Future[Any]]:
+    def describe_groups(self, ids: list[str], timeout: float) -> dict[str, Future[Any]]:
         self.calls.append(("describe", tuple(ids)))
         if self.restricted:
             return {g: done(refused()) for g in ids}
         return {g: done(description(g, self.members.get(g, []))) for g in ids}
 
-    def list_consumer_group_offsets(self, requests: list[Any], **kw: Any) -> dict[str, Future[Any]]:
-        (req,) = requests  # one group per request, as librdkafka requires
-        self.calls.append(("offsets", (req.group_id, req.topic_partitions)))
-        committed = self.groups.get(req.group_id, {})
-        if req.topic_partitions is None:
-            tps = [TopicPartition(T, p, o) for p, o in committed.items()]
+    def fetch_offsets(self, gid: str, partitions: list[tuple[str, int]] | None, timeout: float) -> Future[Any]:
+        self.calls.append(("offsets", (gid, partitions)))
+        committed = self.groups.get(gid, {})
+        if partitions is None:
+            tps = [PartitionOffset(T, p, o, None) for p, o in committed.items()]
         else:
-            tps = [
-                TopicPartition(tp.topic, tp.partition, committed.get(tp.partition, -1001))
-                for tp in req.topic_partitions
-            ]
-        answer = SimpleNamespace(group_id=req.group_id, topic_partitions=tps)
+            tps = [PartitionOffset(t, p, committed.get(p, -1001), None) for t, p in partitions]
+        answer = GroupOffsets(gid, tuple(tps))
         if self.hold:
             f: Future[Any] = Future()
             self.pending.append((f, answer))
-            return {req.group_id: f}
-        return {req.group_id: done(answer)}
+            return f
+        return done(answer)
 
     def release(self, n: int = 1) -> None:
         for f, answer in self.pending[:n]:
@@ -116,17 +119,16 @@ class FakeAdmin:
             out[tp] = done(SimpleNamespace(offset=value))
         return out
 
-    def alter_consumer_group_offsets(self, requests: list[Any], **kw: Any) -> dict[str, Future[Any]]:
-        (req,) = requests
-        self.altered.append(req)
-        for tp in req.topic_partitions:
-            self.groups.setdefault(req.group_id, {})[tp.partition] = tp.offset
-        echoed = [TopicPartition(tp.topic, tp.partition, tp.offset) for tp in req.topic_partitions]
-        return {req.group_id: done(SimpleNamespace(topic_partitions=echoed))}
-
-    waiting = False  # the group client's side: answers arrive at once here
+    def alter_offsets(self, gid: str, offsets: list[tuple[str, int, int]], timeout: float) -> Future[Any]:
+        self.altered.append((gid, offsets))
+        for _, p, o in offsets:
+            self.groups.setdefault(gid, {})[p] = o
+        return done(GroupOffsets(gid, tuple(PartitionOffset(t, p, o, None) for t, p, o in offsets)))
 
     def pump(self) -> None:
+        return None
+
+    def close(self, why: str | None = None) -> None:
         return None
 
     def count(self, kind: str) -> int:
@@ -192,7 +194,7 @@ def test_restricted_cluster_follows_named_groups_with_explicit_partitions() -> N
     (view,) = views(events)
     (_, (gid, tps)) = next(c for c in admin.calls if c[0] == "offsets")
     assert gid == "freezer-alarm-service"
-    assert {(tp.topic, tp.partition) for tp in tps} == {(T, 0), (T, 1), (T, 2)}  # user topics only
+    assert set(tps) == {(T, 0), (T, 1), (T, 2)}  # user topics only
     assert [r.tool_cells() for r in view.rows] == [
         ("freezer-alarm-service", T, "0", "90", "100", "10", "n/a", "n/a", "n/a"),
         ("freezer-alarm-service", T, "2", "70", "102", "32", "n/a", "n/a", "n/a"),
@@ -287,13 +289,11 @@ def test_a_refresh_that_times_out_while_the_cluster_is_away_is_not_an_error(capl
 
 def test_a_group_client_crash_mid_refresh_keeps_the_last_view_and_the_next_one_says_so() -> None:
     admin = FakeAdmin({"a": {0: 1}}, hold=True)
-    admin.crashes = []  # type: ignore[attr-defined]
-    admin.generation = 0  # type: ignore[attr-defined]
     ctx, svc, events = make(admin)
     run(ctx, svc)
     assert svc.refresh is not None
-    admin.crashes.append(Crash(canned.NOW, "Assertion `eonce->refcnt > 0' failed; killed by SIGABRT"))  # type: ignore[attr-defined]
-    admin.generation += 1  # type: ignore[attr-defined]
+    admin.crashes.append(Crash(canned.NOW, "Assertion `eonce->refcnt > 0' failed; killed by SIGABRT"))
+    admin.generation += 1
     for future, _ in admin.pending:
         future.set_exception(GroupClientCrash("the group client process stopped"))
     admin.pending.clear()
@@ -324,10 +324,10 @@ class ClosableAdmin(FakeAdmin):
         self.closed.append(why)
         self.running = False
 
-    def describe_consumer_groups(self, ids: list[str], **kw: Any) -> dict[str, Future[Any]]:
+    def describe_groups(self, ids: list[str], timeout: float) -> dict[str, Future[Any]]:
         if self.stall:
             return {g: done(KafkaException(KafkaError(KafkaError._TIMED_OUT))) for g in ids}
-        return super().describe_consumer_groups(ids, **kw)
+        return super().describe_groups(ids, timeout)
 
 
 def test_the_group_client_is_replaced_when_the_cluster_goes_away_or_brokers_change() -> None:

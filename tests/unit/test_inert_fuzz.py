@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import canned
-from kafkatui.domain.alerts import AlertEvent, AlertKind, Thresholds
+from kafkatui.domain.alerts import AlertBatch, AlertEvent, AlertKind, Thresholds
 from kafkatui.domain.commands import Command
 from kafkatui.domain.freezer import FreezerBoard, FreezerView
 from kafkatui.domain.groups import (
@@ -203,7 +203,7 @@ async def drive(h: str) -> None:
 
         await pilot.press("2")
         app.apply(freezer(h))
-        app.apply(AlertEvent(AlertKind.TOO_WARM, h, True, 9.5, 5.0, canned.NOW, 0, 5))
+        app.apply(AlertBatch((AlertEvent(AlertKind.TOO_WARM, h, True, 9.5, 5.0, canned.NOW, 0, 5),)))
         await pilot.pause()
         check(app, "freezer")
         sensors = app.query_one("#sensors", VirtualTable)

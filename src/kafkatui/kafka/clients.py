@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypeVar
 
 from confluent_kafka import KafkaError, KafkaException, Producer
 from confluent_kafka.admin import AdminClient, ConfigResource, ResourceType  # type: ignore[attr-defined]
@@ -29,6 +30,8 @@ from kafkatui.kafka.errors import kafka_error
 from kafkatui.logs import LIBRDKAFKA
 from kafkatui.redact import redact
 from kafkatui.settings import Settings, SettingsError
+
+T = TypeVar("T")
 
 LIBRDKAFKA_LOGGER = LIBRDKAFKA  # one name, defined where the log file is set up
 
@@ -373,6 +376,38 @@ def fetch_snapshot(
     return snapshot_from_metadata(
         md, settings.bootstrap_servers, rtt, known_brokers, clock(), mode=mode, unreachable=unreachable
     )
+
+
+def call_in_thread(call: Callable[[], T], name: str) -> Future[T]:
+    """Run a blocking client call on a short-lived daemon thread; its future holds the answer.
+
+    For the few librdkafka calls that exist only in a blocking form (`list_topics`,
+    `offsets_for_times`): librdkafka clients are thread-safe, and this is not one of librdkafka's
+    own threads (where freeing a client would abort), so the worker starts the call and goes on.
+    """
+    future: Future[T] = Future()
+
+    def run() -> None:
+        try:
+            result = call()
+        except BaseException as exc:
+            future.set_exception(exc)
+            return
+        future.set_result(result)
+
+    threading.Thread(target=run, name=name, daemon=True).start()
+    return future
+
+
+def list_topics_async(admin: AdminClient, timeout: float) -> Future[tuple[Any, float]]:
+    """A metadata round trip the caller does not wait for: (ClusterMetadata, round trip in ms)."""
+
+    def timed() -> tuple[Any, float]:
+        start = time.perf_counter()
+        md = admin.list_topics(timeout=timeout)
+        return md, (time.perf_counter() - start) * 1000.0
+
+    return call_in_thread(timed, "kafka-metadata")
 
 
 def describe_mode(admin: AdminClient, snap: ClusterSnapshot, timeout: float) -> Future[Any] | None:

@@ -1,13 +1,20 @@
 """The app's side of the group client process (kafka/group_child.py).
 
 `GroupClient` offers the four consumer-group calls of `AdminClient` (list, describe, offsets,
-alter) with the same shapes: futures of objects carrying the attributes GroupsService reads.
+alter) as futures of typed values (`GroupListing`, `GroupDescription`, `GroupOffsets`).
 Nothing blocks: requests are written to the child's stdin, answers are read by `pump()` (called
 from the worker thread's poll) and complete the futures there.
 
 If the child dies (librdkafka aborts, see group_child.py), every pending future fails with
 `GroupClientCrash`, the crash is logged (secrets masked) and remembered in `crashes`, and the next
 request starts a fresh child.
+
+Why a hand-written pipe and not `concurrent.futures.ProcessPoolExecutor` (spawn): the pool would
+complete futures on its own thread, but it cannot kill one stalled worker process (GroupsService
+replaces a child whose calls only time out: that needs the pool's private `_processes`), cannot
+start the child in its own session (terminal signals are the app's), and librdkafka's log lines
+would need a second channel (a multiprocessing queue and a reader thread). The JSON-lines pipe
+does all of that in one place; its answers are decoded into the typed values below.
 """
 
 from __future__ import annotations
@@ -20,14 +27,14 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from dataclasses import dataclass
-from types import SimpleNamespace
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
-from confluent_kafka import ConsumerGroupState, ConsumerGroupType, KafkaError, KafkaException, TopicPartition
+from confluent_kafka import KafkaError, KafkaException
 
 from kafkatui.kafka.clients import LIBRDKAFKA_LOGGER
 from kafkatui.redact import redact
@@ -66,50 +73,109 @@ def _kafka_error(error: list[Any] | None) -> KafkaError | None:
     return None if error is None else KafkaError(error[0] if error[0] is not None else KafkaError._FAIL, error[1])
 
 
-def _listing(data: dict[str, Any]) -> Any:
-    return SimpleNamespace(
-        valid=[SimpleNamespace(group_id=g) for g in data["valid"]],
-        errors=[_kafka_error(e) for e in data["errors"]],
-    )
+# -- the answers, as typed values -------------------------------------------------------------
 
 
-def _enum(kind: Any, name: str | None) -> Any:
-    try:
-        return kind[name] if name else None
-    except KeyError:
-        return SimpleNamespace(name=name)
+@dataclass(frozen=True, slots=True)
+class GroupListing:
+    """ListGroups: the groups found, and the brokers' errors (some may not have answered)."""
+
+    valid: tuple[str, ...]
+    errors: tuple[KafkaError, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class GroupMember:
+    member_id: str
+    host: str
+    client_id: str
+    partitions: tuple[tuple[str, int], ...]  # its assignment: (topic, partition)
+
+
+@dataclass(frozen=True, slots=True)
+class GroupDescription:
+    """DescribeGroups of one group. `state` and `protocol` are librdkafka's enum names
+    (ConsumerGroupState, ConsumerGroupType: "STABLE", "CLASSIC", ...), None when not given."""
+
+    group_id: str
+    state: str | None
+    protocol: str | None
+    members: tuple[GroupMember, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PartitionOffset:
+    topic: str
+    partition: int
+    offset: int
+    error: KafkaError | None
+
+
+@dataclass(frozen=True, slots=True)
+class GroupOffsets:
+    """OffsetFetch or AlterOffsets of one group: an offset (or an error) per partition."""
+
+    group_id: str
+    partitions: tuple[PartitionOffset, ...]
+
+
+def _listing(data: dict[str, Any]) -> GroupListing:
+    errors = tuple(e for e in (_kafka_error(e) for e in data["errors"]) if e is not None)
+    return GroupListing(tuple(str(g) for g in data["valid"]), errors)
 
 
 def _description(gid: str) -> Decode:
-    def decode(data: dict[str, Any]) -> Any:
-        return SimpleNamespace(
-            group_id=gid,
-            state=_enum(ConsumerGroupState, data["state"]),
-            type=_enum(ConsumerGroupType, data["type"]),
-            members=[
-                SimpleNamespace(
-                    member_id=member_id,
-                    host=host,
-                    client_id=client_id,
-                    assignment=SimpleNamespace(topic_partitions=[TopicPartition(t, p) for t, p in tps]),
-                )
+    def decode(data: dict[str, Any]) -> GroupDescription:
+        return GroupDescription(
+            gid,
+            data["state"],
+            data["type"],
+            tuple(
+                GroupMember(member_id, host, client_id, tuple((t, p) for t, p in tps))
                 for member_id, host, client_id, tps in data["members"]
-            ],
+            ),
         )
 
     return decode
 
 
 def _partitions(gid: str) -> Decode:
-    def decode(data: list[list[Any]]) -> Any:
-        return SimpleNamespace(
-            group_id=gid,
-            topic_partitions=[
-                SimpleNamespace(topic=t, partition=p, offset=o, error=_kafka_error(e)) for t, p, o, e in data
-            ],
-        )
+    def decode(data: list[list[Any]]) -> GroupOffsets:
+        return GroupOffsets(gid, tuple(PartitionOffset(t, p, o, _kafka_error(e)) for t, p, o, e in data))
 
     return decode
+
+
+class GroupAdmin(Protocol):
+    """What GroupsService needs of the group client (GroupClient; a scripted one in tests)."""
+
+    crashes: list[Crash]
+    generation: int
+
+    @property
+    def waiting(self) -> bool: ...
+
+    @property
+    def running(self) -> bool: ...
+
+    @property
+    def wakes(self) -> bool: ...
+
+    def list_groups(self, timeout: float) -> Future[GroupListing]: ...
+
+    def describe_groups(self, group_ids: list[str], timeout: float) -> dict[str, Future[GroupDescription]]: ...
+
+    def fetch_offsets(
+        self, group_id: str, partitions: list[tuple[str, int]] | None, timeout: float
+    ) -> Future[GroupOffsets]: ...
+
+    def alter_offsets(
+        self, group_id: str, offsets: list[tuple[str, int, int]], timeout: float
+    ) -> Future[GroupOffsets]: ...
+
+    def pump(self) -> None: ...
+
+    def close(self, why: str | None = None) -> None: ...
 
 
 class GroupClient:
@@ -121,8 +187,11 @@ class GroupClient:
         secrets: Iterable[str] = (),
         command: list[str] | None = None,
         clock: Callable[[], float] = time.time,
+        wake: Callable[[], None] | None = None,
     ) -> None:
         self._config = config
+        self._wake = wake  # called (from a watcher thread) when the child has written something
+        self._drained = threading.Event()  # pump() has read what the watcher announced
         self._clock = clock
         self._secrets = [s for s in secrets if s]
         self._command = command or CHILD
@@ -135,32 +204,31 @@ class GroupClient:
         self.starts = 0
         self.generation = 0  # +1 each time a child goes away: answers pending then are lost
 
-    # -- the AdminClient calls ------------------------------------------------------------
+    # -- the calls (one request each; answers complete the futures in pump()) ------------------
 
-    def list_consumer_groups(self, request_timeout: float) -> Future[Any]:
-        (future,) = self._request({"op": "list", "timeout": request_timeout}, [_listing])
+    def list_groups(self, timeout: float) -> Future[GroupListing]:
+        (future,) = self._request({"op": "list", "timeout": timeout}, [_listing])
         return future
 
-    def describe_consumer_groups(self, group_ids: list[str], request_timeout: float) -> dict[str, Future[Any]]:
+    def describe_groups(self, group_ids: list[str], timeout: float) -> dict[str, Future[GroupDescription]]:
         ids = list(dict.fromkeys(group_ids))
-        futures = self._request(
-            {"op": "describe", "timeout": request_timeout, "groups": ids}, [_description(g) for g in ids]
-        )
+        futures = self._request({"op": "describe", "timeout": timeout, "groups": ids}, [_description(g) for g in ids])
         return dict(zip(ids, futures, strict=True))
 
-    def list_consumer_group_offsets(self, requests: list[Any], request_timeout: float) -> dict[str, Future[Any]]:
-        (group,) = requests  # one group per request, as librdkafka requires
-        tps = None if group.topic_partitions is None else [[tp.topic, tp.partition] for tp in group.topic_partitions]
-        return self._one("offsets", group.group_id, tps, request_timeout)
+    def fetch_offsets(
+        self, group_id: str, partitions: list[tuple[str, int]] | None, timeout: float
+    ) -> Future[GroupOffsets]:
+        """Committed offsets of one group (librdkafka takes one group per request): of the
+        partitions named, or of every partition it committed when `partitions` is None."""
+        tps = None if partitions is None else [[t, p] for t, p in partitions]
+        return self._one("offsets", group_id, tps, timeout)
 
-    def alter_consumer_group_offsets(self, requests: list[Any], request_timeout: float) -> dict[str, Future[Any]]:
-        (group,) = requests
-        tps = [[tp.topic, tp.partition, tp.offset] for tp in group.topic_partitions]
-        return self._one("alter", group.group_id, tps, request_timeout)
+    def alter_offsets(self, group_id: str, offsets: list[tuple[str, int, int]], timeout: float) -> Future[GroupOffsets]:
+        return self._one("alter", group_id, [[t, p, o] for t, p, o in offsets], timeout)
 
-    def _one(self, op: str, gid: str, tps: list[list[Any]] | None, timeout: float) -> dict[str, Future[Any]]:
+    def _one(self, op: str, gid: str, tps: list[list[Any]] | None, timeout: float) -> Future[Any]:
         (future,) = self._request({"op": op, "timeout": timeout, "group": gid, "partitions": tps}, [_partitions(gid)])
-        return {gid: future}
+        return future
 
     # -- the worker thread's side ---------------------------------------------------------
 
@@ -190,6 +258,7 @@ class GroupClient:
         *lines, self._buffer = self._buffer.split(b"\n")
         for line in lines:
             self._dispatch(line)
+        self._drained.set()
         if eof:
             self._died()
 
@@ -273,6 +342,30 @@ class GroupClient:
         self._buffer = b""
         self.starts += 1
         log.info("group client process %d started", proc.pid)
+        if self._wake is not None:
+            threading.Thread(
+                target=self._watch, args=(proc, self._wake), name="group-client-watch", daemon=True
+            ).start()
+
+    @property
+    def wakes(self) -> bool:
+        """True when an answer wakes the worker by itself (else it must poll while `waiting`)."""
+        return self._wake is not None
+
+    def _watch(self, proc: subprocess.Popen[bytes], wake: Callable[[], None]) -> None:
+        """Wake the worker when the child has written something, so it reads it at once instead of
+        looking every few ms; then wait until pump() has read it. Ends with that child."""
+        assert proc.stdout is not None
+        fd = proc.stdout.fileno()
+        while self._proc is proc:
+            try:
+                ready, _, _ = select.select([fd], [], [], 1.0)
+            except (OSError, ValueError):  # closed under us: the child was replaced
+                return
+            if ready and self._proc is proc:
+                self._drained.clear()
+                wake()
+                self._drained.wait(1.0)
 
     def _dispatch(self, line: bytes) -> None:
         try:

@@ -1,7 +1,11 @@
 """Consumer groups service: lag refresh every `refresh_interval`, offset reset preview and apply.
 
 Nothing here blocks: every admin call returns futures, and each piece of work is a generator
-that yields the futures it waits for; `poll` resumes it once one of them is done. The consumer-group
+that yields the futures it waits for; the runner keeps them as a `Pending` (kafka/pending.py)
+with the job's deadline and resumes the job once one of them is done. The worker's own
+ListOffsets futures wake the worker; the group client's answers are read by `pump()`, and its
+watcher thread wakes the worker when the child has written one (a client without a wake function
+is polled every CHILD_EVERY while it owes answers). The consumer-group
 calls (ListGroups, DescribeGroups, OffsetFetch, OffsetCommit) are answered by the group client
 process (group_client.py / group_child.py), because librdkafka can crash its process around them;
 ListOffsets uses the worker's own AdminClient.
@@ -26,7 +30,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
-from confluent_kafka import ConsumerGroupTopicPartitions, IsolationLevel, KafkaError, TopicPartition
+from confluent_kafka import IsolationLevel, KafkaError, TopicPartition
 from confluent_kafka.admin import OffsetSpec  # type: ignore[attr-defined]
 
 from kafkatui.domain.commands import Command
@@ -54,7 +58,7 @@ from kafkatui.domain.models import ClusterSnapshot
 from kafkatui.kafka import clients
 from kafkatui.kafka.context import IDLE_DUE, Context, Service
 from kafkatui.kafka.errors import kafka_error
-from kafkatui.kafka.group_client import Crash, GroupClient, GroupClientCrash
+from kafkatui.kafka.group_client import Crash, GroupAdmin, GroupClient, GroupClientCrash, GroupDescription
 from kafkatui.kafka.pending import Pending
 
 log = logging.getLogger("kafkatui.groups")
@@ -132,28 +136,16 @@ def unanswered(snapshot: ClusterSnapshot | None, topic: str, partition: int) -> 
     return leader_unavailable(partition, info.leader, info.leader in down)
 
 
-def state_name(state: Any) -> str | None:
-    if state is None:
-        return None
-    name = getattr(state, "name", str(state))
-    return STATE_NAMES.get(name, name.title())
+def state_name(name: str | None) -> str | None:
+    return None if name is None else STATE_NAMES.get(name, name.title())
 
 
-def protocol_name(kind: Any) -> str | None:
-    name = getattr(kind, "name", None)
+def protocol_name(name: str | None) -> str | None:
     return None if name in (None, "UNKNOWN") else str(name).lower()
 
 
-def members_of(description: Any) -> tuple[Member, ...]:
-    return tuple(
-        Member(
-            m.member_id,
-            m.host,
-            m.client_id,
-            tuple(sorted((tp.topic, tp.partition) for tp in m.assignment.topic_partitions)),
-        )
-        for m in description.members
-    )
+def members_of(description: GroupDescription) -> tuple[Member, ...]:
+    return tuple(Member(m.member_id, m.host, m.client_id, tuple(sorted(m.partitions))) for m in description.members)
 
 
 @dataclass
@@ -175,14 +167,14 @@ class GroupsService(Service):
         ctx: Context,
         *,
         max_in_flight: int = MAX_IN_FLIGHT,
-        group_admin: Any = None,
+        group_admin: GroupAdmin | None = None,
         first_refresh_after: float = 0.0,
         limits: Limits | None = None,
     ) -> None:
         self.limits = limits  # per-group lag limits (max_lag_seconds), marked on each GroupRow
         # Consumer-group calls go to a child process (see group_child.py); ListOffsets stays here.
-        self.group_admin: Any = group_admin or GroupClient(
-            clients.plain_config(ctx.settings), ctx.settings.secret_values(), clock=ctx.clock
+        self.group_admin: GroupAdmin = group_admin or GroupClient(
+            clients.plain_config(ctx.settings), ctx.settings.secret_values(), clock=ctx.clock, wake=ctx.wake
         )
         self.tracker = GroupTracker()
         self.max_in_flight = max_in_flight
@@ -275,17 +267,16 @@ class GroupsService(Service):
         for running in (self.refresh, self.reset):
             if running is not None:
                 running.job.close()
-        closing = getattr(self.group_admin, "close", None)
-        if closing is not None:
-            closing()
+        self.group_admin.close()
 
     def next_due(self, now: float) -> float:
         due = self.next_refresh if self.next_refresh > now else now + IDLE_DUE
         for running in (self.refresh, self.reset):
             if running is not None:
-                # the group client's answers arrive on a pipe that pump() reads; the worker's
-                # own ListOffsets futures wake it (see _end_offsets)
-                soon = now + CHILD_EVERY if self.group_admin.waiting else running.deadline
+                # the group client's answers arrive on a pipe that pump() reads (its watcher wakes
+                # the worker); the worker's own ListOffsets futures wake it (see _end_offsets)
+                polling = self.group_admin.waiting and not self.group_admin.wakes
+                soon = now + CHILD_EVERY if polling else running.deadline
                 due = min(due, soon, running.deadline)
         return due
 
@@ -320,7 +311,7 @@ class GroupsService(Service):
         notes: list[str] = []
 
         generation = self._generation()
-        listing = self.group_admin.list_consumer_groups(request_timeout=timeout)
+        listing = self.group_admin.list_groups(timeout)
         yield from wait_all([listing])
         if self._generation() != generation:
             return  # answers lost with the group client: the last view stays; the next refresh retries
@@ -328,7 +319,7 @@ class GroupsService(Service):
         listed: list[str] = []
         complete: bool | str = True  # did the listing cover every group? (else why not)
         if result is not None:
-            listed = [g.group_id for g in result.valid]
+            listed = list(result.valid)
             if result.errors:
                 complete = f"ListGroups: {explain(result.errors[0])}"
                 if not result.valid:
@@ -387,15 +378,15 @@ class GroupsService(Service):
         ctx.emit(view)
 
     def _crashes(self) -> list[Crash]:
-        return list(getattr(self.group_admin, "crashes", ()))
+        return list(self.group_admin.crashes)
 
     def _generation(self) -> int:
-        return int(getattr(self.group_admin, "generation", 0))
+        return self.group_admin.generation
 
     def _recycle(self, why: str) -> None:
         """Replace the group client process before it can trip over the change (librdkafka aborts
         when requests sent during an outage complete after the broker is back, #4605)."""
-        if getattr(self.group_admin, "running", False):
+        if self.group_admin.running:
             log.info("group client replaced: %s", why)
             self.group_admin.close()
 
@@ -407,7 +398,7 @@ class GroupsService(Service):
 
     def _count_stall(self, stalled: bool) -> None:
         self.stalls = self.stalls + 1 if stalled else 0
-        if self.stalls >= STALL_LIMIT and hasattr(self.group_admin, "close"):
+        if self.stalls >= STALL_LIMIT:
             self.stalls = 0
             why = f"its requests timed out {STALL_LIMIT} refreshes in a row while the cluster answered"
             self.group_admin.close(why)
@@ -430,7 +421,7 @@ class GroupsService(Service):
         if not ids:
             return []
         timeout = ctx.settings.timeout
-        described = self.group_admin.describe_consumer_groups(ids, request_timeout=timeout)
+        described = self.group_admin.describe_groups(ids, timeout)
         yield from wait_all(described.values())
         base: dict[str, GroupFacts] = {}
         for gid in ids:
@@ -438,9 +429,7 @@ class GroupsService(Service):
             if desc is None:
                 base[gid] = GroupFacts(gid, describe_error=f"DescribeGroups: {error}")
             else:
-                base[gid] = GroupFacts(
-                    gid, state_name(desc.state), protocol_name(getattr(desc, "type", None)), members_of(desc)
-                )
+                base[gid] = GroupFacts(gid, state_name(desc.state), protocol_name(desc.protocol), members_of(desc))
         unsettled = {gid for gid in ids if _error_code(described[gid]) in COORDINATOR_TROUBLE}
         queue = list(ids)
         inflight: dict[str, Future[Any]] = {}
@@ -448,15 +437,15 @@ class GroupsService(Service):
         while queue or inflight:
             while queue and len(inflight) < self.max_in_flight:
                 gid = queue.pop(0)
-                request, problem = self._offset_request(ctx, base[gid])
+                partitions, problem = self._offset_request(ctx, base[gid])
                 if gid in unsettled:
                     # the coordinator is missing, loading or moving: asking it for offsets now
                     # would hit librdkafka issue #5040 (see _coordinator_hold)
-                    request, problem = None, "group coordinator not ready; offsets next refresh"
-                if request is None:
+                    problem = "group coordinator not ready; offsets next refresh"
+                if problem is not None:
                     out[gid] = replace(base[gid], offsets_error=problem)
                     continue
-                inflight[gid] = self.group_admin.list_consumer_group_offsets([request], request_timeout=timeout)[gid]
+                inflight[gid] = self.group_admin.fetch_offsets(gid, partitions, timeout)
             done = [gid for gid, f in inflight.items() if f.done()]
             if not done:
                 yield list(inflight.values())
@@ -465,7 +454,7 @@ class GroupsService(Service):
                 answer, error = _outcome(inflight.pop(gid))
                 committed: dict[TP, int] = {}
                 if answer is not None:
-                    for tp in answer.topic_partitions:
+                    for tp in answer.partitions:
                         if tp.error is None and known_offset(tp.offset) is not None:
                             committed[(tp.topic, tp.partition)] = tp.offset
                 out[gid] = replace(base[gid], committed=committed, offsets_error=error)
@@ -502,19 +491,18 @@ class GroupsService(Service):
             return f"waiting for the group coordinator to settle after a broker change ({settle:g} s)"
         return None
 
-    def _offset_request(
-        self, ctx: Context, facts: GroupFacts
-    ) -> tuple[ConsumerGroupTopicPartitions | None, str | None]:
+    def _offset_request(self, ctx: Context, facts: GroupFacts) -> tuple[list[TP] | None, str | None]:
+        """(the partitions to ask OffsetFetch for, None for every committed one; or why not to ask)."""
         if facts.members is not None:
-            return ConsumerGroupTopicPartitions(facts.group_id), None  # every committed partition
+            return None, None  # every committed partition
         # restricted: some clusters answer "all partitions" with nothing; name them instead
         snapshot = ctx.snapshot
         if snapshot is None:
             return None, "waiting for cluster metadata"
-        tps = [TopicPartition(t.name, p.id) for t in snapshot.user_topics for p in t.partitions]
+        tps = [(t.name, p.id) for t in snapshot.user_topics for p in t.partitions]
         if not tps:
             return None, "no topics in the metadata"
-        return ConsumerGroupTopicPartitions(facts.group_id, tps), None
+        return tps, None
 
     def _end_offsets(
         self, ctx: Context, partitions: Iterable[TP], spec: Callable[[], Any] = OffsetSpec.latest
@@ -585,7 +573,7 @@ class GroupsService(Service):
         if not cmd.offsets:
             answer(False, "nothing to reset")
             return
-        described = self.group_admin.describe_consumer_groups([cmd.group], request_timeout=ctx.settings.timeout)
+        described = self.group_admin.describe_groups([cmd.group], ctx.settings.timeout)
         yield from wait_all(described.values())
         desc, error = _outcome(described[cmd.group])
         facts = (
@@ -597,16 +585,14 @@ class GroupsService(Service):
         if refusal:
             answer(False, refusal)
             return
-        request = ConsumerGroupTopicPartitions(cmd.group, [TopicPartition(t, p, o) for t, p, o in cmd.offsets])
-        altered = self.group_admin.alter_consumer_group_offsets([request], request_timeout=ctx.settings.timeout)
-        future = altered[cmd.group]
+        future = self.group_admin.alter_offsets(cmd.group, list(cmd.offsets), ctx.settings.timeout)
         yield from wait_all([future])
         result, error = _outcome(future)
         if result is None:
             answer(False, f"Kafka refused the reset: {error}")
             return
-        bad = [tp for tp in result.topic_partitions if tp.error is not None]
-        if bad:
+        bad = [tp for tp in result.partitions if tp.error is not None]
+        if bad and bad[0].error is not None:
             answer(False, f"Kafka refused {bad[0].topic}[{bad[0].partition}]: {explain(bad[0].error)}")
             return
         n = len(cmd.offsets)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import time
-from concurrent.futures import Future
 from typing import Any
 
 from confluent_kafka import OFFSET_BEGINNING, OFFSET_END, Consumer, KafkaError, KafkaException, TopicPartition
@@ -22,6 +21,7 @@ from kafkatui.domain.message_viewer import MAX_VALUE, MessageBuffer, MessagesVie
 from kafkatui.kafka import clients
 from kafkatui.kafka.context import Context
 from kafkatui.kafka.errors import error_name_text
+from kafkatui.kafka.pending import Pending
 
 log = logging.getLogger("kafkatui.viewer")
 
@@ -63,8 +63,7 @@ class MessageViewer:
         self.state = "starting"
         self.error = False
         self.assigned = False
-        self.resolving: dict[str, dict[TopicPartition, Future[Any]]] = {}
-        self.resolve_deadline = 0.0
+        self.resolving: dict[str, Pending[TopicPartition]] = {}  # low/high/at: ListOffsets under way
         self.next_view = 0.0
         self.changed = True
         self.backlog = False  # the last drain stopped with records still queued
@@ -104,29 +103,30 @@ class MessageViewer:
         if mode is StartMode.TIMESTAMP:
             specs["at"] = OffsetSpec.for_timestamp(self.start.value)
         timeout = ctx.settings.timeout
+        deadline = time.monotonic() + timeout + 2.0
         try:
             for name, spec in specs.items():
-                self.resolving[name] = ctx.admin.list_offsets(
+                futures = ctx.admin.list_offsets(
                     {TopicPartition(self.topic, p): spec for p in parts},
                     request_timeout=timeout,
                 )
+                self.resolving[name] = Pending(futures, deadline, ctx.wake)
         except (KafkaException, ValueError, TypeError) as exc:
+            self.resolving = {}
             self._fail(f"cannot look up offsets: {error_name_text(exc)[1]}")
             return
-        self.resolve_deadline = time.monotonic() + timeout + 2.0
         self.state = f"looking up where {self.start.describe()} is…"
 
     def _collect_start(self) -> None:
-        futures = [f for batch in self.resolving.values() for f in batch.values()]
-        if not all(f.done() for f in futures):
-            if time.monotonic() > self.resolve_deadline:
+        if not all(batch.done() for batch in self.resolving.values()):
+            if any(batch.expired(time.monotonic()) for batch in self.resolving.values()):
                 self.resolving = {}
                 self._fail("the cluster did not answer the offset lookup in time")
             return
         found: dict[str, dict[int, int]] = {}
         for name, batch in self.resolving.items():
             found[name] = {}
-            for tp, future in batch.items():
+            for tp, future in batch.items:
                 try:
                     found[name][tp.partition] = future.result().offset
                 except KafkaException as exc:

@@ -16,7 +16,8 @@ from kafkatui.kafka.pending import Pending, one
 
 log = logging.getLogger("kafkatui.metadata")
 
-SLICE = 0.5  # longest single blocking metadata call, in seconds
+SLICE = 0.5  # longest single metadata call (made off the worker thread), in seconds
+FETCH_GRACE = 2.0  # seconds past SLICE before a metadata call that has not ended counts as failed
 MAX_BACKOFF = 5.0
 GRACE = 2.0  # seconds past the request timeout before a probe counts as unanswered
 CALLBACKS_EVERY = 0.5  # admin.poll serves librdkafka's error and statistics callbacks this often
@@ -41,6 +42,7 @@ class MetadataService(Service):
         self.mode: ClusterMode | None = None
         self.mode_probe: Pending[None] | None = None
         self.mode_tries = 0
+        self.fetch: Pending[None] | None = None  # the metadata round trip under way
         self.stats: str | None = None  # librdkafka's latest statistics JSON (see on_stats)
 
     def on_stats(self, stats_json: str) -> None:
@@ -82,21 +84,42 @@ class MetadataService(Service):
         ctx.admin.poll(0)
         self._collect_racks(now)
         self._collect_mode(now)
-        if now >= self.next_refresh:
+        if self.fetch is not None:
+            self._collect_fetch(ctx, now)
+        elif now >= self.next_refresh:
             self._refresh(ctx, now)
 
     def close(self, ctx: Context) -> None:
         return None
 
     def next_due(self, now: float) -> float:
-        # the probes' futures wake the worker; librdkafka's callbacks wait for admin.poll
-        return min(self.next_refresh, now + CALLBACKS_EVERY)
+        # the fetch's and the probes' futures wake the worker; librdkafka's callbacks wait for admin.poll
+        due = now + CALLBACKS_EVERY
+        return min(due, self.fetch.deadline) if self.fetch is not None else min(due, self.next_refresh)
 
     def _refresh(self, ctx: Context, now: float) -> None:
+        """Start one metadata round trip (at most SLICE long); `_collect_fetch` takes its answer."""
+        future = clients.list_topics_async(ctx.admin, SLICE)
+        self.fetch = one(future, now + SLICE + FETCH_GRACE, ctx.wake)
+
+    def _collect_fetch(self, ctx: Context, now: float) -> None:
+        fetch = self.fetch
+        if fetch is None or not (fetch.done() or fetch.expired(now)):
+            return
+        self.fetch = None
         try:
+            if not fetch.done():  # list_topics ends by its own timeout; this is a guard
+                raise KafkaException(KafkaError(KafkaError._TIMED_OUT, "metadata request did not end"))
+            md, rtt = fetch.first.result()
             unreachable = clients.unreachable_brokers(self.stats)
-            snapshot = clients.fetch_snapshot(
-                ctx.admin, ctx.settings, self.known, SLICE, ctx.clock, mode=self.mode, unreachable=unreachable
+            snapshot = clients.snapshot_from_metadata(
+                md,
+                ctx.settings.bootstrap_servers,
+                rtt,
+                self.known,
+                ctx.clock(),
+                mode=self.mode,
+                unreachable=unreachable,
             )
         except KafkaException as exc:
             ctx.admin.poll(0)

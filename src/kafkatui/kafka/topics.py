@@ -15,9 +15,11 @@ that did not change.
   earliest). That call waits with the GIL released and returns plain TopicPartitions; the
   AdminClient's `list_offsets` makes a Python Future (with a Condition) per partition and
   cost 3.5 s of CPU for one 15,000-partition call (0.7 s even in chunks) against 0.2 s this
-  way. Each call waits at most WATERMARK_TIMEOUT (or 4 metadata round trips on a slow link);
-  a broker that does not answer ends the round with a note and the next snapshot tries again,
-  like the metadata service's own slices. While the pane is hidden nothing is asked.
+  way. The call runs on a short-lived thread (`clients.call_in_thread`: it has no asynchronous
+  form) and a later poll takes its answer, so the worker never waits on it. Each call takes at
+  most WATERMARK_TIMEOUT (or 4 metadata round trips on a slow link); a broker that does not
+  answer ends the round with a note and the next snapshot tries again, like the metadata
+  service's own slices. While the pane is hidden nothing is asked.
 - Rows: `RowCache` rebuilds only topics whose metadata, watermarks or key configs changed
   (all replaced, never mutated, so identity says "unchanged"); an unchanged list is the same
   tuple, which the pane skips at once.
@@ -65,7 +67,7 @@ from kafkatui.kafka import clients
 from kafkatui.kafka.context import IDLE_DUE, Context, Service
 from kafkatui.kafka.errors import error_name_text
 from kafkatui.kafka.messages_viewer import MessageViewer
-from kafkatui.kafka.pending import Pending
+from kafkatui.kafka.pending import Pending, one
 
 log = logging.getLogger("kafkatui.topics")
 
@@ -78,7 +80,7 @@ CONFIG_PACE_URGENT = 0.05  # ... while the list is sorted by retention or cleanu
 SELECTED_CONFIGS_EVERY = 15.0
 CONFIG_CHUNK = 50  # topics per DescribeConfigs request (~35 entries each, built in Python)
 WATERMARK_CHUNK = 500  # partitions per ListOffsets call (one call per poll)
-WATERMARK_TIMEOUT = 0.5  # longest one ListOffsets call may hold the worker (seconds)
+WATERMARK_TIMEOUT = 0.5  # longest one ListOffsets call may take (seconds; it runs off the worker thread)
 LATEST, EARLIEST = -1, -2  # ListOffsets' special "timestamps"
 VIEWER_EVERY = 0.1  # seconds between polls of the message viewer's consumer
 GRACE = 2.0  # seconds past the request timeout before a request counts as unanswered
@@ -156,6 +158,8 @@ class WatermarkRound:
     index: int = 0
     latest: list[Any] | None = None  # the current chunk's answer to "latest", until "earliest" is in
     failed: dict[str, int] = field(default_factory=dict)  # reason -> partitions
+    pending: Pending[None] | None = None  # the ListOffsets call under way
+    timeout: float = 0.0  # that call's own timeout
 
     @property
     def done(self) -> bool:
@@ -225,8 +229,10 @@ class TopicsService(Service):
         if self.active:
             if self.dirty:
                 due = min(due, self.next_emit)
-            if self.round is not None or self.want_offsets:
-                due = now  # one ListOffsets chunk per poll until the round ends
+            if self.round is not None and self.round.pending is not None:
+                due = min(due, self.round.pending.deadline)  # its answer wakes the worker
+            elif self.round is not None or self.want_offsets:
+                due = now  # the next ListOffsets chunk
             if self.configs_batch is None and (self.configs_queue or self.configs_first):
                 due = min(due, self.next_config_chunk)
             if self.configs_batch is None:
@@ -308,6 +314,8 @@ class TopicsService(Service):
 
     def close(self, ctx: Context) -> None:
         self._close_viewer()
+        if self.round is not None and self.round.pending is not None and not self.round.pending.done():
+            self.offsets_consumer = None  # a thread is still in a call on it: it is freed there, when that ends
         if self.offsets_consumer is not None:
             consumer, self.offsets_consumer = self.offsets_consumer, None
             try:
@@ -400,7 +408,9 @@ class TopicsService(Service):
     # -- watermarks ---------------------------------------------------------------------
 
     def _watermarks(self, ctx: Context, snap: ClusterSnapshot, now: float) -> None:
-        """One ListOffsets call per poll: a chunk's latest offsets, then its earliest."""
+        """One ListOffsets call per poll, never waited for: a chunk's latest offsets, then its
+        earliest. The call runs on a short-lived thread (`offsets_for_times` has no asynchronous
+        form); a later poll takes its answer and starts the next."""
         if self.round is None:
             if not self.want_offsets:
                 return
@@ -408,34 +418,47 @@ class TopicsService(Service):
             self._forget_offline(snap)
             self.round = WatermarkRound(watermark_chunks(snap))
         rnd = self.round
+        if rnd.pending is not None:
+            if not rnd.pending.done():
+                if rnd.pending.expired(now):
+                    self._watermarks_failed(f"the cluster did not answer ListOffsets within {rnd.timeout:g} s")
+                return
+            future, rnd.pending = rnd.pending.first, None
+            try:
+                answer = future.result()
+            except (KafkaException, ValueError, TypeError, RuntimeError) as exc:
+                code, text = error_name_text(exc)
+                if code in ("_TIMED_OUT", "REQUEST_TIMED_OUT"):
+                    text = f"the cluster did not answer ListOffsets within {rnd.timeout:g} s"
+                self._watermarks_failed(text)
+                return
+            if rnd.latest is None:
+                rnd.latest = answer
+            else:
+                self._merge(rnd, rnd.latest, answer)
+                rnd.latest = None
+                rnd.index += 1
         if rnd.done:
             self._end_round(now)
             return
         chunk = rnd.chunks[rnd.index]
         which = LATEST if rnd.latest is None else EARLIEST
-        timeout = min(ctx.settings.timeout, max(WATERMARK_TIMEOUT, 4 * snap.rtt_ms / 1000.0))
+        rnd.timeout = min(ctx.settings.timeout, max(WATERMARK_TIMEOUT, 4 * snap.rtt_ms / 1000.0))
         try:
             if self.offsets_consumer is None:
                 self.offsets_consumer = Consumer(clients.reader_config(ctx.settings, "watermarks"))
-            answer = self.offsets_consumer.offsets_for_times(
-                [TopicPartition(t, p, which) for t, p in chunk], timeout=timeout
-            )
         except (KafkaException, ValueError, TypeError, RuntimeError) as exc:
-            code, text = error_name_text(exc)
-            if code in ("_TIMED_OUT", "REQUEST_TIMED_OUT"):
-                text = f"the cluster did not answer ListOffsets within {timeout:g} s"
-            self.notes["offsets"] = f"message counts: {text}"
-            self.round = None  # the next snapshot starts a new round
-            self.dirty = True
+            self._watermarks_failed(error_name_text(exc)[1])
             return
-        if which == LATEST:
-            rnd.latest = answer
-            return
-        self._merge(rnd, rnd.latest or [], answer)
-        rnd.latest = None
-        rnd.index += 1
-        if rnd.done:
-            self._end_round(now)
+        consumer, timeout = self.offsets_consumer, rnd.timeout
+        tps = [TopicPartition(t, p, which) for t, p in chunk]
+        future = clients.call_in_thread(lambda: consumer.offsets_for_times(tps, timeout=timeout), "kafka-watermarks")
+        rnd.pending = one(future, now + timeout + GRACE, ctx.wake)
+
+    def _watermarks_failed(self, text: str) -> None:
+        self.notes["offsets"] = f"message counts: {text}"
+        self.round = None  # the next snapshot starts a new round
+        self.dirty = True
 
     def _forget_offline(self, snap: ClusterSnapshot) -> None:
         """Unknown is unknown: an offline partition (no leader, or one we cannot reach) has no

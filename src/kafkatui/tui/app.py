@@ -25,6 +25,7 @@ from textual.widgets import Input, TabbedContent, TabPane
 
 from kafkatui.domain.alerts import Thresholds
 from kafkatui.domain.commands import Command, Refresh
+from kafkatui.domain.events import Event
 from kafkatui.domain.freezer import FreezerView
 from kafkatui.domain.models import ClusterSnapshot, ConnectionState, Refused, WorkerError
 from kafkatui.domain.text import inert, inert_lines
@@ -57,7 +58,7 @@ class WorkerHandle(Protocol):
 
 NOTIFY_LIMIT = 400  # characters of a toast
 
-WorkerFactory = Callable[[Settings, Callable[[object], None]], WorkerHandle]
+WorkerFactory = Callable[[Settings, Callable[[Event], None]], WorkerHandle]
 
 PANES: tuple[tuple[str, str], ...] = (
     ("cluster", "Cluster"),
@@ -107,7 +108,7 @@ class KafkaTuiApp(GuardedHandlers, App[int]):
         self.worker: WorkerHandle | None = None
         self.errors: list[WorkerError] = []
         self.crash_line: str | None = None
-        self._latest: dict[type, object] = {}  # newest whole-state event of each kind
+        self._latest: dict[type, Event] = {}  # newest whole-state event of each kind
         self.lazy_panes = lazy_panes
         self._leaving_input = False
         self.animation_level = "none"  # a monitor should switch panes at once, not slide
@@ -163,7 +164,7 @@ class KafkaTuiApp(GuardedHandlers, App[int]):
             self.worker = self._worker_factory(self.settings, self._post_from_worker)
             self.worker.start()
 
-    def _post_from_worker(self, event: object) -> None:
+    def _post_from_worker(self, event: Event) -> None:
         """Called on the worker thread; post_message is thread-safe."""
         self.post_message(WorkerEvent(event))
 
@@ -178,7 +179,7 @@ class KafkaTuiApp(GuardedHandlers, App[int]):
             if isinstance(event, message.pane.EVENTS):
                 message.pane.deliver(event)  # held while the pane is hidden
 
-    def apply(self, event: object) -> None:
+    def apply(self, event: Event) -> None:
         """Route one worker event to the widgets that show it (also used by tests)."""
         if is_state(event):
             self._latest[type(event)] = event

@@ -8,6 +8,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import TabPane
 
+from kafkatui.domain.events import Event
 from kafkatui.domain.models import ConnectionState
 from kafkatui.tui.guard import GuardedHandlers
 
@@ -22,10 +23,10 @@ class PaneReady(Message):
         self.pane = pane
 
 
-def is_state(event: object) -> bool:
+def is_state(event: Event) -> bool:
     """A whole state (a newer one replaces it: `COALESCE` views, the connection state), as
     opposed to a one-off event (an alert, an action's result) that must not be lost."""
-    return bool(getattr(type(event), "COALESCE", False)) or isinstance(event, ConnectionState)
+    return type(event).COALESCE or isinstance(event, ConnectionState)
 
 
 class PaneMixin(GuardedHandlers):
@@ -58,12 +59,12 @@ class PaneMixin(GuardedHandlers):
                 return node.display
         return True
 
-    def deliver(self, event: object) -> None:
+    def deliver(self, event: Event) -> None:
         """Apply the event now, or hold it until the pane can show it (see the class)."""
         if self.composed and (not is_state(event) or self.showing):
             self.apply(event)
             return
-        held: list[object] = self.__dict__.setdefault("_held", [])
+        held: list[Event] = self.__dict__.setdefault("_held", [])
         if is_state(event):
             held[:] = [e for e in held if type(e) is not type(event)]
         held.append(event)
@@ -77,7 +78,7 @@ class PaneMixin(GuardedHandlers):
             self.tick()
 
     def _flush(self) -> None:
-        held: list[object] = self.__dict__.pop("_held", [])
+        held: list[Event] = self.__dict__.pop("_held", [])
         showing = self.showing
         kept = []
         for event in held:
