@@ -9,6 +9,7 @@ CLI (see ``kafka-testbed --help``)::
     kafka-testbed fetch                    # download the jars only (CI runs this first)
     kafka-testbed up --brokers 3 --name x  # last stdout line: 127.0.0.1:P1,127.0.0.1:P2,...
     kafka-testbed up --sasl --tls --name s # adds SASL_PLAINTEXT, SSL and SASL_SSL client listeners
+    kafka-testbed up --schema-registry     # adds a Schema Registry (Apicurio, Java >= 21); env shows its URL
     eval "$(kafka-testbed env --name s --listener SASL_SSL --mechanism SCRAM-SHA-512)"  # for kafkatui
     kafka-testbed status|down|heal --name x
     kafka-testbed kill 2 --name x ; kafka-testbed start 2 --name x
@@ -42,6 +43,9 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+import registry_testbed as rtb
+from registry_testbed import Registry, RegistryUnavailable
 
 # Newest first. The first version whose jars resolve (or are already cached) is used.
 # Note: 4.4.0 of kafka_2.13 was seen on Maven Central without its kafka-tools artifact,
@@ -413,9 +417,9 @@ def _wait_gone(pid: int, timeout: float = 10.0) -> None:
 
 
 def _stray_pids(run_dir: Path) -> list[int]:
-    """Broker JVMs whose command line points into ``run_dir`` (survivors of lost state)."""
+    """Broker and registry JVMs whose command line points into ``run_dir`` (survivors of lost state)."""
     needle = f"{run_dir}/"
-    found = []
+    found = rtb.stray_pids(run_dir)
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit() and int(entry.name) != os.getpid():
             cmdline = _proc_cmdline(int(entry.name))
@@ -454,6 +458,106 @@ def tail_file(path: Path | str, lines: int = 40) -> str:
             return _tail_text(handle.read().decode(errors="replace"), lines)
     except OSError as exc:
         return f"<no log: {exc}>"
+
+
+# --------------------------------------------------------------------------- schema registry
+
+REGISTRY_STATE = "registry.json"
+
+
+def fetch_registry() -> Path:
+    """Download Apicurio Registry into the cache (idempotent); needs Maven, not Java."""
+    try:
+        return rtb.fetch(cache_root(), _file_lock)
+    except RegistryUnavailable as exc:
+        raise TestbedUnavailable(str(exc)) from exc
+
+
+def registry_problem() -> str | None:
+    """None if a Schema Registry can run here (fetching it if needed), else the reason."""
+    try:
+        rtb.find_java21()
+        fetch_registry()
+    except (RegistryUnavailable, TestbedUnavailable) as exc:
+        return str(exc)
+    return None
+
+
+def _spawner(die_with_parent: bool) -> Callable[[list[str], Path, str], int]:
+    """Popen for the registry; ``die_with_parent`` ties it to this process (PR_SET_PDEATHSIG, from the
+    main thread only: the signal fires when the forking thread ends), as the pytest fixture wants."""
+    tie = die_with_parent and threading.current_thread() is threading.main_thread() and sys.platform == "linux"
+    return lambda cmd, log_path, cwd: _spawn_process(cmd, log_path, cwd, tie)
+
+
+def _spawn_process(cmd: list[str], log_path: Path, cwd: str, tie: bool = False) -> int:
+    with log_path.open("ab") as log:
+        proc = subprocess.Popen(
+            cmd,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=cwd,
+            start_new_session=True,
+            preexec_fn=_pdeathsig_hook() if tie else None,
+        )
+    _CHILDREN[proc.pid] = proc
+    return proc.pid
+
+
+def _save_registry(reg: Registry) -> None:
+    (Path(reg.dir) / REGISTRY_STATE).write_text(json.dumps(asdict(reg), indent=2) + "\n")
+
+
+def load_registry(run_dir: Path | str) -> Registry | None:
+    """The registry started in ``run_dir`` (by ``up --schema-registry`` or the fixture), if any."""
+    try:
+        return Registry(**json.loads((Path(run_dir) / "registry" / REGISTRY_STATE).read_text()))
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+def start_registry(run_dir: Path | str, timeout: float = 90.0, die_with_parent: bool = False) -> Registry:
+    """Start a Schema Registry on two free loopback ports in ``run_dir/registry``; wait until ready."""
+    java, source = rtb.find_java21()
+    app = fetch_registry()
+    port, management = free_ports(2)
+    reg = Registry(str(Path(run_dir) / "registry"), port, management, java, source, str(app))
+    reg.die_with_parent = die_with_parent
+    reg.spawn(_spawner(die_with_parent))
+    _save_registry(reg)
+    try:
+        reg.wait_ready(timeout)
+    except RegistryUnavailable as exc:
+        kill_registry(reg)
+        raise TestbedError(str(exc)) from exc
+    _LOG.info("schema registry ready at %s (java: %s)", reg.url, source)
+    return reg
+
+
+def kill_registry(reg: Registry, timeout: float = 15.0) -> None:
+    """Stop the registry (SIGTERM, so its H2 file keeps its schemas; SIGKILL after ``timeout``)."""
+    if reg.pid and reg.alive():
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(reg.pid, signal.SIGTERM)
+        _wait_gone(reg.pid, timeout)
+        if reg.alive():
+            _kill_group(reg.pid)
+            _wait_gone(reg.pid)
+    reg.pid = None
+    if Path(reg.dir).is_dir():
+        _save_registry(reg)
+
+
+def restart_registry(reg: Registry, timeout: float = 90.0) -> None:
+    """Start a killed registry again on the same ports and database; wait until ready."""
+    if not reg.alive():
+        reg.spawn(_spawner(reg.die_with_parent))
+        _save_registry(reg)
+    try:
+        reg.wait_ready(timeout)
+    except RegistryUnavailable as exc:
+        raise TestbedError(str(exc)) from exc
 
 
 # --------------------------------------------------------------------------- network
@@ -877,6 +981,9 @@ class Cluster:
     def client_env(self, listener: str, mechanism: str = "PLAIN") -> dict[str, str]:
         """Environment for kafkatui (the seed's .env names) to use ``listener`` correctly."""
         env = {"BOOTSTRAP_SERVERS": self.bootstrap_for(listener), "SECURITY_PROTOCOL": listener}
+        registry = self.registry
+        if registry is not None:
+            env["SCHEMA_REGISTRY_URL"] = registry.url
         if listener.startswith("SASL_"):
             user, password = self._secured().credentials(mechanism)
             env |= {"SASL_MECHANISM": mechanism, "SASL_USERNAME": user, "SASL_PASSWORD": password}
@@ -887,6 +994,7 @@ class Cluster:
     def client_config(self, listener: str, mechanism: str = "PLAIN") -> dict[str, str]:
         """The same as :meth:`client_env`, as librdkafka properties (for kcat -X or a client)."""
         names = {
+            "SCHEMA_REGISTRY_URL": "schema.registry.url",
             "BOOTSTRAP_SERVERS": "bootstrap.servers",
             "SECURITY_PROTOCOL": "security.protocol",
             "SASL_MECHANISM": "sasl.mechanism",
@@ -895,6 +1003,11 @@ class Cluster:
             "SSL_CA_LOCATION": "ssl.ca.location",
         }
         return {names[k]: v for k, v in self.client_env(listener, mechanism).items()}
+
+    @property
+    def registry(self) -> Registry | None:
+        """The cluster's Schema Registry (``up --schema-registry``), or None."""
+        return load_registry(self.run_dir)
 
     def is_up(self, n: int) -> bool:
         node = self.node(n)
@@ -1053,6 +1166,9 @@ class Cluster:
             )
         if self.security is not None and self.security.tls:
             lines.append(f"CA certificate: {self.security.ca_path}")
+        registry = self.registry
+        if registry is not None:
+            lines.append(registry.status_line())
         return lines
 
 
@@ -1089,8 +1205,13 @@ def cluster_names() -> list[str]:
 
 
 def reap_orphans() -> list[str]:
-    """Tear down clusters whose owning process (e.g. a crashed pytest) is gone."""
+    """Tear down clusters (and pytest registries) whose owning process (e.g. a crashed pytest) is gone."""
     reaped = []
+    for name in cluster_names():
+        owner = name.removeprefix("pytest-registry-")
+        if owner != name and owner.isdigit() and not pid_alive(int(owner)):
+            _remove_run_dir(run_root() / name)
+            reaped.append(name)
     for name in cluster_names():
         cluster = load_cluster(name)
         if cluster is None or cluster.owner_pid is None:
@@ -1190,6 +1311,7 @@ def start_cluster(
     die_with_parent: bool = False,
     sasl: bool = False,
     tls: bool = False,
+    schema_registry: bool = False,
 ) -> Cluster:
     """Start a fresh ``brokers``-node KRaft cluster named ``name`` and wait until it is ready.
 
@@ -1201,6 +1323,9 @@ def start_cluster(
     random credentials); ``tls=True`` adds an ``SSL`` listener with a throwaway CA and broker
     certificate made now in the run dir; both add a ``SASL_SSL`` listener too. The facts are in
     ``cluster.security`` and :meth:`Cluster.bootstrap_for` (and in state.json).
+
+    ``schema_registry=True`` also starts a Schema Registry (``cluster.registry``; its URL is in
+    :meth:`Cluster.client_env` as ``SCHEMA_REGISTRY_URL``).
     """
     if brokers < 1:
         raise TestbedError("brokers must be >= 1")
@@ -1218,6 +1343,8 @@ def start_cluster(
             _format_storage(cluster)
             for node in cluster.nodes:
                 cluster._spawn(node)
+            if schema_registry:
+                start_registry(cluster.run_dir, timeout)
             cluster.wait_ready(timeout=timeout)
             return cluster
         except BaseException as exc:
@@ -1225,6 +1352,9 @@ def start_cluster(
                 if node.pid:
                     _kill_group(node.pid)
                     _wait_gone(node.pid)
+            for pid in rtb.stray_pids(Path(cluster.run_dir)):
+                _kill_group(pid)
+                _wait_gone(pid)
             port_clash = "Address already in use" in str(exc)
             if attempt == 2 or not port_clash or not isinstance(exc, TestbedError):
                 raise
@@ -1247,6 +1377,25 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
     version, lib = ensure_jars(args.version)
     jars = len(list(lib.glob("*.jar")))
     print(f"Kafka {version}: {jars} jars in {lib} ({time.monotonic() - started:.1f}s)")
+    if not args.no_schema_registry:
+        started = time.monotonic()
+        app = fetch_registry()
+        print(f"Apicurio Registry {rtb.APICURIO_VERSION}: {app} ({time.monotonic() - started:.1f}s)")
+        try:
+            java, source = rtb.find_java21()
+            print(f"Java for the registry: {java} from {source}")
+        except RegistryUnavailable as exc:
+            print(f"Java for the registry: none ({exc})")
+    return 0
+
+
+def _cmd_java21(args: argparse.Namespace) -> int:
+    try:
+        java, source = rtb.find_java21()
+    except RegistryUnavailable as exc:
+        print(f"kafka-testbed: {exc}", file=sys.stderr)
+        return 1
+    print(f"{java}\t{source}")
     return 0
 
 
@@ -1260,6 +1409,7 @@ def _cmd_up(args: argparse.Namespace) -> int:
         version=args.version,
         sasl=args.sasl,
         tls=args.tls,
+        schema_registry=args.schema_registry,
     )
     elapsed = time.monotonic() - started
     print(
@@ -1269,6 +1419,9 @@ def _cmd_up(args: argparse.Namespace) -> int:
     )
     for listener in cluster.listeners[1:]:
         print(f"  {listener}: {cluster.bootstrap_for(listener)}", file=sys.stderr)
+    registry = cluster.registry
+    if registry is not None:
+        print(f"  schema registry: {registry.url} (java: {registry.java_source})", file=sys.stderr)
     if cluster.security is not None:
         print(
             f"  credentials and CA: kafka-testbed env --name {cluster.name} --listener "
@@ -1356,8 +1509,10 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--name", default=DEFAULT_NAME, help="cluster name (default: default)")
         return p
 
-    fetch = sub.add_parser("fetch", help="download the Kafka jars into the cache only")
+    fetch = sub.add_parser("fetch", help="download the Kafka jars and the Schema Registry into the cache only")
     fetch.add_argument("--version", default=None)
+    fetch.add_argument("--no-schema-registry", action="store_true", help="Kafka's jars only")
+    sub.add_parser("java21", help="print the Java >= 21 the Schema Registry would use (exit 1 if none)")
     up = named("up", "start a cluster; last stdout line is the bootstrap servers")
     up.add_argument("--brokers", type=int, choices=(1, 3), default=1)
     up.add_argument("--no-auto-create", action="store_true", help="auto.create.topics=false")
@@ -1365,6 +1520,7 @@ def _parser() -> argparse.ArgumentParser:
     up.add_argument("--version", default=None)
     up.add_argument("--sasl", action="store_true", help="add a SASL_PLAINTEXT listener (PLAIN, SCRAM)")
     up.add_argument("--tls", action="store_true", help="add an SSL listener (throwaway CA)")
+    up.add_argument("--schema-registry", action="store_true", help="also run a Schema Registry (Apicurio)")
     env = named("env", "print shell exports (the seed's .env names) for kafkatui on a listener")
     env.add_argument("--listener", choices=("PLAINTEXT", *SECURE_LISTENERS), default="PLAINTEXT")
     env.add_argument("--mechanism", choices=("PLAIN", SCRAM_MECHANISM), default="PLAIN")
@@ -1387,6 +1543,7 @@ def _parser() -> argparse.ArgumentParser:
 
 _HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "fetch": _cmd_fetch,
+    "java21": _cmd_java21,
     "up": _cmd_up,
     "env": _cmd_env,
     "down": _cmd_down,

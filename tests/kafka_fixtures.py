@@ -12,6 +12,9 @@ Fixtures
 - ``kafka_tool``: ``run(cls_short_name, args) -> CompletedProcess[str]`` for Kafka's CLI tools
   (``TopicCommand``, ``ConsumerGroupCommand``, ...) from the same jars.
 - ``kcat``: :class:`Kcat`, a callable running ``kcat`` (or ``kafkacat``) from PATH.
+- ``schema_registry``: a real Schema Registry (Apicurio, Confluent-compatible API, Java >= 21) for the
+  whole session (:class:`registry_testbed.Registry`; ``.url``). ``tb.kill_registry(reg)`` /
+  ``tb.restart_registry(reg)`` stop and start it; its schemas survive a restart.
 
 Without Java, the jars (and Maven to fetch them) or kcat these fixtures skip the test, except
 under ``CI=true`` where they fail it: CI must never silently skip the real-Kafka tests.
@@ -96,6 +99,29 @@ def kafka3() -> Iterator[tb.Cluster]:
 def kafka_secure() -> Iterator[tb.Cluster]:
     """A 1-broker cluster with SASL_PLAINTEXT, SSL and SASL_SSL listeners (one start per session)."""
     yield from _session_cluster(1, "-secure", sasl=True, tls=True)
+
+
+@pytest.fixture(scope="session")
+def schema_registry() -> Iterator[tb.Registry]:
+    """A real Schema Registry on loopback, shared by the whole session (skips, or fails under CI)."""
+    problem = tb.registry_problem()
+    if problem:
+        unavailable(problem)
+    tb.reap_orphans()  # registries (and clusters) left behind by crashed sessions
+    run_dir = tb.run_root() / f"pytest-registry-{os.getpid()}"
+    tb.down(run_dir.name)
+    reg = tb.start_registry(run_dir, die_with_parent=True)
+
+    def stop() -> None:
+        tb.kill_registry(reg)
+        shutil.rmtree(run_dir, ignore_errors=True)
+
+    atexit.register(stop)
+    try:
+        yield reg
+    finally:
+        stop()
+        atexit.unregister(stop)
 
 
 @pytest.fixture

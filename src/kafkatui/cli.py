@@ -200,9 +200,10 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument(
         "--format",
         dest="fmt",
-        choices=["plain", "json"],
+        choices=["plain", "json", "avro", "jsonschema"],
         default="plain",
-        help="plain: -3.21 as the seed sends; json: {sensor, temperature, ts}",
+        help="plain: -3.21 as the seed sends; json: {sensor, temperature, ts}; avro, jsonschema: the same "
+        "record serialized with a schema registered as <topic>-value (needs SCHEMA_REGISTRY_URL)",
     )
     sim.add_argument(
         "--anomalies",
@@ -281,6 +282,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from kafkatui.kafka.clients import validate
 
         validate(settings)
+        from kafkatui.kafka.registry import validate as validate_registry
+
+        validate_registry(settings)
         from kafkatui.settings import unused_credentials_warning
 
         warning = unused_credentials_warning(settings)
@@ -339,6 +343,13 @@ def _check(settings: Settings, started: float | None, limits: Limits | None = No
         assert result.failure is not None
         return _fail(f"{settings.bootstrap_servers}: {result.failure.describe()}", EXIT_FAIL)
     print("\n".join(format_report(result.snapshot) + _alert_lines(settings, limits)))
+    from kafkatui.kafka.registry import probe, status_line
+
+    registry = probe(settings)
+    if registry is not None:
+        print(status_line(registry))
+        if registry.failure is not None:
+            return EXIT_FAIL
     return EXIT_OK
 
 
@@ -368,6 +379,10 @@ def _simulate(settings: Settings, ns: argparse.Namespace) -> int:
         raise SettingsError("--rate: must be above 0 and at most 10000")
     if ns.count is not None and ns.count < 1:
         raise SettingsError("--count: must be at least 1")
+    if ns.fmt in ("avro", "jsonschema") and not settings.schema_registry_url:
+        raise SettingsError(
+            f"--format {ns.fmt}: needs a Schema Registry; set SCHEMA_REGISTRY_URL (or schema.registry.url)"
+        )
     if ns.idempotence and ns.acks != "all":
         raise SettingsError(
             "--idempotence needs --acks all (librdkafka refuses it otherwise); "
@@ -435,7 +450,7 @@ def _dashboard(
 ) -> int:
     demo = None
     if settings.demo:
-        from kafkatui.kafka.demo import DemoCluster
+        from kafkatui.kafka.demo import REGISTRY_URL, DemoCluster
 
         demo = DemoCluster(topic=settings.topic).start()
         settings = settings.model_copy(
@@ -451,6 +466,16 @@ def _dashboard(
                 "file_properties": {},
                 "overrides": {},
                 "groups": settings.groups or ("freezer-alarm-service",),  # the demo's consumer group
+                # the demo's in-process registry (one mock client, shared with the demo's producer)
+                "schema_registry_url": REGISTRY_URL,
+                "schema_registry_username": None,
+                "schema_registry_password": None,
+                "schema_registry_auth_source": None,
+                "schema_registry_user_info": None,
+                "schema_registry_ssl_ca_location": None,
+                "schema_registry_ssl_certificate_location": None,
+                "schema_registry_ssl_key_location": None,
+                "schema_registry_ssl_key_password": None,
             }
         )
     from kafkatui.kafka.services import DashboardOptions, dashboard_commands, dashboard_services

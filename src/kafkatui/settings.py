@@ -14,6 +14,7 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic.fields import FieldInfo
@@ -61,6 +62,17 @@ PROPERTY_FIELDS: dict[str, str] = {
     "ssl.key.location": "ssl_key_location",
     "ssl.key.password": "ssl_key_password",
     "client.id": "client_id",
+    # Schema Registry lines, as the Confluent Cloud console writes them: kafkatui's own settings,
+    # never passed to librdkafka (which would refuse them as unknown properties).
+    "schema.registry.url": "schema_registry_url",
+    "basic.auth.credentials.source": "schema_registry_auth_source",
+    "basic.auth.user.info": "schema_registry_user_info",
+    "schema.registry.basic.auth.credentials.source": "schema_registry_auth_source",
+    "schema.registry.basic.auth.user.info": "schema_registry_user_info",
+    "schema.registry.ssl.ca.location": "schema_registry_ssl_ca_location",
+    "schema.registry.ssl.certificate.location": "schema_registry_ssl_certificate_location",
+    "schema.registry.ssl.key.location": "schema_registry_ssl_key_location",
+    "schema.registry.ssl.key.password": "schema_registry_ssl_key_password",
 }
 
 # librdkafka properties whose values are secrets wherever they come from.
@@ -74,8 +86,13 @@ SECRET_PROPERTIES = frozenset(
         "sasl.oauthbearer.client.secret",
         "sasl.oauthbearer.config",
         "ssl.certificate.pem",
+        "basic.auth.user.info",
+        "schema.registry.basic.auth.user.info",
+        "schema.registry.ssl.key.password",
     }
 )
+
+RegistryAuthSource = Literal["USER_INFO", "URL", "SASL_INHERIT"]
 
 
 # Placeholder credentials as course notes and consoles print them: YOUR_API_KEY, YOUR-API-SECRET,
@@ -250,6 +267,35 @@ class Settings(BaseSettings):
     ssl_key_password: SecretStr | None = Field(None, validation_alias=_names("ssl_key_password", "SSL_KEY_PASSWORD"))
     client_id: str = Field("kafkatui", validation_alias=_names("client_id", "CLIENT_ID"))
 
+    # Schema Registry (Confluent's API): decoding Avro / JSON Schema / Protobuf records.
+    schema_registry_url: str | None = Field(None, validation_alias=_names("schema_registry_url", "SCHEMA_REGISTRY_URL"))
+    schema_registry_username: str | None = Field(
+        None, validation_alias=_names("schema_registry_username", "SCHEMA_REGISTRY_USERNAME")
+    )
+    schema_registry_password: SecretStr | None = Field(
+        None, validation_alias=_names("schema_registry_password", "SCHEMA_REGISTRY_PASSWORD")
+    )
+    schema_registry_auth_source: RegistryAuthSource | None = Field(
+        None,
+        validation_alias=_names("schema_registry_auth_source", "SCHEMA_REGISTRY_BASIC_AUTH_CREDENTIALS_SOURCE"),
+    )
+    schema_registry_user_info: SecretStr | None = Field(
+        None, validation_alias=_names("schema_registry_user_info", "SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO")
+    )
+    schema_registry_ssl_ca_location: Path | None = Field(
+        None, validation_alias=_names("schema_registry_ssl_ca_location", "SCHEMA_REGISTRY_SSL_CA_LOCATION")
+    )
+    schema_registry_ssl_certificate_location: Path | None = Field(
+        None,
+        validation_alias=_names("schema_registry_ssl_certificate_location", "SCHEMA_REGISTRY_SSL_CERTIFICATE_LOCATION"),
+    )
+    schema_registry_ssl_key_location: Path | None = Field(
+        None, validation_alias=_names("schema_registry_ssl_key_location", "SCHEMA_REGISTRY_SSL_KEY_LOCATION")
+    )
+    schema_registry_ssl_key_password: SecretStr | None = Field(
+        None, validation_alias=_names("schema_registry_ssl_key_password", "SCHEMA_REGISTRY_SSL_KEY_PASSWORD")
+    )
+
     topic: str = Field("freezer-temperatura", validation_alias=_names("topic", "TOPIC_PRODUCER", "TOPIC"))
     temp_min: float = Field(-5.0, allow_inf_nan=False, validation_alias=_names("temp_min", "TEMP_MIN"))
     temp_max: float = Field(5.0, allow_inf_nan=False, validation_alias=_names("temp_max", "TEMP_MAX"))
@@ -345,14 +391,40 @@ class Settings(BaseSettings):
                 raise ValueError(f"{server!r} is not host:port")
         return ",".join(servers)
 
-    @field_validator("ssl_ca_location", "ssl_certificate_location", "ssl_key_location")
+    @field_validator("schema_registry_url")
+    @classmethod
+    def _check_registry_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        urls = [u.strip().rstrip("/") for u in value.split(",") if u.strip()]
+        for url in urls:
+            parsed = urlsplit(url)
+            if parsed.scheme not in ("http", "https") or not parsed.hostname:
+                raise ValueError(f"{_url_without_userinfo(url)!r} is not an http:// or https:// URL")
+        return ",".join(urls)
+
+    @field_validator("schema_registry_user_info")
+    @classmethod
+    def _check_user_info(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and ":" not in value.get_secret_value():
+            raise ValueError("expected key:secret (the registry's API key and secret, joined by a colon)")
+        return value
+
+    @field_validator(
+        "ssl_ca_location",
+        "ssl_certificate_location",
+        "ssl_key_location",
+        "schema_registry_ssl_ca_location",
+        "schema_registry_ssl_certificate_location",
+        "schema_registry_ssl_key_location",
+    )
     @classmethod
     def _check_file(cls, value: Path | None, info: ValidationInfo) -> Path | None:
         if value is None:
             return None
         value = _expand(value)
         if value.is_dir():
-            if info.field_name == "ssl_ca_location":  # librdkafka also takes a directory of CA files
+            if info.field_name in ("ssl_ca_location", "schema_registry_ssl_ca_location"):  # a directory of CA files
                 return value
             raise ValueError(f"{value} is a directory, not a file")
         if not value.is_file():
@@ -427,9 +499,56 @@ class Settings(BaseSettings):
         conf.update(self.overrides)
         return conf
 
+    def registry_credentials(self) -> tuple[str, str] | None:
+        """The registry's (user, password): SCHEMA_REGISTRY_USERNAME/PASSWORD, else what
+        basic.auth.credentials.source names (USER_INFO: basic.auth.user.info; SASL_INHERIT: the
+        SASL credentials; URL: the URL's own user info, left in the URL)."""
+        if self.schema_registry_username is not None or self.schema_registry_password is not None:
+            password = self.schema_registry_password.get_secret_value() if self.schema_registry_password else ""
+            return self.schema_registry_username or "", password
+        source = self.schema_registry_auth_source
+        if source == "SASL_INHERIT":
+            password = self.sasl_password.get_secret_value() if self.sasl_password else ""
+            return (self.sasl_username or "", password) if self.sasl_username else None
+        if source in (None, "USER_INFO") and self.schema_registry_user_info is not None:
+            user, _, password = self.schema_registry_user_info.get_secret_value().partition(":")
+            return user, password
+        return None
+
+    def registry_config(self) -> dict[str, Any] | None:
+        """The SchemaRegistryClient configuration (secrets revealed: pass it only to the registry
+        client), or None when no registry is set. Nothing here goes to librdkafka."""
+        if not self.schema_registry_url:
+            return None
+        url = self.schema_registry_url
+        if self.schema_registry_auth_source not in (None, "URL"):
+            url = ",".join(_url_without_userinfo(u) for u in url.split(","))
+        conf: dict[str, Any] = {"url": url}
+        creds = self.registry_credentials()
+        if creds is not None:
+            conf["url"] = ",".join(_url_without_userinfo(u) for u in url.split(","))
+            conf["basic.auth.user.info"] = f"{creds[0]}:{creds[1]}"
+        for key, path in (
+            ("ssl.ca.location", self.schema_registry_ssl_ca_location),
+            ("ssl.certificate.location", self.schema_registry_ssl_certificate_location),
+            ("ssl.key.location", self.schema_registry_ssl_key_location),
+        ):
+            if path is not None:
+                conf[key] = str(path)
+        if self.schema_registry_ssl_key_password is not None:
+            conf["ssl.key.password"] = self.schema_registry_ssl_key_password.get_secret_value()
+        return conf
+
+    @property
+    def registry_display(self) -> str:
+        """The registry's URL(s) as shown to the user: no user info."""
+        url = self.schema_registry_url or ""
+        return ",".join(_url_without_userinfo(u) for u in url.split(",")) if url else "not set"
+
     def secret_values(self) -> list[str]:
         """Every secret value in these settings, for redaction."""
         values = [s.get_secret_value() for s in (self.sasl_password, self.ssl_key_password) if s]
+        values += _registry_secrets(self)
         for props in (self.file_properties, self.overrides):
             values += [v for k, v in props.items() if k in SECRET_PROPERTIES]
         for url in self.notify:
@@ -520,7 +639,52 @@ FLAGS = {
     "unit": "--unit",
 }
 
-_SECRET_FIELDS = ("sasl_password", "ssl_key_password", "notify")
+_SECRET_FIELDS = (
+    "sasl_password",
+    "ssl_key_password",
+    "schema_registry_password",
+    "schema_registry_user_info",
+    "schema_registry_ssl_key_password",
+    "notify",
+)
+
+
+def _url_without_userinfo(url: str) -> str:
+    """`https://key:secret@host/path` -> `https://host/path` (a URL's user info is a credential)."""
+    try:
+        parsed = urlsplit(url.strip())
+    except ValueError:
+        return "<not a URL>"
+    if "@" not in parsed.netloc:
+        return url.strip()
+    return urlunsplit(parsed._replace(netloc=parsed.netloc.rpartition("@")[2]))
+
+
+def _url_secrets(url: str) -> list[str]:
+    out: list[str] = []
+    for one in url.split(","):
+        netloc = urlsplit(one.strip()).netloc if "://" in one else ""
+        info = netloc.rpartition("@")[0] if "@" in netloc else ""
+        if info:
+            out += [info, info.partition(":")[2], unquote(info.partition(":")[2])]
+    return [v for v in out if v]
+
+
+def _registry_secrets(settings: Settings) -> list[str]:
+    """The registry's secrets: its password, the user info (and its secret half), URL user info."""
+    values = [
+        s.get_secret_value()
+        for s in (
+            settings.schema_registry_password,
+            settings.schema_registry_user_info,
+            settings.schema_registry_ssl_key_password,
+        )
+        if s
+    ]
+    if settings.schema_registry_user_info is not None:
+        values.append(settings.schema_registry_user_info.get_secret_value().partition(":")[2])
+    values += _url_secrets(settings.schema_registry_url or "")
+    return [v for v in values if v]
 
 
 def _field_of(name: str) -> str:
@@ -631,6 +795,10 @@ def _env_secrets(dotenv: Mapping[str, str | None]) -> list[str]:
         names = {c.upper() for c in _choices(field)}
         values += [v for k, v in os.environ.items() if k.upper() in names and v]
         values += [v for k, v in dotenv.items() if k.upper() in names and v]
+    values += [v.partition(":")[2] for v in values if ":" in v]  # the secret half of key:secret
+    for name, value in [*os.environ.items(), *dotenv.items()]:
+        if value and name.upper() in {c.upper() for c in _choices("schema_registry_url")}:
+            values += _url_secrets(value)
     for value in list(values):
         for url in value.split(","):
             values += notify_secret_parts(url.strip())
@@ -649,6 +817,12 @@ def _refuse_placeholders(settings: Settings, origins: _Origins) -> None:
                 f"{origins.label(field)} is a placeholder from the course notes, not a real credential; "
                 f"put your {what} there"
             )
+    info = settings.schema_registry_user_info
+    if info is not None and any(is_placeholder(part) for part in info.get_secret_value().split(":", 1)):
+        raise SettingsError(
+            f"{origins.label('schema_registry_user_info')} is a placeholder from the console's template, not a real "
+            "credential; put your Schema Registry API key and secret there (key:secret)"
+        )
 
 
 def load_settings(
@@ -680,6 +854,8 @@ def load_settings(
     )
     _CURRENT_PROPERTIES["props"] = props
     secrets = [v for k, v in {**props, **x_items}.items() if k in SECRET_PROPERTIES]
+    secrets += [v.partition(":")[2] for k, v in {**props, **x_items}.items() if k in SECRET_PROPERTIES and ":" in v]
+    secrets += _url_secrets(props.get("schema.registry.url", "") + "," + x_items.get("schema.registry.url", ""))
     secrets += _env_secrets(dotenv)
     try:
         settings = Settings(_env_file=env_file, **init) if env_file is not None else Settings(**init)  # type: ignore[call-arg]

@@ -289,6 +289,65 @@ def run_payload(row: Row, g: Given) -> str:
     return line.strip()
 
 
+BAD_INPUT_REGISTRY = "mock://bad-input"
+
+
+def _bad_input_registry() -> Any:
+    """The in-process registry of the section: id 1 the simulator's Avro schema, id 2 a record
+    with no temperature field (for the decoded-but-unreadable row)."""
+    from confluent_kafka.schema_registry import Schema
+
+    from kafkatui.kafka.registry import mock_client
+    from kafkatui.kafka.schemas import SENSOR_AVRO
+
+    client = mock_client(BAD_INPUT_REGISTRY)
+    if not client.get_subjects():
+        client.register_schema("freezer-temperatura-value", Schema(SENSOR_AVRO, "AVRO"))
+        other = '{"type": "record", "name": "Door", "fields": [{"name": "open", "type": "boolean"}]}'
+        client.register_schema("door-value", Schema(other, "AVRO"))
+        readings = (
+            '{"type": "object", "properties": {"sensor": {"type": "string"}, "temp": {"type": "number"}},'
+            ' "required": ["sensor", "temp"]}'
+        )
+        client.register_schema("json-readings-value", Schema(readings, "JSON"))
+    return client
+
+
+def run_registry_payload(row: Row, g: Given) -> str:
+    """The freezer feed's own decode step (FreezerFeed._decoded) with a real decoder."""
+    import time
+
+    from kafkatui.domain.readings import DEFAULT_RULES
+    from kafkatui.kafka.decoder import RecordDecoder
+    from kafkatui.kafka.freezer import FreezerFeed
+    from kafkatui.kafka.registry import make_client
+
+    fields = {"key": b"sensor0", **_kwargs(g.fill(row.input))}
+    _bad_input_registry()
+    settings = canned.settings().model_copy(update={"schema_registry_url": fields["registry"], "timeout": 5.0})
+    client = make_client(settings)
+    assert client is not None
+    feed = SimpleNamespace(decoder=RecordDecoder(client, settings), rules=DEFAULT_RULES, parked=[])
+    deadline = time.monotonic() + 10
+    result: Any = None
+    while time.monotonic() < deadline:
+        result = FreezerFeed._decoded(feed, fields["key"], fields["value"], 1_700_000_000.0, 0, 7)  # type: ignore[arg-type]
+        if result is not None:  # None: parked while the schema is fetched
+            break
+        feed.parked.clear()
+        time.sleep(0.02)
+    feed.decoder.close()
+    assert isinstance(result, Rejection), f"{row.id}: {result} was accepted"
+    counter = RejectCounter()
+    counter.add(result)
+    from kafkatui.tui.panes.freezer import FreezerPane
+
+    text = FreezerPane._rejects_text(SimpleNamespace(show_rejects=True), SimpleNamespace(rejects=counter.snapshot()))  # type: ignore[arg-type]
+    head, line = text.plain.split("\n")
+    assert head == f"Rejected messages: 1 ({result.reason.value} 1)"
+    return line.strip()
+
+
 def run_topic_form(row: Row, g: Given) -> str:
     from kafkatui.tui.screens.topic_create import build_command
 
@@ -339,6 +398,27 @@ def run_producer_form(row: Row, g: Given) -> str:
     return "\n".join(str(p) for p in problems)
 
 
+def run_schema_send(row: Row, g: Given) -> str:
+    """What the producer service checks before a send with a schema (the pane shows its notice)."""
+    from kafkatui.kafka.registry import classify
+    from kafkatui.kafka.schema_writer import DoesNotFit, SchemaRef, resolve
+
+    fields = {"topic": "freezer-temperatura", **_kwargs(row.input)}
+    parsed = parse_form(FormInput(**fields))
+    assert not isinstance(parsed, list), f"{row.id}: the form itself refused it: {parsed}"
+    client = _bad_input_registry()
+    settings = canned.settings().model_copy(update={"schema_registry_url": BAD_INPUT_REGISTRY})
+    ref = SchemaRef(parsed.schema, parsed.subject, parsed.schema_version)
+    try:
+        writer = resolve(client, ref)
+        writer.encode(parsed.value)
+    except DoesNotFit as exc:
+        return f"not sent: {exc}"
+    except Exception as exc:
+        return f"not sent: {classify(exc, settings, f'the {ref.describe()}').text}"
+    raise AssertionError(f"{row.id}: the value was accepted")
+
+
 def run_reset_form(row: Row, g: Given) -> str:
     fields = _kwargs(row.input)
     with pytest.raises(ValueError) as info:
@@ -351,9 +431,11 @@ RUNNERS: dict[str, Any] = {
     "Command line, settings files and the environment": run_command_line,
     "Reaching the cluster": run_command_line,
     "Freezer: records on the topic": run_payload,
+    "Freezer: Schema Registry records": run_registry_payload,
     "Topics: the create form (`c`)": run_topic_form,
     "Freezer: the limits form (`e`)": run_limits_form,
     "Producer pane (`5`)": run_producer_form,
+    "Producer pane (`5`): sending with a schema": run_schema_send,
     "Groups: the offset reset form (`x`)": run_reset_form,
 }
 

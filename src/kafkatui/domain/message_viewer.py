@@ -18,7 +18,7 @@ from kafkatui.domain.commands import Command
 from kafkatui.domain.events import Event
 from kafkatui.domain.freezer import parse_duration
 from kafkatui.domain.readings import escape_raw, utc_iso
-from kafkatui.domain.text import inert_lines
+from kafkatui.domain.text import inert, inert_lines
 
 
 class StartMode(StrEnum):
@@ -112,6 +112,10 @@ class Record:
     value: bytes | None
     headers: tuple[tuple[str, bytes | None], ...] = ()
     value_size: int = 0  # the original size when `value` was cut to MAX_VALUE bytes
+    # Schema Registry records: the decoded key/value as one-line JSON, and which schema (or why not)
+    key_decoded: str | None = None
+    value_decoded: str | None = None
+    schema: str = ""  # e.g. "value: Avro, schema id 3, subject t-value version 1"
 
     @property
     def row_key(self) -> str:
@@ -124,6 +128,9 @@ MAX_VALUE = 256 * 1024  # bytes kept per record; the viewer says when a value wa
 def matches(record: Record, needle: bytes, fold: bool) -> bool:
     """Substring `needle` in key, value or any header name/value (`fold`: ASCII case-insensitive)."""
     parts: list[bytes] = [record.key or b"", record.value or b""]
+    for decoded in (record.key_decoded, record.value_decoded):
+        if decoded is not None:
+            parts.append(decoded.encode("utf-8", "surrogateescape"))
     for name, value in record.headers:
         parts.append(name.encode("utf-8", "surrogateescape"))
         parts.append(value or b"")
@@ -175,6 +182,15 @@ class MessageBuffer:
             if matches(record, self._needle, self._fold):
                 self.shown.append(record)
                 self.matched += 1
+
+    def replace(self, records: Sequence[Record]) -> None:
+        """Put new versions of rows already held (same partition and offset) in their places."""
+        new = {r.row_key: r for r in records}
+        for rows in (self.recent, self.shown):
+            for i, old in enumerate(rows):
+                found = new.get(old.row_key)
+                if found is not None:
+                    rows[i] = found
 
     def clear(self) -> None:
         self.recent.clear()
@@ -236,7 +252,9 @@ def record_cells(record: Record, value_width: int = 60) -> tuple[str, ...]:
         str(record.partition),
         str(record.offset),
         ts,
-        escape_raw(record.key, 24),
-        escape_raw(record.value, value_width),
+        inert(record.key_decoded, 24) if record.key_decoded is not None else escape_raw(record.key, 24),
+        inert(record.value_decoded, value_width)
+        if record.value_decoded is not None
+        else escape_raw(record.value, value_width),
         headers_text(record.headers, 40),
     )

@@ -241,6 +241,11 @@ class FormInput:
     count: str = "1"
     rate: str = ""
     json_mode: bool = False
+    schema: str = "none"  # none | avro | jsonschema: serialize the JSON value with a registry schema
+    subject: str = ""  # empty: <topic>-value; `name@3` or `@3`: version 3 (else the latest)
+
+
+SCHEMA_CHOICES = ("none", "avro", "jsonschema")
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,6 +269,9 @@ class ProduceRequest:
     count: int = 1
     rate: float | None = None
     json_mode: bool = False
+    schema: str = "none"  # avro | jsonschema: the value (JSON) is serialized with the subject's schema
+    subject: str = ""
+    schema_version: int | None = None  # None: the subject's latest version
 
     def key_template(self) -> Template | None:
         return None if self.key is None else Template(self.key)
@@ -371,10 +379,17 @@ def parse_form(form: FormInput) -> ProduceRequest | list[FormError]:
         else:
             if not 0 < rate <= RATE_MAX:
                 errors.append(FormError("rate", f"must be above 0 and at most {RATE_MAX:,.0f} (empty: flat out)"))
-    if form.json_mode:
+    if form.json_mode or form.schema != "none":
         sample = Template(form.value).render(0).decode()
         if problem := json_error(sample):
             errors.append(FormError("value", problem))
+    subject, version = "", None
+    if form.schema not in SCHEMA_CHOICES:
+        errors.append(FormError("schema", f"{form.schema!r} is not one of: {', '.join(SCHEMA_CHOICES)}"))
+    elif form.schema != "none":
+        subject, version, problem = parse_subject(form.subject, topic)
+        if problem:
+            errors.append(FormError("subject", problem))
     if errors:
         return errors
     return ProduceRequest(
@@ -386,7 +401,23 @@ def parse_form(form: FormInput) -> ProduceRequest | list[FormError]:
         count=count,
         rate=rate,
         json_mode=form.json_mode,
+        schema=form.schema,
+        subject=subject,
+        schema_version=version,
     )
+
+
+def parse_subject(text: str, topic: str) -> tuple[str, int | None, str]:
+    """``(subject, version or None for the latest, problem)`` from the form's subject field:
+    empty means ``<topic>-value``; ``name@3`` or ``@3`` chooses version 3; ``@latest`` the latest."""
+    name, _, version_text = text.strip().partition("@")
+    subject = name.strip() or f"{topic}-value"
+    version_text = version_text.strip().lower()
+    if version_text in ("", "latest"):
+        return subject, None, ""
+    if not version_text.isdigit() or int(version_text) < 1:
+        return subject, None, f"version {version_text!r} is not a number from 1 (or latest)"
+    return subject, int(version_text), ""
 
 
 # -- what the cluster allows ----------------------------------------------------------------
@@ -720,6 +751,7 @@ class ProducerView(Event):
     facts: tuple[TopicFacts, ...] = ()
     notes: tuple[str, ...] = ()
     read_only: bool = False
+    subjects: tuple[str, ...] = ()  # the Schema Registry's subjects (the schema row's completions)
 
 
 @dataclass(frozen=True, slots=True)

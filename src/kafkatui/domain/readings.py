@@ -69,6 +69,13 @@ class RejectReason(StrEnum):
     BAD_JSON = "bad_json"  # starts like JSON (`{` or `[`) but does not parse
     NO_SENSOR = "no_sensor"  # neither a sensor field nor a record key
     UNKNOWN_UNIT = "unknown_unit"  # a number with a suffix that is no temperature unit (-3.2X)
+    # Schema Registry decoding (a registry is set): why a framed record was not decoded
+    SCHEMA_PENDING = "schema_pending"  # its schema is being fetched (the record is kept and retried)
+    SCHEMA_UNKNOWN = "schema_unknown"  # the registry has no schema with that id
+    REGISTRY_UNREACHABLE = "registry_unreachable"  # no answer: refused, timed out, DNS
+    REGISTRY_REFUSED = "registry_refused"  # HTTP 401/403: the registry refused the credentials
+    REGISTRY_ERROR = "registry_error"  # any other registry answer (HTTP 5xx, a schema it cannot give)
+    UNDECODABLE = "undecodable"  # the bytes do not decode with the record's schema
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from confluent_kafka.admin import AdminClient
 
@@ -39,6 +39,7 @@ class Context:
     snapshot: ClusterSnapshot | None = None  # the latest metadata, for services that need it
     connected: bool = False
     wake: Callable[[], None] = _no_wake  # ends the worker's sleep now (a future finished, say)
+    decoder: Any = None  # the Schema Registry decoder (kafka.decoder.shared_decoder), made on first use
 
     def report(self, where: str, exc: BaseException) -> None:
         """An unexpected failure: logged and shown, never fatal, never with a secret."""

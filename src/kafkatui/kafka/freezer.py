@@ -32,11 +32,21 @@ from kafkatui.domain.commands import Acknowledge, Command, Forget, Rewind, SetSe
 from kafkatui.domain.freezer import FreezerBoard
 from kafkatui.domain.limits import Limits, LimitsError, LimitsSaved, with_sensor_entry
 from kafkatui.domain.mapping import ListFields, MappingView, SetValueField, summarize
-from kafkatui.domain.readings import DEFAULT_TEMP_FIELDS, ParseRules, decode_json, parse
+from kafkatui.domain.readings import (
+    DEFAULT_TEMP_FIELDS,
+    ParseRules,
+    Reading,
+    Rejection,
+    RejectReason,
+    decode_json,
+    parse,
+    parse_decoded,
+)
 from kafkatui.domain.text import inert
 from kafkatui.domain.wording import count, plural
 from kafkatui.kafka import clients
 from kafkatui.kafka.context import Context, Service
+from kafkatui.kafka.decoder import Decoded, RecordDecoder, framed, schema_id_of, shared_decoder
 from kafkatui.kafka.pending import Pending
 from kafkatui.limits_file import save_sensor_entry, settings_base
 from kafkatui.memory import release_free_memory
@@ -53,6 +63,13 @@ TRIM_EVERY = 60.0  # at most one malloc_trim a minute, after a burst (see kafkat
 SAMPLE = 200  # recent record values kept for the field picker
 SAMPLE_PER_BATCH = 20  # taken from the end of each batch (no cost per record)
 SAMPLE_BYTES = 65_536  # a bigger value is not sampled (200 of them stay small)
+PARK_LIMIT = 20_000  # framed records kept while their schema is fetched; beyond: rejected, counted
+
+
+def _key_text(value: object) -> bytes:
+    """A decoded key as the sensor name: a string as it is, anything else as compact JSON."""
+    text = value if isinstance(value, str) else json.dumps(value, separators=(",", ":"), default=str)
+    return text.encode("utf-8", "surrogateescape")
 
 
 class AlertLog:
@@ -157,6 +174,9 @@ class FreezerFeed(Service):
         self._sent: object = None  # the last view sent
         self.samples: deque[bytes] = deque(maxlen=SAMPLE)  # recent values, for the field picker
         self._mapping_sent = False
+        self.decoder: RecordDecoder | None = shared_decoder(ctx)
+        # framed records waiting for their schema: (key, value, ts, partition, offset)
+        self.parked: list[tuple[bytes | None, bytes | None, float, int, int]] = []
 
     # -- Service ------------------------------------------------------------------------
 
@@ -200,7 +220,7 @@ class FreezerFeed(Service):
         events: list[AlertEvent] = []
         if self.assigned:
             # the hot path (hundreds of thousands a second): names bound locally
-            rules, add = self.rules, self.board.add
+            rules, add, decoder = self.rules, self.board.add, self.decoder
             batch = self.consumer.consume(num_messages=BATCH, timeout=0)
             self._after_burst(len(batch), now)
             if batch and self.reader_down:
@@ -216,7 +236,17 @@ class FreezerFeed(Service):
                     continue
                 ts_ms = msg.timestamp()[1]
                 ts = ts_ms / 1000.0 if ts_ms and ts_ms > 0 else now
-                item = parse(msg.key(), msg.value(), ts, msg.partition() or 0, msg.offset() or 0, rules)
+                value = msg.value()
+                key = msg.key()
+                if decoder is not None and (
+                    (value and value[0] == 0 and len(value) >= 5) or (key and key[0] == 0 and len(key) >= 5)
+                ):
+                    decoded = self._decoded(key, value, ts, msg.partition() or 0, msg.offset() or 0)
+                    if decoded is None:
+                        continue  # parked until its schema comes
+                    item = decoded
+                else:
+                    item = parse(key, value, ts, msg.partition() or 0, msg.offset() or 0, rules)
                 found = add(item, now)
                 if found:
                     events += found
@@ -224,6 +254,8 @@ class FreezerFeed(Service):
                 value = msg.value()
                 if value and len(value) <= SAMPLE_BYTES and msg.error() is None:
                     self.samples.append(value)
+        if self.parked:
+            events += self._unpark(now)
         offline = self._offline_partitions(ctx)
         if not ctx.connected or self.reader_down:
             self.board.outage(now)
@@ -251,6 +283,51 @@ class FreezerFeed(Service):
                 ctx.emit(AlertBatch(tuple(self.pending)))
                 self.pending = []
             self.next_view = now + VIEW_EVERY
+
+    def _decoded(
+        self, key: bytes | None, value: bytes | None, ts: float, partition: int, offset: int, park: bool = True
+    ) -> Reading | Rejection | None:
+        """A record with a framed value or key decoded with its schemas and read by the rules (a
+        decoded key names the sensor as text); None when parked until a schema comes."""
+        assert self.decoder is not None
+        name = key
+        results = []
+        if framed(key):
+            key_result = self.decoder.decode(key)
+            if isinstance(key_result, Decoded):
+                name = _key_text(key_result.value)
+            results.append(key_result)
+        value_result = self.decoder.decode(value) if framed(value) else None
+        if value_result is not None:
+            results.append(value_result)
+        failed = [r for r in results if not isinstance(r, Decoded)]
+        if failed:
+            if park and all(r.reason is RejectReason.SCHEMA_PENDING for r in failed) and len(self.parked) < PARK_LIMIT:
+                self.parked.append((key, value, ts, partition, offset))
+                return None
+            first = next((r for r in failed if r.reason is not RejectReason.SCHEMA_PENDING), failed[0])
+            where = "key: " if value_result is None or first is not value_result else ""
+            return Rejection(first.reason, key, value, partition, offset, ts, where + first.detail)
+        if isinstance(value_result, Decoded):
+            return parse_decoded(name, value_result.value, ts, partition, offset, self.rules, value)
+        return parse(name, value, ts, partition, offset, self.rules)
+
+    def _unpark(self, now: float) -> list[AlertEvent]:
+        """Parked records whose schema has come (or failed) go to the board, in arrival order."""
+        assert self.decoder is not None
+        ids = {schema_id_of(raw) for k, v, _, _, _ in self.parked for raw in (k, v) if framed(raw)}
+        waiting = {sid for sid in ids if self.decoder.waiting(sid)}
+        keep: list[tuple[bytes | None, bytes | None, float, int, int]] = []
+        events: list[AlertEvent] = []
+        for record in self.parked:
+            if any(framed(raw) and schema_id_of(raw) in waiting for raw in record[:2]):
+                keep.append(record)
+                continue
+            item = self._decoded(*record, park=False)
+            if item is not None:
+                events += self.board.add(item, now)
+        self.parked = keep
+        return events
 
     def _offline_partitions(self, ctx: Context) -> list[int]:
         """The freezer topic's partitions that have no reachable leader in the latest metadata."""
@@ -289,6 +366,8 @@ class FreezerFeed(Service):
 
     def close(self, ctx: Context) -> None:
         try:
+            if self.decoder is not None:
+                self.decoder.close()
             self.consumer.close()
         finally:
             if self.alert_log:
@@ -437,7 +516,11 @@ class FreezerFeed(Service):
         return seek.ends_before.get(partition, OFFSET_END)
 
     def _decode_sample(self, value: bytes) -> object | None:
-        """A sampled record value as the picker reads it: JSON objects and arrays."""
+        """A sampled record value as the picker reads it: JSON objects and arrays, and records in
+        the Schema Registry's wire format decoded with their (cached) schema."""
+        if self.decoder is not None and framed(value):
+            result = self.decoder.decode(value)
+            return result.value if isinstance(result, Decoded) else None
         return decode_json(value)
 
     def _set_value_field(self, ctx: Context, path: str | None) -> None:

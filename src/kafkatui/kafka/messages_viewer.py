@@ -10,6 +10,8 @@ within a time budget per poll; only the newest rows that can be shown are turned
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import logging
 import time
 from typing import Any
@@ -20,6 +22,7 @@ from confluent_kafka.admin import OffsetSpec  # type: ignore[attr-defined]
 from kafkatui.domain.message_viewer import MAX_VALUE, MessageBuffer, MessagesView, Record, StartMode, ViewMessages
 from kafkatui.kafka import clients
 from kafkatui.kafka.context import Context
+from kafkatui.kafka.decoder import Decoded, RecordDecoder, framed, schema_id_of, shared_decoder
 from kafkatui.kafka.errors import error_name_text
 from kafkatui.kafka.pending import Pending
 
@@ -32,14 +35,14 @@ VIEW_EVERY = 0.25  # seconds between views sent to the UI
 BUFFER_ROWS = 1000
 
 
-def to_record(msg: Any) -> Record:
+def to_record(msg: Any, decoder: RecordDecoder | None = None) -> Record:
     value = msg.value()
     size = len(value) if value is not None else 0
     if value is not None and size > MAX_VALUE:
         value = value[:MAX_VALUE]
     headers = msg.headers()
     _, ts = msg.timestamp()
-    return Record(
+    record = Record(
         partition=msg.partition(),
         offset=msg.offset(),
         timestamp_ms=ts if ts is not None else -1,
@@ -48,6 +51,42 @@ def to_record(msg: Any) -> Record:
         headers=tuple(headers) if headers else (),
         value_size=size,
     )
+    return decoded(record, decoder) if decoder is not None else record
+
+
+def _one_line(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "), default=_jsonable)
+
+
+def _jsonable(obj: object) -> object:
+    """Avro bytes as text (each byte one character), dates and times in ISO 8601, the rest as text."""
+    if isinstance(obj, bytes | bytearray):
+        return obj.decode("latin-1")
+    isoformat = getattr(obj, "isoformat", None)
+    return isoformat() if callable(isoformat) else str(obj)
+
+
+def decoded(record: Record, decoder: RecordDecoder) -> Record:
+    """The record with its framed key and value decoded (JSON text) and the schema named."""
+    notes: list[str] = []
+    changes: dict[str, Any] = {}
+    for field, raw in (("key", record.key), ("value", record.value)):
+        if not framed(raw):
+            continue
+        assert raw is not None
+        result = decoder.decode(raw)
+        if isinstance(result, Decoded):
+            changes[f"{field}_decoded"] = _one_line(result.value)
+            notes.append(f"{field}: {result.info.label()}")
+        else:
+            notes.append(f"{field}: not decoded ({result.reason.value}): {result.detail}")
+    if not notes:
+        return record
+    return dataclasses.replace(record, schema="; ".join(notes), **changes)
+
+
+def _pending(record: Record, decoder: RecordDecoder) -> bool:
+    return any(framed(raw) and decoder.waiting(schema_id_of(raw)) for raw in (record.key, record.value) if raw)
 
 
 class MessageViewer:
@@ -69,13 +108,21 @@ class MessageViewer:
         self.backlog = False  # the last drain stopped with records still queued
         self.rate = 0.0
         self._rate_mark = (time.monotonic(), 0)
+        self.decoder = shared_decoder(ctx)
+        self.undecoded: list[Record] = []  # rows whose schema was being fetched when they came
+        self.awaiting_metadata = False
         self._begin(ctx)
 
     # -- start position -----------------------------------------------------------------
 
     def _partitions(self, ctx: Context) -> list[int] | None:
         snap = ctx.snapshot
-        topic = next((t for t in snap.topics if t.name == self.topic), None) if snap else None
+        if snap is None:  # the first metadata round is still under way: begin when it is in
+            self.awaiting_metadata = True
+            self.state = "waiting for the cluster's metadata…"
+            return None
+        self.awaiting_metadata = False
+        topic = next((t for t in snap.topics if t.name == self.topic), None)
         if topic is None:
             self._fail(f"topic '{self.topic}' is not in the cluster's metadata")
             return None
@@ -167,10 +214,14 @@ class MessageViewer:
         self.next_view = 0.0
 
     def poll(self, ctx: Context, now: float) -> None:
+        if self.awaiting_metadata and ctx.snapshot is not None:
+            self._begin(ctx)
         if self.resolving:
             self._collect_start()
         if self.assigned:
             self._drain()
+        if self.undecoded:
+            self._redecode()
         if now >= self.next_view and self.changed:
             self._update_rate()
             ctx.emit(self.view(now))
@@ -192,7 +243,7 @@ class MessageViewer:
             good = self._good(msgs) if msgs else []
             if self.buffer.filter:
                 if good:
-                    self.buffer.add([to_record(m) for m in good])
+                    self.buffer.add(self._records(good))
             elif good:
                 good_count += len(good)
                 newest = (newest + good)[-self.buffer.size :]
@@ -200,7 +251,26 @@ class MessageViewer:
                 break
         self.backlog = full  # the last call filled its batch: more is waiting, come back soon
         if good_count:
-            self.buffer.add([to_record(m) for m in newest], consumed=good_count)
+            self.buffer.add(self._records(newest), consumed=good_count)
+
+    def _records(self, msgs: list[Any]) -> list[Record]:
+        records = [to_record(m, self.decoder) for m in msgs]
+        if self.decoder is not None:
+            self.undecoded += [r for r in records if "schema_pending" in r.schema]
+            self.undecoded = self.undecoded[-self.buffer.size :]
+        return records
+
+    def _redecode(self) -> None:
+        """Rows read while their schema was being fetched: decoded again once it has come."""
+        assert self.decoder is not None
+        decoder = self.decoder
+        ready = [r for r in self.undecoded if not _pending(r, decoder)]
+        if not ready:
+            return
+        self.undecoded = [r for r in self.undecoded if _pending(r, decoder)]
+        plain = [dataclasses.replace(r, key_decoded=None, value_decoded=None, schema="") for r in ready]
+        self.buffer.replace([decoded(r, decoder) for r in plain])
+        self.changed = True
 
     def _good(self, msgs: list[Any]) -> list[Any]:
         good = []

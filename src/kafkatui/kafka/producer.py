@@ -19,6 +19,7 @@ import logging
 import time
 from collections import deque
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -54,6 +55,10 @@ from kafkatui.kafka import clients
 from kafkatui.kafka.context import IDLE_DUE, Context, Service
 from kafkatui.kafka.errors import kafka_error
 from kafkatui.kafka.pending import Pending, one
+from kafkatui.kafka.registry import classify as classify_registry
+from kafkatui.kafka.registry import make_client
+from kafkatui.kafka.schema_writer import DoesNotFit, SchemaRef, SchemaWriter, resolve
+from kafkatui.redact import redact
 
 log = logging.getLogger("kafkatui.producer")
 
@@ -65,6 +70,7 @@ ASKED_KEPT = 20  # topics whose facts the view carries
 REPORTS_EVERY = 0.05  # seconds between polls while messages await their delivery reports
 DESCRIBE_GRACE = 1.0  # seconds past the request timeout before DescribeConfigs counts as unanswered
 READ_ONLY = "read-only mode: producing is disabled (kafkatui was started with --read-only)"
+SUBJECTS_EVERY = 30.0  # seconds between two listings of the registry's subjects
 
 
 @dataclass(slots=True)
@@ -82,6 +88,7 @@ class _Burst:
     finished: float = 0.0  # perf_counter when the last report came
     stopped: bool = False
     aborted: str = ""
+    writer: SchemaWriter | None = None  # the value is JSON serialized with this registry schema
 
     @property
     def target(self) -> int:
@@ -124,6 +131,16 @@ class ProducerService(Service):
         self.snapshot: ClusterSnapshot | None = None  # the metadata as of the last poll
         self.isr_note = ""  # why the running burst's acks=all sends cannot be acknowledged now
         self._by_name: tuple[ClusterSnapshot | None, dict[str, TopicInfo]] = (None, {})
+        # registry schemas for sends with a schema: resolved on a thread, kept for the session
+        self.settings = settings
+        self.writers: dict[SchemaRef, SchemaWriter] = {}
+        self.resolving: dict[SchemaRef, Future[SchemaWriter]] = {}
+        self.schema_pool: ThreadPoolExecutor | None = None
+        self.wake = ctx.wake
+        self.announced: set[str] = set()
+        self.subjects: tuple[str, ...] = ()
+        self.subjects_call: Future[list[str]] | None = None
+        self.subjects_at = float("-inf")  # when the subjects were last asked for
         self.topic_calls: dict[str, Pending[None]] = {}
         self.asked: dict[str, None] = {}  # topics the user sent to or looked at, newest last
         self.refused: str = ""  # why DescribeConfigs is unavailable, once known
@@ -187,6 +204,7 @@ class ProducerService(Service):
         return due
 
     def poll(self, ctx: Context, now: float) -> None:
+        self._refresh_subjects(time.monotonic())
         if ctx.snapshot is not self.snapshot:
             self.snapshot = ctx.snapshot
             self._check_isr(ctx)
@@ -207,6 +225,8 @@ class ProducerService(Service):
             ctx.emit(self.view(ctx))
 
     def close(self, ctx: Context) -> None:
+        if self.schema_pool is not None:
+            self.schema_pool.shutdown(wait=False, cancel_futures=True)
         producer, self.producer = self.producer, None
         if producer is not None:
             left = producer.flush(min(ctx.settings.timeout, 2.0))
@@ -262,6 +282,11 @@ class ProducerService(Service):
         if facts is None:
             self.state = f"checking {request.topic} (DescribeConfigs)…"
             return  # still learning the topic's limits
+        writer = None
+        if request.schema != "none":
+            writer = self._schema_writer(ctx, request)
+            if writer is None:
+                return  # being fetched (the state says so), or refused with a notice
         self.waiting.popleft()
         problems = check_cluster(request, facts)
         if problems:
@@ -285,6 +310,9 @@ class ProducerService(Service):
         self.isr_note = self._shortfall(ctx, request.topic, request.partition)
         if self.isr_note:
             self._notice(ctx, f"sending, but {self.isr_note}", error=True)
+        if writer is not None and writer.describe() not in self.announced:
+            self.announced.add(writer.describe())  # said once per schema, not on every send
+            self._notice(ctx, f"the value is serialized with the {writer.describe()}")
         key = request.key_template()
         self.burst = _Burst(
             request,
@@ -296,6 +324,7 @@ class ProducerService(Service):
             self.delivered,
             self.failed,
             started=time.perf_counter(),
+            writer=writer,
         )
         self.last_burst = None
         self._feed(ctx)
@@ -315,11 +344,19 @@ class ProducerService(Service):
         topic, partition, headers = b.request.topic, b.partition, b.headers
         value_t, key_t = b.value, b.key
         const_value, const_key = value_t.constant, key_t.constant if key_t else None
+        writer = b.writer
+        if writer is not None and const_value is not None:
+            const_value = writer.encode(const_value.decode("utf-8"))  # checked before the send: it fits
         produce = producer.produce
         i = b.next
         try:
             while i < limit:
-                value = const_value if const_value is not None else value_t.render(i)
+                if const_value is not None:
+                    value = const_value
+                elif writer is None:
+                    value = value_t.render(i)
+                else:
+                    value = writer.encode(value_t.render(i).decode("utf-8"))
                 if key_t is None:  # noqa: SIM108 (hot loop: no nested conditional)
                     key = None
                 else:
@@ -330,6 +367,9 @@ class ProducerService(Service):
                     break
         except BufferError:
             pass  # local queue full: the same message again next poll
+        except DoesNotFit as exc:  # a {i} template rendered a value the schema refuses
+            b.aborted = str(exc)
+            self._notice(ctx, f"burst stopped at message {i:,} of {b.total:,}: {exc}", error=True, field="value")
         except KafkaException as exc:
             err = kafka_error(exc)
             name = err.name() if err is not None else type(exc).__name__
@@ -347,6 +387,59 @@ class ProducerService(Service):
             b.next = i
             self.dirty = True
         self._serve()
+
+    def _schema_writer(self, ctx: Context, request: ProduceRequest) -> SchemaWriter | None:
+        """The writer for the request's schema, checked against its first value; None while the
+        registry is asked (the request waits) or when the send is refused (dropped, with a notice)."""
+        ref = SchemaRef(request.schema, request.subject, request.schema_version)
+        writer = self.writers.get(ref)
+        if writer is None:
+            future = self.resolving.get(ref)
+            if future is None:
+                client = make_client(self.settings)
+                if client is None:
+                    self.waiting.popleft()
+                    self._notice(
+                        ctx,
+                        "not sent: no Schema Registry is set (SCHEMA_REGISTRY_URL, or schema.registry.url in the "
+                        "config file); choose schema none to send the text as it is",
+                        error=True,
+                        field="schema",
+                    )
+                    return None
+                if self.schema_pool is None:
+                    self.schema_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kafkatui-schema")
+                future = self.schema_pool.submit(resolve, client, ref)
+                wake = self.wake
+                future.add_done_callback(lambda _done: wake())  # the answer: poll at once
+                self.resolving[ref] = future
+                self.state = f"asking the Schema Registry for the {ref.describe()}…"
+                self.dirty = True
+                return None
+            if not future.done():
+                return None
+            del self.resolving[ref]
+            try:
+                writer = future.result()
+            except DoesNotFit as exc:
+                self._refuse_schema(ctx, str(exc))
+                return None
+            except Exception as exc:
+                failure = classify_registry(exc, self.settings, f"the {ref.describe()}")
+                self._refuse_schema(ctx, failure.text)
+                return None
+            self.writers[ref] = writer
+        try:
+            writer.encode(request.value_template().render(0).decode("utf-8"))
+        except DoesNotFit as exc:
+            self._refuse_schema(ctx, str(exc), field="value")
+            return None
+        return writer
+
+    def _refuse_schema(self, ctx: Context, reason: str, field: str = "subject") -> None:
+        self.waiting.popleft()
+        self.state = "idle"
+        self._notice(ctx, f"not sent: {reason}", error=True, field=field)
 
     def _check_done(self, ctx: Context) -> None:
         b = self.burst
@@ -641,7 +734,37 @@ class ProducerService(Service):
             facts=tuple(facts),
             notes=tuple(self.notes),
             read_only=self.read_only,
+            subjects=self.subjects,
         )
+
+    def _refresh_subjects(self, now: float) -> None:
+        """The registry's subjects for the pane's completions: asked on a thread at start, then every
+        SUBJECTS_EVERY seconds (one small HTTP call; a failure only leaves the old list)."""
+        call = self.subjects_call
+        if call is not None:
+            if not call.done():
+                return
+            self.subjects_call = None
+            try:
+                found = tuple(sorted(s for s in call.result() if isinstance(s, str) and s.isprintable()))
+            except Exception as exc:  # completions are a help: the send says why if the registry is down
+                log.info("Schema Registry subjects not listed: %s", redact(str(exc), self.settings.secret_values()))
+                return
+            if found != self.subjects:
+                self.subjects = found
+                self.dirty = True
+            return
+        if self.read_only or not self.settings.schema_registry_url or now - self.subjects_at < SUBJECTS_EVERY:
+            return
+        client = make_client(self.settings)
+        if client is None:
+            return
+        self.subjects_at = now
+        if self.schema_pool is None:
+            self.schema_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kafkatui-schema")
+        self.subjects_call = self.schema_pool.submit(client.get_subjects)
+        wake = self.wake
+        self.subjects_call.add_done_callback(lambda _done: wake())
 
     def _notice(self, ctx: Context, text: str, *, error: bool = False, field: str = "") -> None:
         (log.warning if error else log.info)("%s", text)

@@ -32,10 +32,11 @@ class SimOptions:
     topic: str = "freezer-temperatura"
     sensors: int = 3
     rate: float = 1.0  # readings per second per sensor
-    fmt: str = "plain"  # plain | json
+    fmt: str = "plain"  # plain | json | avro | jsonschema (the last two need an `encoder`)
     anomalies: bool = True
     count: int | None = None  # stop after this many messages (None = forever)
     seed: int | None = None
+    key_prefix: str = ""  # sensor keys are <prefix>sensor0..N-1
 
 
 class Simulator:
@@ -46,10 +47,12 @@ class Simulator:
         producer: Producer,
         options: SimOptions,
         clock: Callable[[], float] = time.time,
+        encoder: Callable[[str, float, float], bytes] | None = None,
     ) -> None:
         self.producer = producer
         self.options = options
         self.clock = clock
+        self.encoder = encoder  # a registry serializer (kafka.schemas), else the plain/json text
         self.stats = SimStats()
         self.model = SensorModel(
             options.sensors, random.Random(options.seed), anomalies=options.anomalies, start=clock()
@@ -76,7 +79,11 @@ class Simulator:
                 if opts.count is not None and self.stats.sent >= opts.count:
                     stop.set()
                     break
-                self._produce(name, encode(name, value, opts.fmt, now))
+                key = opts.key_prefix + name
+                if self.encoder is not None:
+                    self._produce(key, self.encoder(key, value, now))
+                else:
+                    self._produce(key, encode(key, value, opts.fmt, now))
             self.producer.poll(0)
             if stop.is_set():
                 break
@@ -105,6 +112,8 @@ def run_cli(settings: Any, options: SimOptions, *, acks: str, idempotence: bool)
 
     from kafkatui.domain.models import Link
     from kafkatui.kafka.clients import admin_config, classify
+    from kafkatui.kafka.registry import make_client
+    from kafkatui.kafka.schemas import SCHEMA_FORMATS, sensor_encoder
 
     stop = threading.Event()
     fatal: list[str] = []
@@ -119,7 +128,14 @@ def run_cli(settings: Any, options: SimOptions, *, acks: str, idempotence: bool)
     conf = admin_config(settings, on_error)  # error callback + protocol-mismatch hints
     conf.update({"acks": acks, "enable.idempotence": idempotence, "linger.ms": 5})
     producer = Producer(conf)
-    sim = Simulator(producer, options)
+    encoder = None
+    if options.fmt in SCHEMA_FORMATS:
+        client = make_client(settings)
+        if client is None:
+            print("kafkatui: error: --format needs a Schema Registry: set SCHEMA_REGISTRY_URL", file=sys.stderr)
+            return 2
+        encoder = sensor_encoder(client, options.fmt, options.topic)
+    sim = Simulator(producer, options, encoder=encoder)
     last = [0.0]
 
     def progress(stats: SimStats) -> None:
@@ -138,8 +154,17 @@ def run_cli(settings: Any, options: SimOptions, *, acks: str, idempotence: bool)
         "ctrl+c stops",
         file=sys.stderr,
     )
-    with contextlib.suppress(KeyboardInterrupt):
-        sim.run(stop, progress)
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            sim.run(stop, progress)
+    except Exception as exc:  # the registry refused or could not be reached: one sentence
+        if encoder is None:
+            raise
+        from kafkatui.kafka.registry import classify as classify_registry
+
+        failure = classify_registry(exc, settings, f"the {options.fmt} schema of {options.topic}")
+        print(f"kafkatui: error: {failure.text}", file=sys.stderr)
+        return 1
     deadline = time.monotonic() + settings.timeout
     remaining = len(producer)
     while remaining and not fatal and time.monotonic() < deadline:

@@ -61,6 +61,8 @@ from kafkatui.tui.widgets.keyed_table import KeyedTable
 
 # what a send came to first (a narrow side panel cuts from the right): where it landed, how long it
 # took, with which acks, and whether it failed; when, topic and key after
+# the value typed as JSON, sent as it is or serialized with a registry schema of the subject
+SCHEMA_OPTIONS = (("no schema", "none"), ("Avro", "avro"), ("JSON Schema", "jsonschema"))
 COLUMNS = ("#", "P", "OFFSET", "LATENCY", "ACKS", "ERROR", "UTC", "TOPIC", "KEY")
 TOPIC_WIDTH = 40  # a topic name up to this long is shown whole; the column is as wide as needed
 TABLE_EVERY_DURING_BURST = 1.0  # seconds
@@ -132,6 +134,7 @@ class ProducerPane(PaneMixin, Vertical):
     ProducerPane #p-count, ProducerPane #p-rate { width: 1fr; }
     ProducerPane #p-acks { width: 9; margin-right: 2; }
     ProducerPane #p-compression { width: 12; }
+    ProducerPane #p-schema { width: 13; margin-right: 1; }
     ProducerPane .row Button { margin-left: 1; min-width: 6; }
     ProducerPane #p-value { height: 1fr; min-height: 4; }
     ProducerPane #p-preview { height: auto; max-height: 5; color: $text-muted; }
@@ -148,6 +151,7 @@ class ProducerPane(PaneMixin, Vertical):
     ProducerPane .row .toggle-label { width: 13; padding: 0 1 0 0; }
     ProducerPane #p-reports { min-height: 3; }
     ProducerPane.short #p-guarantee { max-height: 4; overflow-y: auto; }
+    ProducerPane.short #p-value { min-height: 3; }  /* the schema row's line: Send stays in view at 80x24 */
     /* where the keyboard is: the focused field stands out, and so does its row's label */
     ProducerPane Input:focus, ProducerPane TextArea:focus { background: $accent 35%; }
     ProducerPane Select:focus > SelectCurrent, ProducerPane Checkbox:focus { background: $accent 35%; }
@@ -225,6 +229,10 @@ class ProducerPane(PaneMixin, Vertical):
                     yield Label("template")
                     yield Button("freezer ^t", id="p-freezer", compact=True)
                     yield Button("JSON reading ^o", id="p-jsontpl", compact=True)
+                with Horizontal(classes="row"):
+                    yield Label("schema")
+                    yield Select(SCHEMA_OPTIONS, value="none", allow_blank=False, id="p-schema", compact=True)
+                    yield Input(placeholder="<topic>-value", id="p-subject", compact=True)
                 yield TextArea(id="p-value", compact=True, soft_wrap=True, placeholder="message value (multi-line)")
                 yield Static("", id="p-preview")
                 yield Static("", id="p-message")
@@ -288,6 +296,9 @@ class ProducerPane(PaneMixin, Vertical):
         self.update_preview()
 
     def show(self, view: ProducerView) -> None:
+        if view.subjects and (self.view is None or view.subjects != self.view.subjects):
+            # the registry's subjects complete the subject field (`@N` after one picks a version)
+            self.query_one("#p-subject", Input).suggester = SuggestFromList(view.subjects, case_sensitive=True)
         self.view = view
         self.partitioner = view.partitioner
         self.facts = {f.topic: f for f in view.facts}
@@ -407,6 +418,8 @@ class ProducerPane(PaneMixin, Vertical):
             count=q("#p-count", Input).value,
             rate=q("#p-rate", Input).value,
             json_mode=q("#p-json", Checkbox).value,
+            schema=str(q("#p-schema", Select).value),
+            subject=q("#p-subject", Input).value,
         )
 
     def topic_facts(self, topic: str) -> TopicFacts | None:
@@ -460,6 +473,7 @@ class ProducerPane(PaneMixin, Vertical):
     @on(Input.Changed)
     @on(TextArea.Changed)
     @on(Checkbox.Changed, "#p-json")
+    @on(Select.Changed, "#p-schema")
     def _form_changed(self, event: Any) -> None:
         if getattr(event, "input", None) is not None and event.input.id == "p-linger":
             return

@@ -232,16 +232,28 @@ def record_text(topic: str, record: Record) -> Text:
     # the whole record, inert: `pretty` keeps line breaks and escapes every other control
     text.append(f"{inert(topic, NAME_LIMIT)} partition {record.partition} offset {record.offset}\n", "bold")
     text.append(f"timestamp {ts} ({record.timestamp_ms})\n")
-    kind, shown = pretty(record.key)
-    text.append(f"\nkey ({kind})\n", "bold")
+    if record.schema:  # Schema Registry: which schema decoded the record, or why it was not
+        for note in record.schema.split("; "):
+            text.append(f"schema  {inert(note, 400)}\n")
+    if record.key_decoded is not None:
+        _, shown = pretty(record.key_decoded.encode("utf-8", "surrogateescape"))
+        text.append("\nkey (decoded with its schema, as JSON)\n", "bold")
+    else:
+        kind, shown = pretty(record.key)
+        text.append(f"\nkey ({kind})\n", "bold")
     text.append(shown + "\n")
     text.append("\nheaders\n", "bold")
     if not record.headers:
         text.append("(none)\n", "dim")
     for name, value in record.headers:
         text.append(f"{escape_raw(name.encode('utf-8', 'surrogateescape'), 80)} = {escape_raw(value, 400)}\n")
-    kind, shown = pretty(record.value)
     cut = record.value is not None and record.value_size > len(record.value)
+    if record.value_decoded is not None:
+        _, shown = pretty(record.value_decoded.encode("utf-8", "surrogateescape"))
+        text.append(f"\nvalue (decoded with its schema, as JSON; {record.value_size:,} bytes)\n", "bold")
+        text.append(shown)
+        return text
+    kind, shown = pretty(record.value)
     text.append(f"\nvalue ({kind}, {record.value_size:,} bytes{', cut' if cut else ''})\n", "bold")
     text.append(shown)
     return text
