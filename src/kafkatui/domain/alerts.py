@@ -298,18 +298,22 @@ class AlertEngine:
         """Feed one reading; `now` is its arrival time (defaults to `reading.ts`)."""
         arrived = reading.ts if now is None else now
         state = self._sensors.get(reading.sensor)
-        if state is None:
-            state = _SensorState(arrived, reading.celsius)
-            self._sensors[reading.sensor] = state
-            self._adopt(reading.sensor)
-        elif not state.active and not state.streaks:
-            # the hot path: nothing up, no streak, a reading inside the limits -> no event
+        if state is not None and not state.active and not state.streaks:
+            # the hot path: nothing up, no streak, a reading inside the limits -> no event (kept
+            # apart from `_observe`, whose closure costs every call that enters it)
             limits = self._overrides.get(reading.sensor, self._defaults) if self._overrides else self._defaults
             if limits.tmin <= reading.celsius <= limits.tmax:
                 if arrived > state.last_seen:
                     state.last_seen = arrived
                 state.last_value = reading.celsius
                 return []
+        return self._observe(reading, arrived, state)
+
+    def _observe(self, reading: Reading, arrived: float, state: _SensorState | None) -> list[AlertEvent]:
+        if state is None:
+            state = _SensorState(arrived, reading.celsius)
+            self._sensors[reading.sensor] = state
+            self._adopt(reading.sensor)  # its own limits (the limits file), if any
         events: list[AlertEvent] = []
 
         def emit(kind: AlertKind, raised: bool, value: float | None, limit: float | None) -> None:

@@ -170,12 +170,15 @@ class FreezerBoard:
         self._changed = True  # something besides rows changed (log, rejects, thresholds, window)
 
     def add(self, item: Reading | Rejection, now: float) -> list[AlertEvent]:
+        # the hot path (hundreds of thousands of readings a second): a known sensor's series is
+        # looked up once and appended to directly
         if isinstance(item, Rejection):
             self.rejects.add(item)
             self._changed = True
             return []
         sensor = item.sensor
-        if sensor not in self.series and len(self.series) >= self.max_sensors:
+        series = self.series.get(sensor)
+        if series is None and len(self.series) >= self.max_sensors:
             if len(self.dropped) < self.max_sensors:  # the names too are bounded
                 self.dropped.add(sensor)
             self.readings_dropped += 1
@@ -189,7 +192,10 @@ class FreezerBoard:
         if item.original:  # read in °F or K: the view shows the last conversion
             self.converted = f"{sensor}: {item.original} = {item.celsius:.2f} °C"
             self._changed = True
-        self.series.append(sensor, item.ts, item.celsius)
+        if series is None:
+            self.series.append(sensor, item.ts, item.celsius)
+        else:
+            series.append(item.ts, item.celsius)
         self._dirty.add(sensor)
         events = self.engine.observe(item, now)
         if events:

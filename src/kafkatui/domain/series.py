@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict, deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from itertools import islice
 from operator import itemgetter
 
@@ -104,6 +104,8 @@ class SensorSeries:
         self._max_sensors = max_sensors
         self._series: OrderedDict[str, TimeSeries] = OrderedDict()
         self.evicted = 0
+        # sensor -> its series or None: the dict's own get (no Python frame: called per reading)
+        self.get: Callable[[str], TimeSeries | None] = self._series.get
 
     def append(self, sensor: str, ts: float, value: float) -> None:
         series = self._series.get(sensor)
@@ -115,9 +117,6 @@ class SensorSeries:
         elif self._max_sensors is not None:
             self._series.move_to_end(sensor)
         series.append(ts, value)
-
-    def get(self, sensor: str) -> TimeSeries | None:
-        return self._series.get(sensor)
 
     def forget(self, sensor: str) -> bool:
         return self._series.pop(sensor, None) is not None

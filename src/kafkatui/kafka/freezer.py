@@ -5,9 +5,10 @@ appears *after* launch — a partition added later, or the whole topic when it d
 launch — is read from its beginning, so no reading produced after launch is lost (a topic
 created after launch holds nothing older than the launch).
 
-Alert events are sent to the UI once a frame as one `AlertBatch` (a wave of thousands of STALE
-is one message). While the cluster is unreachable or the reader reports every broker down, the
-board is told of the outage, so silence is blamed on it instead of a STALE per sensor.
+Alert events are sent to the UI at the end of the poll that found them, as one `AlertBatch` (a
+wave of thousands of STALE is one message). While the cluster is unreachable or the reader reports
+every broker down, the board is told of the outage, so silence is blamed on it instead of a STALE
+per sensor.
 """
 
 from __future__ import annotations
@@ -50,10 +51,12 @@ from kafkatui.kafka.decoder import Decoded, RecordDecoder, framed, schema_id_of,
 from kafkatui.kafka.pending import Pending
 from kafkatui.limits_file import save_sensor_entry, settings_base
 from kafkatui.memory import release_free_memory
+from kafkatui.settings import Settings
 
 log = logging.getLogger("kafkatui.freezer")
 
-VIEW_EVERY = 0.33  # seconds between views sent to the UI (about 3 Hz)
+VIEW_EVERY = 1.0  # seconds between views while only readings change (the pane shows ages to the second)
+ALERT_VIEW_EVERY = 0.25  # after alert events (sent at once), the view listing them this soon after the last
 BATCH = 5000
 CONSUME_EVERY = 0.1  # seconds between consume calls while nothing is queued (a full batch: at once)
 BURST_BATCHES = 2  # full batches in a row that make a burst worth a trim
@@ -70,6 +73,18 @@ def _key_text(value: object) -> bytes:
     """A decoded key as the sensor name: a string as it is, anything else as compact JSON."""
     text = value if isinstance(value, str) else json.dumps(value, separators=(",", ":"), default=str)
     return text.encode("utf-8", "surrogateescape")
+
+
+# librdkafka 2.16 waits fetch.queue.backoff.ms (default 1000 ms) before fetching again once its local
+# queue is full: catching up on a backlog would then stall a second at a time. A -X setting wins.
+FETCH_BACKOFF_MS = 10
+
+
+def feed_config(settings: Settings) -> dict[str, Any]:
+    """The feed consumer's librdkafka config: a reader that fetches again soon after its queue drained."""
+    conf = clients.reader_config(settings, "viewer")
+    conf.setdefault("fetch.queue.backoff.ms", FETCH_BACKOFF_MS)
+    return conf
 
 
 class AlertLog:
@@ -155,7 +170,7 @@ class FreezerFeed(Service):
         self.rules = rules or s.parse_rules()
         self.since = since
         self.limits_path = limits_path
-        self.consumer = Consumer(clients.reader_config(s, "viewer"))  # assign() only: no group
+        self.consumer = Consumer(feed_config(s))  # assign() only: no group
         self.board = FreezerBoard(
             self.topic, Thresholds(s.temp_min, s.temp_max), stale_after=s.stale_after, limits=limits
         )
@@ -164,12 +179,14 @@ class FreezerFeed(Service):
         self.seek: _Seek | None = None  # where `since` starts, being looked up (never waited for)
         self.full_batches = 0  # consume() calls in a row that returned a whole BATCH
         self.last_trim = float("-inf")
-        self.next_view = 0.0
+        self.next_view = 0.0  # when a view is due anyway (0: at once, after a command)
+        self.last_view = float("-inf")  # when the last view was sent
         self.next_tick = 0.0
         self.alert_log = AlertLog(alert_log) if alert_log else None
         self.board.source = f"waiting for metadata of {self.topic}"
         self.absent_at_launch = False  # the topic was missing when first looked for
-        self.pending: list[AlertEvent] = []  # events of this frame, sent with the next view
+        self.pending: list[AlertEvent] = []  # events of this poll (and of commands), sent at its end
+        self.alerted = False  # events went out since the last view: the next one is due soon
         self.reader_down = False  # the consumer said every broker is down (until a record comes)
         self._sent: object = None  # the last view sent
         self.samples: deque[bytes] = deque(maxlen=SAMPLE)  # recent values, for the field picker
@@ -235,7 +252,7 @@ class FreezerFeed(Service):
                         log.warning("freezer consumer: %s", err.str())
                     continue
                 ts_ms = msg.timestamp()[1]
-                ts = ts_ms / 1000.0 if ts_ms and ts_ms > 0 else now
+                ts = ts_ms / 1000.0 if ts_ms > 0 else now  # (0 or -1: the broker gave no time)
                 value = msg.value()
                 key = msg.key()
                 if decoder is not None and (
@@ -274,14 +291,22 @@ class FreezerFeed(Service):
         if not self._mapping_sent:
             ctx.emit(MappingView(self.rules))
             self._mapping_sent = True
-        if now >= self.next_view:
+        if self.pending:
+            # at once, one batch for all of this poll's events (the toast and the bell need no
+            # view); the view listing them follows within ALERT_VIEW_EVERY
+            ctx.emit(AlertBatch(tuple(self.pending)))
+            self.pending = []
+            self.alerted = True
+        due = min(self.next_view, self.last_view + ALERT_VIEW_EVERY) if self.alerted else self.next_view
+        if now >= due:
+            # the board hands back the same view when nothing changed: then nothing is sent, and
+            # the pane draws nothing (a quiet topic costs no frame)
             view = self.board.view(now)
             if view is not self._sent:
                 self._sent = view
                 ctx.emit(view)
-            if self.pending:
-                ctx.emit(AlertBatch(tuple(self.pending)))
-                self.pending = []
+            self.alerted = False
+            self.last_view = now
             self.next_view = now + VIEW_EVERY
 
     def _decoded(
@@ -341,6 +366,8 @@ class FreezerFeed(Service):
 
     def next_due(self, now: float) -> float:
         due = min(self.next_view, self.next_tick)
+        if self.pending or self.alerted:  # alert events wait for their view no longer than ALERT_VIEW_EVERY
+            due = min(due, self.last_view + ALERT_VIEW_EVERY)
         if self.assigned:
             due = min(due, now + CONSUME_EVERY)
         if self.seek is not None:

@@ -109,6 +109,9 @@ class KafkaTuiApp(GuardedHandlers, App[int]):
         self.errors: list[WorkerError] = []
         self.crash_line: str | None = None
         self._latest: dict[type, Event] = {}  # newest whole-state event of each kind
+        # found once, not by a walk of the whole DOM on every worker event and every second
+        self._chrome: tuple[ClusterHeader, StaleBanner] | None = None
+        self._panes: list[PaneMixin] = []
         self.lazy_panes = lazy_panes
         self._leaving_input = False
         self.animation_level = "none"  # a monitor should switch panes at once, not slide
@@ -183,10 +186,10 @@ class KafkaTuiApp(GuardedHandlers, App[int]):
         """Route one worker event to the widgets that show it (also used by tests)."""
         if is_state(event):
             self._latest[type(event)] = event
-        if not self.query(ClusterHeader):
+        chrome = self.chrome()
+        if chrome is None:
             return  # quitting: the widgets are gone while timers and queued events still run
-        header = self.query_one(ClusterHeader)
-        banner = self.query_one(StaleBanner)
+        header, banner = chrome
         if isinstance(event, ClusterSnapshot):
             header.show_snapshot(event)
             banner.data_seen(event.ts)
@@ -224,8 +227,19 @@ class KafkaTuiApp(GuardedHandlers, App[int]):
             markup=False,
         )
 
+    def chrome(self) -> tuple[ClusterHeader, StaleBanner] | None:
+        """The header and the STALE banner; None once they are gone (quitting)."""
+        if self._chrome is None or not self._chrome[0].is_attached:
+            if not self.query(ClusterHeader):
+                return None
+            self._chrome = (self.query_one(ClusterHeader), self.query_one(StaleBanner))
+        return self._chrome
+
     def panes(self) -> list[PaneMixin]:
-        return [w for w in self.query(".pane") if isinstance(w, PaneMixin)]
+        """The panes mounted so far (panes 2-5 mount after the first frame)."""
+        if len(self._panes) < len(PANES) or not self._panes[0].is_attached:
+            self._panes = [w for w in self.query(".pane") if isinstance(w, PaneMixin)]
+        return self._panes
 
     def on_send_command(self, message: SendCommand) -> None:
         self.send(message.command)
@@ -235,10 +249,11 @@ class KafkaTuiApp(GuardedHandlers, App[int]):
             self.worker.submit(command)
 
     def _tick(self) -> None:
-        if not self.query(ClusterHeader):
+        chrome = self.chrome()
+        if chrome is None:
             return  # quitting: the widgets are gone while timers and queued events still run
-        self.query_one(ClusterHeader).refresh_text()
-        self.query_one(StaleBanner).refresh_text()
+        for widget in chrome:
+            widget.refresh_text()
         for pane in self.panes():
             if pane.composed and pane.showing:
                 pane.tick()  # a hidden pane draws nothing; `reveal` brings it up to date

@@ -107,6 +107,8 @@ class FreezerPane(PaneMixin, Vertical):
         self._announce_timer: Timer | None = None
         self._shown_rows: tuple[SensorRow, ...] | None = None
         self.notify_status: NotifyStatus | None = None  # the notifications' last delivery, if any
+        self._texts: dict[str, Text] = {}  # what each Static shows, by selector
+        self._cells_fresh = False  # the table's cells were remade since the last tick
         self.mapping: MappingView | None = None
         self._picking = False  # asked the worker for the fields: open the picker on its answer
         self._converted = ""  # the last reading converted from °F or K, as the view says it
@@ -133,7 +135,7 @@ class FreezerPane(PaneMixin, Vertical):
         elif isinstance(event, NotifyStatus):
             self.notify_status = event
             if self.view is not None and self.query("#rejects"):
-                self.query_one("#rejects", Static).update(self._bottom_text(self.view))
+                self._update("#rejects", self._bottom_text(self.view))
         elif isinstance(event, MappingView):
             self.mapping = event
             self.query_one("#freezer-mapping", Static).update(self._mapping_text())
@@ -156,12 +158,22 @@ class FreezerPane(PaneMixin, Vertical):
             widest = max((len(r.sensor) for r in view.rows), default=0)
             widths = (max(len(COLUMNS[0]), min(widest, SENSOR_WIDTH)), *FIXED_WIDTHS)
             self.query_one("#sensors", VirtualTable).set_items([(r.sensor, r) for r in view.rows], self._cells, widths)
-        self.query_one("#freezer-source", Static).update(self._source_text(view))
+            self._cells_fresh = True
+        self._update("#freezer-source", self._source_text(view))
         if view.converted != self._converted:
             self._converted = view.converted
             self.query_one("#freezer-mapping", Static).update(self._mapping_text())
-        self.query_one("#alert-log", Static).update(self._alert_text(view))
-        self.query_one("#rejects", Static).update(self._bottom_text(view))
+        self._update("#alert-log", self._alert_text(view))
+        self._update("#rejects", self._bottom_text(view))
+
+    def _update(self, selector: str, text: Text) -> None:
+        """A Static's new text, drawn only when it differs from what it shows (a view with new
+        readings leaves the alert box and the rejects line as they were: no repaint for them).
+        Only the rejects line grows: the others have a fixed size, so no layout pass (which
+        would repaint the whole pane)."""
+        if self._texts.get(selector) != text:
+            self._texts[selector] = text
+            self.query_one(selector, Static).update(text, layout=selector == "#rejects")
 
     def _cells(self, r: SensorRow) -> tuple[Cell, ...]:
         return (
@@ -356,14 +368,18 @@ class FreezerPane(PaneMixin, Vertical):
     def action_toggle_rejects(self) -> None:
         self.show_rejects = not self.show_rejects
         if self.view is not None:
-            self.query_one("#rejects", Static).update(self._bottom_text(self.view))
+            self._update("#rejects", self._bottom_text(self.view))
 
     def action_toggle_bell(self) -> None:
         self.bell = not self.bell
         self.app.notify(f"Bell on alert {'on' if self.bell else 'off'}", timeout=2)
 
     def tick(self) -> None:
-        """Once a second: LAST SEEN counts on even when no new view comes (all sensors silent)."""
+        """Once a second: LAST SEEN counts on even when no new view comes (all sensors silent);
+        a view this last second remade the cells already."""
+        if self._cells_fresh:
+            self._cells_fresh = False
+            return
         for table in self.query("#sensors").results(VirtualTable):
             table.remake_cells()
 

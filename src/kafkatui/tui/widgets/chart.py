@@ -19,6 +19,7 @@ from collections.abc import Sequence
 
 import plotext as plt
 from rich.text import Text
+from textual.timer import Timer
 from textual.widget import Widget
 
 from kafkatui.domain.series import downsample
@@ -28,6 +29,8 @@ log = logging.getLogger("kafkatui.chart")
 
 Point = tuple[float, float]
 LINE_COLORS = ("cyan", "green", "yellow", "magenta", "orange", "white")
+SAME_FRAME = 1.0  # seconds: the same data shown again this soon is not drawn again
+Y_AXIS = 6  # columns the y axis and the frame take
 
 
 def round_ticks(low: float, high: float, most: int) -> tuple[float, float, list[float]]:
@@ -44,6 +47,17 @@ def round_ticks(low: float, high: float, most: int) -> tuple[float, float, list[
     n = round((last - first) / step)
     ticks = [round(first + i * step, 10) for i in range(n + 1)]
     return first, last, ticks
+
+
+def shown_span(lines: Sequence[tuple[str, Sequence[Point]]], now: float, window: float) -> float:
+    """Seconds the x axis spans: the window, or while the data is younger, just the data (at least 30 s)."""
+    oldest = min((points[0][0] for _, points in lines if points), default=now - window)
+    return max(30.0, min(window, now - oldest))
+
+
+def column_time(lines: Sequence[tuple[str, Sequence[Point]]], now: float, window: float, width: int) -> float:
+    """Seconds one column of the chart stands for: time must move this much to move the picture."""
+    return shown_span(lines, now, window) / max(width - Y_AXIS, 20)
 
 
 def build_chart(
@@ -66,12 +80,10 @@ def build_chart(
     plt.theme("clear")
     lows = [tmin]
     highs = [tmax]
-    oldest = min((points[0][0] for _, points in lines if points), default=now - window)
-    # while the data is younger than the window, show just the data (at least 30 s)
-    shown = max(30.0, min(window, now - oldest))
-    # a braille cell is 2 dots wide: more points than 2 per column cannot show, and plotext's
-    # cost grows with the points (it joins each pair with a line); keep each bucket's extremes
-    most = 2 * max(width, 20)
+    shown = shown_span(lines, now, window)
+    # plotext's cost grows with the points (it joins each pair with a line): one point per
+    # column, each bucket's extremes kept (a spike still shows)
+    most = max(width, 20)
     for index, (name, all_points) in enumerate(lines):
         # only what the x range shows: plotext fails on a line with no point inside it
         points = [p for p in all_points if -shown <= p[0] - now <= 0.0]
@@ -114,6 +126,10 @@ def build_chart(
     return str(plt.build())
 
 
+# lines, now, window, default min, default max, each line's own (min, max)
+ChartData = tuple[Sequence[tuple[str, Sequence[Point]]], float, float, float, float, Sequence[tuple[float, float]]]
+
+
 class TemperatureChart(Widget):
     """Holds the latest chart data; re-draws at its current size."""
 
@@ -121,13 +137,13 @@ class TemperatureChart(Widget):
 
     def __init__(self, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.data: (
-            tuple[Sequence[tuple[str, Sequence[Point]]], float, float, float, float, Sequence[tuple[float, float]]]
-            | None
-        ) = None
+        self.data: ChartData | None = None
         # the last drawing: a repaint without new data or a new size (a pane switch, a resize
         # of something else) reuses it instead of running plotext again
         self._drawn: tuple[object, int, int, Text] | None = None
+        self._shown: ChartData | None = None
+        self._drawn_at = float("-inf")  # the data time (`now`) of the last drawing asked for
+        self._pending: Timer | None = None  # a drawing of the newest data, due later
 
     def show(
         self,
@@ -138,21 +154,47 @@ class TemperatureChart(Widget):
         tmax: float,
         own_limits: Sequence[tuple[float, float]] = (),
     ) -> None:
+        old = self.data
+        if (
+            old is not None
+            and old[1] <= now < old[1] + SAME_FRAME
+            and old[0] == lines
+            and old[2:] == (window, tmin, tmax, own_limits)
+        ):
+            return  # the same lines and limits within a second: plotext would draw the same picture
         self.data = (lines, now, window, tmin, tmax, own_limits)
+        # new points move the picture by a column at most every `column_time`: drawing more often
+        # would cost plotext's whole figure for nothing to see (the table shows every reading at once)
+        wait = self._drawn_at + max(SAME_FRAME, column_time(lines, now, window, self.size.width)) - now
+        if old is None or old[2:] != (window, tmin, tmax, own_limits) or wait <= 0 or not self.is_mounted:
+            self._draw()
+        elif self._pending is None:
+            self._pending = self.set_timer(wait, self._draw)
+
+    def _draw(self) -> None:
+        if self._pending is not None:
+            self._pending.stop()
+            self._pending = None
+        self._shown = self.data
+        if self.data is not None:
+            self._drawn_at = self.data[1]
         self.refresh()
 
     def render(self) -> Text:
-        if self.data is None:
+        # the data last asked to be drawn, not the newest: a repaint for another reason (a layout
+        # pass, a pane switch) must not run plotext for new points that are not due yet
+        shown = self._shown
+        if shown is None:
             return Text("No readings yet.", style="italic")
         width, height = self.size.width, self.size.height
         drawn = self._drawn
-        if drawn is not None and drawn[0] is self.data and drawn[1] == width and drawn[2] == height:
+        if drawn is not None and drawn[0] is shown and drawn[1] == width and drawn[2] == height:
             return drawn[3].copy()  # Text is mutable: hand out a copy, keep the original
-        lines, now, window, tmin, tmax, own = self.data
+        lines, now, window, tmin, tmax, own = shown
         try:
             text = Text.from_ansi(build_chart(lines, now, window, tmin, tmax, width, height, own), no_wrap=True)
         except Exception as exc:  # plotext is not ours: a drawing failure must not end the app
             log.warning("chart drawing failed: %s: %s", type(exc).__name__, exc)
             text = Text(f"chart unavailable ({type(exc).__name__}); the table below is current", style="italic")
-        self._drawn = (self.data, width, height, text)
+        self._drawn = (shown, width, height, text)
         return text.copy()

@@ -46,6 +46,7 @@ class ClusterHeader(Static):
         self.state = ConnectionState(Link.CONNECTING, "", clock())
         self.snapshot: ClusterSnapshot | None = None
         self.alerts = 0
+        self._text: Text | None = None  # what the header shows
 
     def on_mount(self) -> None:
         self.refresh_text()
@@ -63,7 +64,12 @@ class ClusterHeader(Static):
         self.refresh_text()
 
     def refresh_text(self) -> None:
-        self.update(self.render_text())
+        # called every second and on every view: repaint only a changed line, and never ask for a
+        # layout pass (the header's size is fixed; a layout pass repaints the whole screen)
+        text = self.render_text()
+        if text != self._text:
+            self._text = text
+            self.update(text, layout=False)
 
     def render_text(self) -> Text:
         snap = self.snapshot
