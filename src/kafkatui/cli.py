@@ -13,6 +13,7 @@ from kafkatui import __version__
 from kafkatui.logs import default_log_path
 
 if TYPE_CHECKING:
+    from kafkatui.domain.limits import Limits
     from kafkatui.settings import Settings
 
 
@@ -106,6 +107,28 @@ def _common(parser: argparse.ArgumentParser) -> None:
         help="cluster profiles file (KAFKATUI_CONFIG_FILE; default ~/.config/kafkatui/config.toml)",
     )
     g.add_argument("--cluster", metavar="NAME", default=s, help="use the [clusters.NAME] profile (KAFKATUI_CLUSTER)")
+    a = parser.add_argument_group("alerts and notifications")
+    a.add_argument(
+        "--limits",
+        metavar="FILE",
+        type=Path,
+        default=s,
+        help="limits file (TOML): defaults, per-sensor or glob entries, consumer-group lag limits (KAFKATUI_LIMITS)",
+    )
+    a.add_argument(
+        "--notify",
+        metavar="URL",
+        action="append",
+        default=s,
+        help="send alerts to this apprise URL (json://, ntfy://, slack://, mailto://, ...); repeatable "
+        "(KAFKATUI_NOTIFY, comma list); a secret: never shown",
+    )
+    a.add_argument(
+        "--notify-repeat",
+        metavar="DURATION",
+        default=s,
+        help="send an alert still open again at most this often: 30m, 1h, 1d (default 1h)",
+    )
 
 
 def _fields(parser: argparse.ArgumentParser) -> None:
@@ -178,6 +201,9 @@ def build_parser() -> argparse.ArgumentParser:
     clusters = sub.add_parser("clusters", help="list the cluster profiles of the config file (secrets masked)")
     _common(clusters)
     clusters.add_argument("--check", action="store_true", help="connect to each profile at once, one line each")
+    watch = sub.add_parser("watch", help="no screen: print one line per alert event and send notifications (--notify)")
+    _common(watch)
+    watch.add_argument("--json", action="store_true", help="JSON lines instead of sentences")
     sim = sub.add_parser("simulate", help="the seed's freezer-sensor producer: keys sensor0..N-1")
     _common(sim)
     sim.add_argument("--sensors", type=int, default=3, help="number of sensors (default 3)")
@@ -215,6 +241,9 @@ def _cli_settings(ns: argparse.Namespace) -> dict[str, Any]:
         "toasts",
         "groups",
         "log_file",
+        "limits",
+        "notify",
+        "notify_repeat",
         "value_field",
         "sensor_field",
         "time_field",
@@ -223,6 +252,8 @@ def _cli_settings(ns: argparse.Namespace) -> dict[str, Any]:
     values = {k: getattr(ns, k) for k in keys if hasattr(ns, k)}
     if "groups" in values:
         values["groups"] = tuple(values["groups"])
+    if "notify" in values:
+        values["notify"] = tuple(values["notify"])
     return values
 
 
@@ -301,14 +332,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             logging.getLogger("kafkatui").warning("settings: %s", warning)
             if ns.command is not None:  # check, simulate (the dashboard shows it on screen)
                 print(f"kafkatui: warning: {warning}", file=sys.stderr)
+        limits = _limits(settings)
+        if settings.notify:
+            _check_notify(settings)
         if ns.command == "check":
-            code = _check(settings, STARTED if argv is None else None)
+            code = _check(settings, STARTED if argv is None else None, limits)
             # as the program itself (not a test calling main): exit without waiting for
             # librdkafka's client teardown, which would push a failed check past its timeout
             return _leave(code) if argv is None else code
         if ns.command == "simulate":
             return _simulate(settings, ns)
-        return _dashboard(settings, log_path, _since(ns), getattr(ns, "alert_log", None), ns, config_warnings)
+        if ns.command == "watch":
+            return _watch(settings, limits, ns)
+        return _dashboard(settings, log_path, _since(ns), getattr(ns, "alert_log", None), limits, ns, config_warnings)
     except SettingsError as exc:
         return _fail(str(exc))
     except KeyboardInterrupt:
@@ -431,14 +467,14 @@ def _check_all(loaded: dict[str, Settings | str]) -> dict[str, str]:
     return results
 
 
-def _check(settings: Settings, started: float | None) -> int:
+def _check(settings: Settings, started: float | None, limits: Limits | None = None) -> int:
     from kafkatui.kafka.check import format_report, run_check
 
     result = run_check(settings, started=started)
     if result.snapshot is None:
         assert result.failure is not None
         return _fail(f"{settings.bootstrap_servers}: {result.failure.describe()}", EXIT_FAIL)
-    print("\n".join(format_report(result.snapshot)))
+    print("\n".join(format_report(result.snapshot) + _alert_lines(settings, limits)))
     from kafkatui.kafka.registry import probe, status_line
 
     registry = probe(settings)
@@ -447,6 +483,22 @@ def _check(settings: Settings, started: float | None) -> int:
         if registry.failure is not None:
             return EXIT_FAIL
     return EXIT_OK
+
+
+def _alert_lines(settings: Settings, limits: Limits | None) -> list[str]:
+    """What `check` says of alerts: the notification URLs by kind only (secrets), the limits file."""
+    lines: list[str] = []
+    if settings.notify:
+        kinds = ", ".join(f"{_printable(u.get_secret_value().partition('://')[0][:20])}://…" for u in settings.notify)
+        n = len(settings.notify)
+        lines.append(f"notifications: {n} URL{'s' * (n != 1)} ({kinds}; the rest not shown: secrets)")
+    if limits is not None and limits.source:
+        sensors, groups = len(limits.sensor_patterns()), len(limits.group_patterns())
+        lines.append(
+            f"limits file: {_printable(limits.source)} ({sensors} sensor entr{'ies' if sensors != 1 else 'y'}, "
+            f"{groups} group entr{'ies' if groups != 1 else 'y'})"
+        )
+    return lines
 
 
 def _simulate(settings: Settings, ns: argparse.Namespace) -> int:
@@ -492,11 +544,45 @@ def _since(ns: argparse.Namespace) -> float | None:
         raise SettingsError(f"--since: {exc}") from None
 
 
+def _limits(settings: Settings) -> Limits:
+    """The limits of this run (the limits file's, else the settings'); a bad file is a SettingsError."""
+    from kafkatui.domain.limits import LimitsError
+    from kafkatui.limits_file import limits_for, settings_base
+    from kafkatui.settings import SettingsError
+
+    try:
+        return limits_for(settings.limits, settings_base(settings.temp_min, settings.temp_max, settings.stale_after))
+    except LimitsError as exc:
+        raise SettingsError(str(exc)) from None
+
+
+def _watch(settings: Settings, limits: Limits, ns: argparse.Namespace) -> int:
+    from kafkatui.watch import run_watch
+
+    code = run_watch(settings, limits, json_lines=bool(getattr(ns, "json", False)))
+    return _leave(code)
+
+
+def _check_notify(settings: Settings) -> None:
+    """Every notification URL must be one apprise knows; the error names its number, never the URL."""
+    from kafkatui.notify.sender import unknown_urls
+    from kafkatui.settings import SettingsError
+
+    bad = unknown_urls([u.get_secret_value() for u in settings.notify])
+    if bad:
+        number, scheme = bad[0]
+        raise SettingsError(
+            f"--notify URL {number} ({_printable(scheme)}://…): not a notification URL apprise knows; "
+            "see https://github.com/caronc/apprise/wiki for the syntax"
+        )
+
+
 def _dashboard(
     settings: Settings,
     log_path: Path | None,
     since: float | None,
     alert_log: Path | None,
+    limits: Limits,
     ns: argparse.Namespace | None = None,
     notices: Sequence[str] = (),
 ) -> int:
@@ -536,15 +622,35 @@ def _dashboard(
     # Start the worker (and so the connection) before the UI toolkit is imported; its events
     # wait in the relay until the app attaches.
     relay = Relay()
-    services = dashboard_services(DashboardOptions(since=since, alert_log=alert_log))
-    early: list[Worker] = [Worker(settings, relay, extra_services=services, commands=dashboard_commands())]
+    services = dashboard_services(DashboardOptions(since=since, alert_log=alert_log, limits=limits))
+    hubs: list[Any] = []  # the notification hub of the cluster shown (one at a time)
+
+    def tapped(s: Settings, run_limits: Limits, emit: Any) -> Any:
+        """`emit`, through a notification hub first when this cluster's settings name URLs."""
+        if not s.notify:
+            return emit
+        from kafkatui.notify.hub import NotifyHub
+
+        hub = NotifyHub(s, run_limits, emit=emit)
+        hub.start()
+        hubs.append(hub)
+        return hub.tap
+
+    early: list[Worker] = [
+        Worker(settings, tapped(settings, limits, relay), extra_services=services, commands=dashboard_commands())
+    ]
     early[0].start()
 
     def worker(s: Settings, emit: Any) -> Worker:
         if early:  # the first: already connecting
             relay.attach(emit)
             return early.pop()
-        return Worker(s, emit, extra_services=services, commands=dashboard_commands())  # after a switch: a fresh one
+        # after a switch: a fresh worker, with the new cluster's limits and notifications
+        while hubs:
+            hubs.pop().stop(0.5)
+        run_limits = _limits(s)
+        fresh = dashboard_services(DashboardOptions(since=since, alert_log=alert_log, limits=run_limits))
+        return Worker(s, tapped(s, run_limits, emit), extra_services=fresh, commands=dashboard_commands())
 
     from kafkatui.tui.app import KafkaTuiApp
 
@@ -563,6 +669,8 @@ def _dashboard(
     )
     code = app.run()
     app.stop_worker()
+    while hubs:
+        hubs.pop().stop(0.5)
     if demo is not None:
         demo.stop()
     return _leave(EXIT_FAIL if app.crash_line else (code or EXIT_OK))

@@ -341,6 +341,10 @@ class Settings(BaseSettings):
     groups: Annotated[tuple[str, ...], NoDecode] = Field((), validation_alias=_names("groups"))
     log_file: Path = Field(default_factory=default_log_path, validation_alias=_names("log_file"))
     demo: bool = False
+    # alerts that reach people: notification URLs (apprise syntax; secrets), repeat, limits file
+    notify: Annotated[tuple[SecretStr, ...], NoDecode] = Field((), validation_alias=_names("notify"))
+    notify_repeat: float = Field(3600.0, gt=0, allow_inf_nan=False, validation_alias=_names("notify_repeat"))
+    limits: Path | None = Field(None, validation_alias=_names("limits"))
 
     # librdkafka properties not mapped to a field: from the file, and from -X (highest precedence).
     file_properties: dict[str, str] = Field(default_factory=dict, repr=False, exclude=True)
@@ -352,6 +356,38 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return tuple(g.strip() for g in value.split(",") if g.strip())
         return value
+
+    @field_validator("notify", mode="before")
+    @classmethod
+    def _split_notify(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [u for u in value.split(",")]
+        if isinstance(value, list | tuple):
+            urls = [(u.get_secret_value() if isinstance(u, SecretStr) else str(u)).strip() for u in value]
+            for number, url in enumerate(urls, start=1):
+                scheme, sep, rest = url.partition("://")
+                if not sep or not scheme or not rest or not scheme.replace("+", "").isalnum():
+                    # the URL itself is never quoted: it may hold a token or a password
+                    raise ValueError(
+                        f"URL {number} is not a notification URL like json://host/path or ntfy://topic"
+                        " (not shown: it may hold a password)"
+                    )
+            return tuple(SecretStr(u) for u in urls if u)
+        return value
+
+    @field_validator("notify_repeat", mode="before")
+    @classmethod
+    def _repeat_duration(cls, value: object) -> object:
+        if isinstance(value, str) and value.strip() and not value.strip().replace(".", "", 1).isdigit():
+            from kafkatui.domain.freezer import parse_duration
+
+            return parse_duration(value)
+        return value
+
+    @field_validator("limits")
+    @classmethod
+    def _expand_limits(cls, value: Path | None) -> Path | None:
+        return None if value is None else _expand(value)
 
     @field_validator("value_field", "sensor_field", "time_field")
     @classmethod
@@ -539,6 +575,8 @@ class Settings(BaseSettings):
         values += _registry_secrets(self)
         for props in (self.file_properties, self.overrides):
             values += [v for k, v in props.items() if k in SECRET_PROPERTIES]
+        for url in self.notify:
+            values += notify_secret_parts(url.get_secret_value())
         return [v for v in values if v]
 
     def describe(self) -> dict[str, str]:
@@ -564,6 +602,35 @@ class Settings(BaseSettings):
             dotenv_settings,
             _PropertiesSource(settings_cls, props),
         )
+
+
+def notify_secret_parts(url: str) -> list[str]:
+    """What to mask of a notification URL: all of it, its password and user, and its tokens (the
+    path segments and query values of webhook URLs such as slack://TokenA/TokenB/TokenC)."""
+    from urllib.parse import parse_qsl, unquote, urlsplit
+
+    parts = [url]
+    try:
+        split = urlsplit(url)
+        password = split.password
+        if password:
+            parts += [password, unquote(password)]
+            if split.username:
+                parts.append(f"{split.username}:{password}")
+        for segment in split.path.split("/"):
+            if len(segment) >= 12:  # a token; short words (a topic, "hooks") stay readable
+                parts += [segment, unquote(segment)]
+        parts += [v for _, v in parse_qsl(split.query) if len(v) >= 8]
+        host = split.hostname or ""
+        if (
+            split.scheme not in ("json", "jsons", "xml", "xmls", "form", "forms")
+            and len(host) >= 12
+            and "." not in host
+        ):
+            parts.append(host)  # a token in the host place (e.g. tgram://bottoken/)
+    except ValueError:
+        pass
+    return [p for p in parts if p]
 
 
 # The properties file and profile read for the Settings being built (a source needs them at class level).
@@ -594,6 +661,9 @@ FLAGS = {
     "toasts": "--no-toasts",
     "groups": "--group",
     "log_file": "--log-file",
+    "notify": "--notify",
+    "notify_repeat": "--notify-repeat",
+    "limits": "--limits",
     "value_field": "--value-field",
     "sensor_field": "--sensor-field",
     "time_field": "--time-field",
@@ -606,6 +676,7 @@ _SECRET_FIELDS = (
     "schema_registry_password",
     "schema_registry_user_info",
     "schema_registry_ssl_key_password",
+    "notify",
 )
 
 
@@ -764,6 +835,9 @@ def _env_secrets(dotenv: Mapping[str, str | None]) -> list[str]:
     for name, value in [*os.environ.items(), *dotenv.items()]:
         if value and name.upper() in {c.upper() for c in _choices("schema_registry_url")}:
             values += _url_secrets(value)
+    for value in list(values):
+        for url in value.split(","):
+            values += notify_secret_parts(url.strip())
     return values
 
 

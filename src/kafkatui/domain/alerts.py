@@ -31,7 +31,7 @@ import functools
 import heapq
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -221,16 +221,23 @@ class _SensorState:
     acked: set[AlertKind] = field(default_factory=set)
 
 
+# a sensor's own limits (from the limits file: an exact or glob entry), or the defaults
+Resolver = Callable[[str], tuple[Thresholds, float | None]]
+
+
 class AlertEngine:
     def __init__(
         self,
         defaults: Thresholds,
         overrides: Mapping[str, Thresholds] | None = None,
         stale_after: float | None = 30.0,
+        resolve: Resolver | None = None,
     ) -> None:
         self._defaults = defaults
         self._overrides: dict[str, Thresholds] = dict(overrides or {})
         self._stale_after = _check_stale_after(stale_after)
+        self._stale_of: dict[str, float | None] = {}  # sensors whose silence limit is their own
+        self._resolve = resolve
         self._sensors: dict[str, _SensorState] = {}
         self._paused_since: float | None = None
 
@@ -252,6 +259,37 @@ class AlertEngine:
 
     def thresholds_for(self, sensor: str) -> Thresholds:
         return self._overrides.get(sensor, self._defaults)
+
+    def stale_after_for(self, sensor: str) -> float | None:
+        return self._stale_of.get(sensor, self._stale_after)
+
+    def _adopt(self, sensor: str) -> None:
+        """A sensor seen for the first time takes its own limits from the resolver, if any."""
+        if self._resolve is None:
+            return
+        thresholds, stale = self._resolve(sensor)
+        if thresholds != self._defaults:
+            self._overrides[sensor] = thresholds
+        else:
+            self._overrides.pop(sensor, None)
+        if stale != self._stale_after:
+            self._stale_of[sensor] = _check_stale_after(stale)
+        else:
+            self._stale_of.pop(sensor, None)
+
+    def set_resolver(
+        self, resolve: Resolver, defaults: Thresholds, stale_after: float | None, *, now: float
+    ) -> list[AlertEvent]:
+        """New limits for every sensor (the limits file changed): each known sensor takes its own
+        again; alerts the last reading no longer justifies clear at `now`."""
+        self._resolve = resolve
+        self._defaults = defaults
+        self._stale_after = _check_stale_after(stale_after)
+        self._overrides.clear()
+        self._stale_of.clear()
+        for sensor in self._sensors:
+            self._adopt(sensor)
+        return self._recheck(None, now)
 
     def sensors(self) -> list[str]:
         return sorted(self._sensors)
@@ -275,6 +313,7 @@ class AlertEngine:
         if state is None:
             state = _SensorState(arrived, reading.celsius)
             self._sensors[reading.sensor] = state
+            self._adopt(reading.sensor)  # its own limits (the limits file), if any
         events: list[AlertEvent] = []
 
         def emit(kind: AlertKind, raised: bool, value: float | None, limit: float | None) -> None:
@@ -288,7 +327,7 @@ class AlertEngine:
             events.append(event)
 
         if AlertKind.STALE in state.active:
-            emit(AlertKind.STALE, False, None, self._stale_after)
+            emit(AlertKind.STALE, False, None, self.stale_after_for(reading.sensor))
         state.last_seen = max(state.last_seen, arrived)
         state.last_value = reading.celsius
         limits = self.thresholds_for(reading.sensor)
@@ -311,13 +350,17 @@ class AlertEngine:
 
     def tick(self, now: float) -> list[AlertEvent]:
         """Raise STALE for every known sensor silent for `stale_after` seconds (none while paused)."""
-        if self._stale_after is None or self._paused_since is not None:
+        if self._paused_since is not None or (self._stale_after is None and not self._stale_of):
             return []
         events: list[AlertEvent] = []
-        limit = now - self._stale_after
+        default = self._stale_after
+        own = self._stale_of
         for sensor, state in self._sensors.items():
-            if state.last_seen <= limit and AlertKind.STALE not in state.active:
-                event = AlertEvent(AlertKind.STALE, sensor, True, now - state.last_seen, self._stale_after, now)
+            after = own.get(sensor, default) if own else default
+            if after is None:
+                continue
+            if state.last_seen <= now - after and AlertKind.STALE not in state.active:
+                event = AlertEvent(AlertKind.STALE, sensor, True, now - state.last_seen, after, now)
                 state.active[AlertKind.STALE] = event
                 events.append(event)
         events.sort(key=lambda e: natural(e.sensor))
@@ -353,6 +396,7 @@ class AlertEngine:
 
     def forget(self, sensor: str) -> bool:
         """Drop a sensor (gone for good) with its alerts; False if it was not known."""
+        self._stale_of.pop(sensor, None)
         return self._sensors.pop(sensor, None) is not None
 
     def acknowledged_count(self) -> int:
@@ -387,7 +431,8 @@ class AlertEngine:
             return SensorStatus.TOO_WARM
         if AlertKind.TOO_COLD in state.active:
             return SensorStatus.TOO_COLD
-        stale = self._stale_after is not None and now - state.last_seen >= self._stale_after
+        after = self.stale_after_for(sensor)
+        stale = after is not None and now - state.last_seen >= after
         if AlertKind.STALE in state.active or (stale and self._paused_since is None):
             return SensorStatus.STALE
         return SensorStatus.OK

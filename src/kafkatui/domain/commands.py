@@ -63,3 +63,14 @@ class Forget(Command):
     """Drop a freezer sensor that is gone for good (its series, alerts and row)."""
 
     sensor: str
+
+
+@dataclass(frozen=True, slots=True)
+class SetSensorLimits(Command):
+    """New limits for one sensor (`sensor`) or the defaults (None): applied to the entry of the
+    limits file that sets them, and written back to the file when there is one."""
+
+    sensor: str | None
+    tmin: float
+    tmax: float
+    hysteresis: float = 0.5

@@ -34,13 +34,17 @@ from __future__ import annotations
 import heapq
 import re
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from kafkatui.domain.alerts import AlertEngine, AlertEvent, SensorStatus, Thresholds, natural
 from kafkatui.domain.events import Event
 from kafkatui.domain.readings import Reading, RejectCounter, Rejection, RejectSummary
 from kafkatui.domain.series import Point, SensorSeries, TimeSeries, downsample
+
+if TYPE_CHECKING:
+    from kafkatui.domain.limits import Limits
 
 CHART_LINES = 6  # more sensors than this: the chart shows the alerting ones, then the top by deviation
 CHART_POINTS = 240  # per line, after downsampling
@@ -73,6 +77,8 @@ class SensorRow:
     status: SensorStatus
     tmin: float
     tmax: float
+    hysteresis: float = 0.5
+    entry: str | None = None  # the limits file's entry that sets its limits; None: the defaults
 
     @property
     def deviation(self) -> float:
@@ -111,6 +117,8 @@ class FreezerView(Event):
     readings_dropped: int = 0  # their readings
     ahead: int = 0  # readings stamped ahead of our clock (clamped to their arrival)
     ahead_max: float = 0.0  # the most ahead, in seconds
+    chart_limits: tuple[tuple[float, float], ...] = ()  # (min, max) of each chart line, in order
+    limits_file: str | None = None  # where the limits come from (None: the settings)
     converted: str = ""  # the last reading read in another unit: "freezer-9: -4 °F = -20.00 °C"
 
     @property
@@ -128,10 +136,14 @@ class FreezerBoard:
         window: float = 300.0,
         overrides: dict[str, Thresholds] | None = None,
         max_sensors: int = MAX_SENSORS,
+        limits: Limits | None = None,
     ) -> None:
         self.topic = topic
         self.window = window
-        self.engine = AlertEngine(thresholds, overrides or {}, stale_after=stale_after)
+        self.limits = limits
+        if limits is not None:
+            thresholds, stale_after = limits.defaults.thresholds, limits.defaults.stale_after or stale_after
+        self.engine = AlertEngine(thresholds, overrides or {}, stale_after=stale_after, resolve=self._resolver(limits))
         self.series = SensorSeries(SERIES_POINTS)
         self.rejects = RejectCounter(keep=20)
         self.log: deque[AlertEvent] = deque(maxlen=200)
@@ -236,6 +248,28 @@ class FreezerBoard:
         self._changed = True  # the view carries the limits: a new one even with no sensor yet
         return self._logged(self.engine.set_thresholds(thresholds, now=now))
 
+    def set_limits(self, limits: Limits, now: float) -> list[AlertEvent]:
+        """New limits (the limits file was edited): every sensor takes its own again."""
+        self.limits = limits
+        resolve = self._resolver(limits)
+        assert resolve is not None
+        self._next_full = float("-inf")
+        self._everything = True
+        self._changed = True
+        d = limits.defaults
+        return self._logged(self.engine.set_resolver(resolve, d.thresholds, d.stale_after, now=now))
+
+    @staticmethod
+    def _resolver(limits: Limits | None) -> Callable[[str], tuple[Thresholds, float | None]] | None:
+        if limits is None:
+            return None
+
+        def resolve(sensor: str) -> tuple[Thresholds, float | None]:
+            own = limits.sensor(sensor)
+            return own.thresholds, own.stale_after
+
+        return resolve
+
     def set_window(self, seconds: float) -> None:
         self.window = max(30.0, min(seconds, 24 * 3600.0))
         self._next_full = float("-inf")
@@ -286,6 +320,8 @@ class FreezerBoard:
             status=self.engine.status(sensor, now),
             tmin=limits.tmin,
             tmax=limits.tmax,
+            hysteresis=limits.hysteresis,
+            entry=None if self.limits is None else self.limits.sensor(sensor).entry,
         )
 
     def _grow_spans(self, now: float, skip: set[str]) -> None:
@@ -312,6 +348,8 @@ class FreezerBoard:
                     row.status,
                     row.tmin,
                     row.tmax,
+                    row.hysteresis,
+                    row.entry,
                 )
                 grown = True
             if span >= RATE_SPAN:
@@ -353,10 +391,13 @@ class FreezerBoard:
         shown_rows = (alerting + calm)[:CHART_LINES]
         shown = sorted((r.sensor for r in shown_rows), key=natural)
         chart = []
+        chart_limits = []
         for sensor in shown:
             series = self.series.get(sensor)
             assert series is not None
             chart.append((sensor, tuple(downsample(series.window(since), CHART_POINTS))))
+            own = self.engine.thresholds_for(sensor)
+            chart_limits.append((own.tmin, own.tmax))
         in_window = sum(1 for r in rows if r.vmin is not None)
         if self._alerts_seen != self._alerts_version:  # the alert state changed: list it again
             self._alerts_seen = self._alerts_version
@@ -388,6 +429,8 @@ class FreezerBoard:
             readings_dropped=self.readings_dropped,
             ahead=self.ahead,
             ahead_max=self.ahead_max,
+            chart_limits=tuple(chart_limits),
+            limits_file=None if self.limits is None else self.limits.source,
             converted=self.converted,
         )
         self._last_view = view

@@ -164,10 +164,16 @@ class GroupRow:
     followed: bool = False  # named with --group / KAFKATUI_GROUPS
     unknown: str | None = None  # why the total is unknown (a partition's offsets are)
     stale_since: float | None = None  # figures are those of this time: not seen since (see error)
+    lag_limit: float | None = None  # max_lag_seconds from the limits file (None: no limit)
 
     @property
     def active(self) -> bool | None:
         return None if self.members is None else self.members > 0
+
+    @property
+    def over_limit(self) -> bool:
+        """Its oldest unread record is older than its limit (unknown lag is never over)."""
+        return self.lag_limit is not None and self.max_lag_seconds is not None and self.max_lag_seconds > self.lag_limit
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,8 +29,9 @@ from confluent_kafka import OFFSET_BEGINNING, OFFSET_END, Consumer, IsolationLev
 from confluent_kafka.admin import OffsetSpec  # type: ignore[attr-defined]
 
 from kafkatui.domain.alerts import AlertBatch, AlertEvent, Thresholds
-from kafkatui.domain.commands import Acknowledge, Command, Forget, Rewind, SetThresholds, SetWindow
+from kafkatui.domain.commands import Acknowledge, Command, Forget, Rewind, SetSensorLimits, SetThresholds, SetWindow
 from kafkatui.domain.freezer import FreezerBoard
+from kafkatui.domain.limits import Limits, LimitsError, LimitsSaved, with_sensor_entry
 from kafkatui.domain.mapping import ListFields, MappingView, SetValueField, summarize
 from kafkatui.domain.readings import (
     DEFAULT_TEMP_FIELDS,
@@ -48,6 +49,7 @@ from kafkatui.kafka import clients
 from kafkatui.kafka.context import Context, Service
 from kafkatui.kafka.decoder import Decoded, RecordDecoder, framed, schema_id_of, shared_decoder
 from kafkatui.kafka.pending import Pending
+from kafkatui.limits_file import save_sensor_entry, settings_base
 from kafkatui.memory import release_free_memory
 from kafkatui.settings import Settings
 
@@ -145,6 +147,7 @@ class FreezerFeed(Service):
 
     HANDLES: ClassVar[tuple[type[Command], ...]] = (
         SetThresholds,
+        SetSensorLimits,
         Acknowledge,
         Forget,
         SetWindow,
@@ -159,13 +162,18 @@ class FreezerFeed(Service):
         since: float | None = None,
         alert_log: Path | None = None,
         rules: ParseRules | None = None,
+        limits: Limits | None = None,
+        limits_path: Path | None = None,
     ) -> None:
         s = ctx.settings
         self.topic = s.topic
         self.rules = rules or s.parse_rules()
         self.since = since
+        self.limits_path = limits_path
         self.consumer = Consumer(feed_config(s))  # assign() only: no group
-        self.board = FreezerBoard(self.topic, Thresholds(s.temp_min, s.temp_max), stale_after=s.stale_after)
+        self.board = FreezerBoard(
+            self.topic, Thresholds(s.temp_min, s.temp_max), stale_after=s.stale_after, limits=limits
+        )
         self.assigned: set[int] = set()
         self._offline: tuple[object, list[int]] = (None, [])  # (snapshot, its offline partitions)
         self.seek: _Seek | None = None  # where `since` starts, being looked up (never waited for)
@@ -194,6 +202,10 @@ class FreezerFeed(Service):
         if isinstance(command, SetThresholds):
             limits = Thresholds(command.tmin, command.tmax, command.hysteresis)
             self.pending += self.board.set_thresholds(limits, now)
+            self.next_view = 0.0
+            return
+        if isinstance(command, SetSensorLimits):
+            self._set_sensor_limits(ctx, command, now)
             self.next_view = 0.0
             return
         if isinstance(command, Acknowledge):
@@ -390,6 +402,31 @@ class FreezerFeed(Service):
 
     # -- details ------------------------------------------------------------------------
 
+    def _set_sensor_limits(self, ctx: Context, cmd: SetSensorLimits, now: float) -> None:
+        """The limits modal's answer: the entry that sets the sensor's limits takes the new ones (a
+        sensor on the defaults gets its own entry), written back to the limits file if there is one."""
+        s = ctx.settings
+        base = settings_base(s.temp_min, s.temp_max, s.stale_after)
+        limits = self.board.limits or Limits(base)
+        pattern = None if cmd.sensor is None else (limits.sensor(cmd.sensor).entry or cmd.sensor)
+        try:
+            own = limits.defaults if cmd.sensor is None else limits.sensor(cmd.sensor)
+            thresholds = Thresholds(cmd.tmin, cmd.tmax, cmd.hysteresis, own.thresholds.min_count)
+            if self.limits_path is not None:
+                new = save_sensor_entry(self.limits_path, pattern, thresholds, base)
+            else:
+                new = with_sensor_entry(limits, pattern, thresholds)
+        except (LimitsError, ValueError) as exc:
+            log.warning("limits not saved: %s", exc)
+            ctx.emit(LimitsSaved(now, False, f"Limits not changed: {exc}"))
+            return
+        self.pending += self.board.set_limits(new, now)
+        entry = "the defaults" if pattern is None else f"entry {inert(pattern, 60)}"
+        where = f" and saved to {self.limits_path}" if self.limits_path is not None else " (this run only)"
+        message = f"Limits of {entry} set to {cmd.tmin:g} .. {cmd.tmax:g} °C{where}."
+        log.info("%s", message)
+        ctx.emit(LimitsSaved(now, True, message))
+
     def _log_events(self, events: list[AlertEvent]) -> None:
         if self.alert_log:
             for event in events:
@@ -535,7 +572,11 @@ class FreezerFeed(Service):
             self.consumer.incremental_unassign([TopicPartition(self.topic, p) for p in sorted(self.assigned)])
         old = self.board
         self.board = FreezerBoard(
-            self.topic, old.engine.defaults, stale_after=ctx.settings.stale_after, window=old.window
+            self.topic,
+            old.engine.defaults,
+            stale_after=ctx.settings.stale_after,
+            window=old.window,
+            limits=old.limits,
         )
         self.assigned.clear()
         self.absent_at_launch = False  # a rewind reads from `seconds` ago, whatever happened before

@@ -53,6 +53,7 @@ from kafkatui.domain.groups import (
     select_partitions,
 )
 from kafkatui.domain.lag import known_offset, leader_unavailable
+from kafkatui.domain.limits import Limits, with_lag_limits
 from kafkatui.domain.models import ClusterSnapshot
 from kafkatui.kafka import clients
 from kafkatui.kafka.context import IDLE_DUE, Context, Service
@@ -168,7 +169,9 @@ class GroupsService(Service):
         max_in_flight: int = MAX_IN_FLIGHT,
         group_admin: GroupAdmin | None = None,
         first_refresh_after: float = 0.0,
+        limits: Limits | None = None,
     ) -> None:
+        self.limits = limits  # per-group lag limits (max_lag_seconds), marked on each GroupRow
         # Consumer-group calls go to a child process (see group_child.py); ListOffsets stays here.
         self.group_admin: GroupAdmin = group_admin or GroupClient(
             clients.plain_config(ctx.settings), ctx.settings.secret_values(), clock=ctx.clock, wake=ctx.wake
@@ -367,6 +370,8 @@ class GroupsService(Service):
             skipped_ticks=self.skipped,
             interval=s.refresh_interval,
         )
+        if self.limits is not None:
+            view = with_lag_limits(view, self.limits)
         self.tracker_has_data = True
         self.last_view = view
         self.held_since = None

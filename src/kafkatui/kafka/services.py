@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kafkatui.domain.commands import Command
+from kafkatui.domain.limits import Limits
 from kafkatui.kafka.context import Context, Service
 from kafkatui.kafka.dispatch import command_types
 from kafkatui.kafka.freezer import FreezerFeed
@@ -22,15 +23,22 @@ GROUPS_FIRST_REFRESH_AFTER = 1.5  # seconds after the worker starts
 class DashboardOptions:
     since: float | None = None
     alert_log: Path | None = None
+    limits: Limits | None = None  # per-sensor and per-group limits (the limits file's, or None)
 
 
 def dashboard_services(options: DashboardOptions) -> tuple[ServiceFactory, ...]:
     def freezer(ctx: Context) -> Service:
-        return FreezerFeed(ctx, since=options.since, alert_log=options.alert_log)
+        return FreezerFeed(
+            ctx,
+            since=options.since,
+            alert_log=options.alert_log,
+            limits=options.limits,
+            limits_path=ctx.settings.limits,
+        )
 
     def groups(ctx: Context) -> Service:
         # the group client process starts with the first refresh: not while the first frame is drawn
-        return GroupsService(ctx, first_refresh_after=GROUPS_FIRST_REFRESH_AFTER)
+        return GroupsService(ctx, first_refresh_after=GROUPS_FIRST_REFRESH_AFTER, limits=options.limits)
 
     return (freezer, TopicsService, groups, ProducerService)
 

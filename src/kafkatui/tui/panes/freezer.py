@@ -20,10 +20,12 @@ from textual.widgets import Static
 
 from kafkatui.domain import export
 from kafkatui.domain.alerts import AlertBatch, AlertEvent, SensorStatus, Thresholds
-from kafkatui.domain.commands import Acknowledge, Forget, Rewind, SetThresholds, SetWindow
+from kafkatui.domain.commands import Acknowledge, Forget, Rewind, SetSensorLimits, SetWindow
 from kafkatui.domain.export import ExportSource
 from kafkatui.domain.freezer import FreezerView, SensorRow
+from kafkatui.domain.limits import LimitsSaved
 from kafkatui.domain.mapping import FieldsFound, ListFields, MappingView, SetValueField, describe
+from kafkatui.domain.notices import NotifyStatus
 from kafkatui.domain.readings import escape_raw, utc_iso
 from kafkatui.domain.text import inert
 from kafkatui.domain.wording import count, plural
@@ -62,12 +64,13 @@ def _num(value: float | None) -> str:
 class FreezerPane(PaneMixin, Vertical):
     """Shows FreezerView snapshots; edits thresholds through the worker."""
 
-    EVENTS = (FreezerView, AlertBatch, MappingView, FieldsFound)
+    EVENTS = (FreezerView, AlertBatch, MappingView, FieldsFound, LimitsSaved, NotifyStatus)
     BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
         Binding("left_square_bracket", "window(-1)", "Shorter window", key_display="["),
         Binding("right_square_bracket", "window(1)", "Longer window", key_display="]"),
         Binding("h", "rewind", "Load history for the window"),
-        Binding("e", "edit_limits", "Edit min/max"),
+        Binding("e", "edit_limits", "Edit the selected sensor's min/max"),
+        Binding("d", "edit_defaults", "Edit the default min/max"),
         Binding("p", "pick_field", "Pick the temperature field"),
         Binding("x", "toggle_rejects", "Show rejected messages"),
         Binding("b", "toggle_bell", "Bell on alert on/off"),
@@ -107,6 +110,7 @@ class FreezerPane(PaneMixin, Vertical):
         self._last_announced = float("-inf")  # self.clock() of the last toast / bell
         self._announce_timer: Timer | None = None
         self._shown_rows: tuple[SensorRow, ...] | None = None
+        self.notify_status: NotifyStatus | None = None  # the notifications' last delivery, if any
         self._texts: dict[str, Text] = {}  # what each Static shows, by selector
         self._cells_fresh = False  # the table's cells were remade since the last tick
         self.mapping: MappingView | None = None
@@ -130,6 +134,12 @@ class FreezerPane(PaneMixin, Vertical):
             self.show(event)
         elif isinstance(event, AlertBatch):
             self.announce(event)
+        elif isinstance(event, LimitsSaved):
+            self.app.notify(inert(event.message, 300), severity="information" if event.ok else "error", markup=False)
+        elif isinstance(event, NotifyStatus):
+            self.notify_status = event
+            if self.view is not None and self.query("#rejects"):
+                self._update("#rejects", self._bottom_text(self.view))
         elif isinstance(event, MappingView):
             self.mapping = event
             self.query_one("#freezer-mapping", Static).update(self._mapping_text())
@@ -143,7 +153,9 @@ class FreezerPane(PaneMixin, Vertical):
             self.thresholds = view.thresholds
             self.query_one("#limits", Static).update(self._limits_text())
         now = view.ts
-        self.query_one(TemperatureChart).show(view.chart, now, view.window, view.thresholds.tmin, view.thresholds.tmax)
+        self.query_one(TemperatureChart).show(
+            view.chart, now, view.window, view.thresholds.tmin, view.thresholds.tmax, view.chart_limits
+        )
         # cells are made only for the rows drawn (10,000 sensors: a screenful, not 10,000)
         if view.rows is not self._shown_rows:  # the board hands the same tuple when no row changed
             self._shown_rows = view.rows
@@ -156,7 +168,7 @@ class FreezerPane(PaneMixin, Vertical):
             self._converted = view.converted
             self.query_one("#freezer-mapping", Static).update(self._mapping_text())
         self._update("#alert-log", self._alert_text(view))
-        self._update("#rejects", self._rejects_text(view))
+        self._update("#rejects", self._bottom_text(view))
 
     def _update(self, selector: str, text: Text) -> None:
         """A Static's new text, drawn only when it differs from what it shows (a view with new
@@ -239,6 +251,15 @@ class FreezerPane(PaneMixin, Vertical):
                 text.append(line, style)
         return text
 
+    def _bottom_text(self, view: FreezerView) -> Text:
+        """The rejects count, and the notifications' last delivery in one short line after it."""
+        text = self._rejects_text(view)
+        status = self.notify_status
+        if status is not None:
+            sep = "\n" if "\n" in text.plain else " · "
+            text.append(f"{sep}{inert(status.line(), 100)}", "dim" if status.ok else "bold yellow")
+        return text
+
     def _rejects_text(self, view: FreezerView) -> Text:
         summary = view.rejects
         if not summary.total:
@@ -268,14 +289,46 @@ class FreezerPane(PaneMixin, Vertical):
         return text
 
     def action_edit_limits(self) -> None:
+        """The selected sensor's limits: the entry of the limits file that sets them is edited (a
+        sensor on the defaults gets its own entry); with no sensor, the defaults."""
+        sensor = self._selected() if self.query("#sensors") else None
+        row = None
+        if sensor is not None and self.view is not None:
+            row = next((r for r in self.view.rows if r.sensor == sensor), None)
+        if row is None:
+            self.action_edit_defaults()
+            return
+        t = self.thresholds
+        current = Thresholds(row.tmin, row.tmax, row.hysteresis, t.min_count, t.min_duration)
+        name = inert(row.sensor, 40)
+        if row.entry is None:
+            subject = f"sensor {name}, now on the defaults: saved as its own entry"
+        elif row.entry == row.sensor:
+            subject = f"sensor {name}"
+        else:
+            subject = f"sensor {name}: entry {inert(row.entry, 40)}, for every sensor it matches"
+        if self.view is not None and self.view.limits_file:
+            subject += f"; written to {inert(self.view.limits_file, 60)}"
+
+        def done(limits: Thresholds | None) -> None:
+            if limits is not None:
+                self.post_message(SendCommand(SetSensorLimits(row.sensor, limits.tmin, limits.tmax, limits.hysteresis)))
+
+        self.app.push_screen(LimitsScreen(current, subject=subject), done)
+
+    def action_edit_defaults(self) -> None:
+        subject = "the defaults: every sensor without its own entry"
+        if self.view is not None and self.view.limits_file:
+            subject += f"; written to {inert(self.view.limits_file, 60)}"
+
         def done(limits: Thresholds | None) -> None:
             if limits is None:
                 return
             self.thresholds = limits
             self.query_one("#limits", Static).update(self._limits_text())
-            self.post_message(SendCommand(SetThresholds(limits.tmin, limits.tmax, limits.hysteresis)))
+            self.post_message(SendCommand(SetSensorLimits(None, limits.tmin, limits.tmax, limits.hysteresis)))
 
-        self.app.push_screen(LimitsScreen(self.thresholds), done)
+        self.app.push_screen(LimitsScreen(self.thresholds, subject=subject), done)
 
     def _mapping_text(self) -> Text:
         if self.mapping is None:
@@ -319,7 +372,7 @@ class FreezerPane(PaneMixin, Vertical):
     def action_toggle_rejects(self) -> None:
         self.show_rejects = not self.show_rejects
         if self.view is not None:
-            self._update("#rejects", self._rejects_text(self.view))
+            self._update("#rejects", self._bottom_text(self.view))
 
     def action_toggle_bell(self) -> None:
         self.bell = not self.bell

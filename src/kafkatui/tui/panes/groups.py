@@ -109,6 +109,8 @@ def group_cells(g: GroupRow) -> tuple[Cell, ...]:
         status: Cell = Text(f"{g.status.value} !", STATUS_STYLE[g.status.value])
     else:
         status = status_text(g.status)
+    if g.over_limit:  # its oldest unread record is older than the limits file allows
+        status = Text(f"{g.status.value} >{duration_text(g.lag_limit)}", "bold white on red")
     lag: Cell = _num(g.total_lag)
     if g.unknown is not None:
         lag = Text("unknown", "bold yellow")  # never the sum of the partitions we could read
@@ -304,6 +306,8 @@ class GroupsPane(PaneMixin, Vertical):
             text.append(f" · lag {g.total_lag}")
         if g.max_lag_seconds is not None:
             text.append(f" · oldest unread ≈ {duration_text(g.max_lag_seconds)}")
+        if g.over_limit:
+            text.append(f" (over its limit of {duration_text(g.lag_limit)})", "bold red")
         text.append("  ")
         text.append(status_text(g.status))
         if g.members == 0:

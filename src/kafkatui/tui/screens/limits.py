@@ -1,4 +1,6 @@
-"""`e` on the Freezer pane: edit min/max/hysteresis; bad input gets an inline message."""
+"""`e` on the Freezer pane: edit the selected sensor's min/max/hysteresis (`d`: the defaults); bad input
+gets an inline message. What the edit applies to (an entry of the limits file, saved back to it) is
+named in the title."""
 
 from __future__ import annotations
 
@@ -27,13 +29,16 @@ class LimitsScreen(GuardedHandlers, ModalScreen[Thresholds | None]):
     LimitsScreen #limits-message { height: auto; padding: 1 0 0 0; }
     """
 
-    def __init__(self, current: Thresholds) -> None:
+    def __init__(self, current: Thresholds, *, subject: str = "all sensors") -> None:
         super().__init__()
         self.current = current
+        self.subject = subject  # what the limits apply to, in words (inert: it may name a sensor)
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static("[b]Freezer limits[/b] (all sensors). Enter applies, escape cancels.")
+            title = Text("Freezer limits", "bold")
+            title.append(f" ({inert(self.subject, 120)}). Enter applies, escape cancels.", "")
+            yield Static(title)
             for key, label, value in (
                 ("tmin", "min °C", self.current.tmin),
                 ("tmax", "max °C", self.current.tmax),

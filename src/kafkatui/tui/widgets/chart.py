@@ -68,8 +68,13 @@ def build_chart(
     tmax: float,
     width: int,
     height: int,
+    own_limits: Sequence[tuple[float, float]] = (),
 ) -> str:
-    """The chart as ANSI text: one line per sensor, thresholds as horizontal lines."""
+    """The chart as ANSI text: one line per sensor, thresholds as horizontal lines.
+
+    `own_limits` holds each line's own (min, max) (the limits file's entries): when the sensors
+    drawn do not all share the defaults, each distinct limit is drawn in its sensor's color.
+    """
     plt.clear_figure()
     plt.plotsize(max(width, 20), max(height, 6))
     plt.theme("clear")
@@ -93,17 +98,36 @@ def build_chart(
         # plotext writes the label into ANSI text that Text.from_ansi reads back: an ESC in a
         # sensor name would be taken as a real escape sequence, so the label goes inert first
         plt.plot(xs, ys, label=inert(name, SENSOR_LIMIT), marker="braille", color=LINE_COLORS[index % len(LINE_COLORS)])
-    plt.hline(tmax, "red")
-    plt.hline(tmin, "blue")
+    own = [lim for (name, pts), lim in zip(lines, own_limits, strict=False) if pts]
+    distinct = sorted({lim for lim in own_limits[: len(lines)]})
+    if own_limits and (len(distinct) > 1 or (distinct and distinct[0] != (tmin, tmax))):
+        drawn: set[float] = set()
+        for index, (low_limit, high_limit) in enumerate(own_limits[: len(lines)]):
+            color = LINE_COLORS[index % len(LINE_COLORS)]
+            for level in (low_limit, high_limit):
+                if level not in drawn:
+                    drawn.add(level)
+                    plt.hline(level, color)
+        lows += [lim[0] for lim in own]
+        highs += [lim[1] for lim in own]
+        label = "limits: each sensor's own, in its color"
+    else:
+        plt.hline(tmax, "red")
+        plt.hline(tmin, "blue")
+        label = f"red: max {tmax:g} °C   blue: min {tmin:g} °C"
     span = max(highs) - min(lows)
     pad = max(1.0, span * 0.1)
     low, high, ticks = round_ticks(min(lows) - pad, max(highs) + pad, max(2, (max(height, 6) - 4) // 2))
     plt.ylim(low, high)
     plt.yticks(ticks, [f"{t:g}" for t in ticks])
     plt.xlim(-shown, 0)
-    plt.xlabel(f"seconds ago (window {window:g} s)   red: max {tmax:g} °C   blue: min {tmin:g} °C")
+    plt.xlabel(f"seconds ago (window {window:g} s)   {label}")
     plt.ylabel("°C")
     return str(plt.build())
+
+
+# lines, now, window, default min, default max, each line's own (min, max)
+ChartData = tuple[Sequence[tuple[str, Sequence[Point]]], float, float, float, float, Sequence[tuple[float, float]]]
 
 
 class TemperatureChart(Widget):
@@ -113,11 +137,11 @@ class TemperatureChart(Widget):
 
     def __init__(self, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.data: tuple[Sequence[tuple[str, Sequence[Point]]], float, float, float, float] | None = None
+        self.data: ChartData | None = None
         # the last drawing: a repaint without new data or a new size (a pane switch, a resize
         # of something else) reuses it instead of running plotext again
         self._drawn: tuple[object, int, int, Text] | None = None
-        self._shown: tuple[Sequence[tuple[str, Sequence[Point]]], float, float, float, float] | None = None
+        self._shown: ChartData | None = None
         self._drawn_at = float("-inf")  # the data time (`now`) of the last drawing asked for
         self._pending: Timer | None = None  # a drawing of the newest data, due later
 
@@ -128,20 +152,21 @@ class TemperatureChart(Widget):
         window: float,
         tmin: float,
         tmax: float,
+        own_limits: Sequence[tuple[float, float]] = (),
     ) -> None:
         old = self.data
         if (
             old is not None
             and old[1] <= now < old[1] + SAME_FRAME
             and old[0] == lines
-            and old[2:] == (window, tmin, tmax)
+            and old[2:] == (window, tmin, tmax, own_limits)
         ):
             return  # the same lines and limits within a second: plotext would draw the same picture
-        self.data = (lines, now, window, tmin, tmax)
+        self.data = (lines, now, window, tmin, tmax, own_limits)
         # new points move the picture by a column at most every `column_time`: drawing more often
         # would cost plotext's whole figure for nothing to see (the table shows every reading at once)
         wait = self._drawn_at + max(SAME_FRAME, column_time(lines, now, window, self.size.width)) - now
-        if old is None or old[2:] != (window, tmin, tmax) or wait <= 0 or not self.is_mounted:
+        if old is None or old[2:] != (window, tmin, tmax, own_limits) or wait <= 0 or not self.is_mounted:
             self._draw()
         elif self._pending is None:
             self._pending = self.set_timer(wait, self._draw)
@@ -165,9 +190,9 @@ class TemperatureChart(Widget):
         drawn = self._drawn
         if drawn is not None and drawn[0] is shown and drawn[1] == width and drawn[2] == height:
             return drawn[3].copy()  # Text is mutable: hand out a copy, keep the original
-        lines, now, window, tmin, tmax = shown
+        lines, now, window, tmin, tmax, own = shown
         try:
-            text = Text.from_ansi(build_chart(lines, now, window, tmin, tmax, width, height), no_wrap=True)
+            text = Text.from_ansi(build_chart(lines, now, window, tmin, tmax, width, height, own), no_wrap=True)
         except Exception as exc:  # plotext is not ours: a drawing failure must not end the app
             log.warning("chart drawing failed: %s: %s", type(exc).__name__, exc)
             text = Text(f"chart unavailable ({type(exc).__name__}); the table below is current", style="italic")
