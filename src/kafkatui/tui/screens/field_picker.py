@@ -70,8 +70,11 @@ class FieldPickerScreen(GuardedHandlers, ModalScreen[FieldChoice | None]):
             )
         rest = found.records - found.decoded
         if not rest:
-            return "Each of them held fields."
-        return f"{found.decoded:,} of them held fields; the other {rest:,} were plain values or not JSON."
+            return f"Every one of the {count(found.records, 'record')} is an object with fields."
+        return (
+            f"{found.decoded:,} of the {count(found.records, 'record')} are objects with fields; the other"
+            f" {rest:,} are plain values or not JSON."
+        )
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
