@@ -100,7 +100,9 @@ class TopicMessagesScreen(GuardedHandlers, Screen[None]):
         self._status: Text | None = None
 
     def compose(self) -> ComposeResult:
-        where = f"partition {self.partition}" if self.partition is not None else f"{len(self.partitions)} partitions"
+        where = (
+            f"partition {self.partition}" if self.partition is not None else count(len(self.partitions), "partition")
+        )
         yield Static(
             Text.assemble(
                 ("Messages ", "bold"),
