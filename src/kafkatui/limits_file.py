@@ -17,20 +17,12 @@ from tomlkit.items import Table
 
 from kafkatui.domain.alerts import Thresholds
 from kafkatui.domain.limits import Limits, LimitsError, SensorLimits, parse_limits
+from kafkatui.files import read_text
 
 
 def load_limits(path: Path, base: SensorLimits) -> Limits:
     """The limits in `path` over `base`; LimitsError (one line) if it cannot be read or is bad."""
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        raise LimitsError(f"limits file {path}: no such file") from None
-    except IsADirectoryError:
-        raise LimitsError(f"limits file {path}: is a directory, not a file") from None
-    except UnicodeDecodeError as exc:
-        raise LimitsError(f"limits file {path}: not UTF-8 text (byte {exc.start + 1})") from None
-    except OSError as exc:
-        raise LimitsError(f"limits file {path}: cannot be read ({exc.strerror or type(exc).__name__})") from None
+    text = read_text(path, "limits file", LimitsError)
     return parse_limits(text, str(path), base)
 
 

@@ -23,6 +23,7 @@ from typing import Any
 
 from pydantic import SecretStr
 
+from kafkatui.files import read_text
 from kafkatui.settings import SECRET_PROPERTIES, Settings, SettingsError
 
 CONFIG_ENV = "KAFKATUI_CONFIG_FILE"
@@ -124,14 +125,7 @@ def load_config(explicit: Path | None = None) -> ClusterConfig:
 
 
 def read_config(path: Path) -> ClusterConfig:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SettingsError(f"config file {path}: no such file") from None
-    except UnicodeDecodeError as exc:
-        raise SettingsError(f"config file {path}: not UTF-8 text (byte {exc.start + 1})") from None
-    except OSError as exc:
-        raise SettingsError(f"config file {path}: cannot be read ({exc.strerror or type(exc).__name__})") from None
+    text = read_text(path, "config file", SettingsError)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -25,6 +25,7 @@ from kafkatui.domain.alerts import Thresholds
 from kafkatui.domain.fields import compile_path
 from kafkatui.domain.readings import ParseRules
 from kafkatui.domain.topic_names import check_topic_name
+from kafkatui.files import read_text
 from kafkatui.logs import default_log_path
 from kafkatui.redact import redact
 
@@ -133,14 +134,7 @@ def unused_credentials_warning(settings: Settings) -> str | None:
 
 def read_properties(path: Path) -> dict[str, str]:
     """Read a Confluent-style `client.properties`: `key=value`, `#` comments, blank lines."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SettingsError(f"config file {path}: no such file") from None
-    except UnicodeDecodeError as exc:
-        raise SettingsError(f"config file {path}: not UTF-8 text (byte {exc.start + 1})") from None
-    except OSError as exc:
-        raise SettingsError(f"config file {path}: cannot be read ({exc.strerror or type(exc).__name__})") from None
+    text = read_text(path, "config file", SettingsError)
     result: dict[str, str] = {}
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
@@ -175,12 +169,7 @@ def read_dotenv(path: Path) -> dict[str, str | None]:
     """
     if not path.is_file():
         return {}
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise SettingsError(f"file {path}: not UTF-8 text (byte {exc.start + 1})") from None
-    except OSError as exc:
-        raise SettingsError(f"file {path}: cannot be read ({exc.strerror or type(exc).__name__})") from None
+    text = read_text(path, "file", SettingsError)
     from dotenv.parser import parse_stream
 
     names: dict[str, str | None] = {}
