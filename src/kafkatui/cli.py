@@ -713,6 +713,9 @@ class _AppProfiles:
         from kafkatui.kafka.clients import validate
 
         validate(settings)
+        _limits(settings)  # a bad limits file or notify URL: the profile is listed unusable, with why
+        if settings.notify:
+            _check_notify(settings)
         return settings
 
     def settings_for(self, name: str) -> Settings:

@@ -219,3 +219,14 @@ def test_registry_settings_are_profile_keys_and_their_secrets_are_masked(
     assert cli.main(["clusters"]) == 0
     out, err = capsys.readouterr()
     assert "CANARY" not in out + err
+
+
+def test_a_profile_whose_limits_file_is_bad_is_listed_unusable_with_the_reason(home: Path) -> None:
+    bad = home.parent / "bad-limits.toml"
+    bad.write_text("[defaults]\nmin = 'cold'\n", encoding="utf-8")
+    home.write_text(CONFIG + f'\n[clusters.broken]\nbootstrap_servers = "127.0.0.1:39092"\nlimits = "{bad}"\n')
+    ns = cli.build_parser().parse_args([])
+    choices = {c.name: c for c in cli._AppProfiles(ns, None).choices}
+    assert choices["local"].usable
+    assert not choices["broken"].usable
+    assert "bad-limits.toml" in choices["broken"].bootstrap and "min" in choices["broken"].bootstrap
