@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from datetime import UTC, datetime
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 
 from kafkatui.domain.readings import (
     DEFAULT_RULES,
+    PICKED_FIELD,
     ParseRules,
     Reading,
     Rejection,
@@ -71,6 +73,11 @@ def test_the_reason_names_the_setting_and_the_numbers_there() -> None:
     )
     mapped = refused(b'{"temp_c": "x"}', ParseRules.mapped("readings.celsius")).detail
     assert mapped == "JSON object has no field readings.celsius, the --value-field (KAFKATUI_VALUE_FIELD)"
+    picked = dataclasses.replace(ParseRules.mapped("readings.celsius"), value_source=PICKED_FIELD)
+    assert (
+        refused(b'{"temp_c": "x"}', picked).detail
+        == "JSON object has no field readings.celsius, the field picked with p"
+    )
     assert "numbers in it" not in refused(b'{"device": "x"}').detail
     assert refused(b'{"t": "-4 F", "device": "x"}').detail.endswith("; numbers in it: t")
 

@@ -42,6 +42,8 @@ from kafkatui.domain.text import escape_raw
 
 __all__ = [
     "DEFAULT_RULES",
+    "PICKED_FIELD",
+    "VALUE_SETTING",
     "ParseRules",
     "Reading",
     "RejectCounter",
@@ -108,6 +110,10 @@ DEFAULT_TIME_FIELDS = ("ts", "timestamp", "time")
 UNITS = ("C", "F", "K")
 
 
+VALUE_SETTING = "--value-field (KAFKATUI_VALUE_FIELD)"
+PICKED_FIELD = "field picked with p"  # only ever after "the"
+
+
 @dataclass(frozen=True, slots=True)
 class ParseRules:
     """Where a record's temperature, sensor and time are, and the unit of a bare number.
@@ -122,6 +128,7 @@ class ParseRules:
     sanity_min: float = -100.0
     sanity_max: float = 150.0
     unit: str = "C"  # of a bare number: C, F or K
+    value_source: str = VALUE_SETTING  # what named temp_fields, for reject reasons
     temp_paths: tuple[FieldPath, ...] = _field(init=False, repr=False, compare=False)
     sensor_paths: tuple[FieldPath, ...] = _field(init=False, repr=False, compare=False)
     time_paths: tuple[FieldPath, ...] = _field(init=False, repr=False, compare=False)
@@ -314,9 +321,6 @@ def parse_decoded(
     return _from_doc(key, doc, ts, partition, offset, rules, raw_value, "")
 
 
-_VALUE_SETTING = "--value-field (KAFKATUI_VALUE_FIELD)"
-
-
 def _from_doc(
     key: bytes | None,
     doc: object,
@@ -397,12 +401,12 @@ def _missing(doc: dict[str, object] | list[object] | tuple[object, ...], rules: 
     if not isinstance(doc, dict):
         what = f"{json_}array" if json_ else "array"
         if not rules.value_mapped:
-            return f"{what}, not an object; set {_VALUE_SETTING} to a path into it, like 0{hint}"
-        return f"{what} has nothing at {fields}, the {_VALUE_SETTING}{hint}"
+            return f"{what}, not an object; set {rules.value_source} to a path into it, like 0{hint}"
+        return f"{what} has nothing at {fields}, the {rules.value_source}{hint}"
     what = f"{json_}object" if json_ else "record"
     if not rules.value_mapped:
-        return f"{what} has none of: {fields}; set {_VALUE_SETTING} to the field that holds it{hint}"
-    return f"{what} has no field {fields}, the {_VALUE_SETTING}{hint}"
+        return f"{what} has none of: {fields}; set {rules.value_source} to the field that holds it{hint}"
+    return f"{what} has no field {fields}, the {rules.value_source}{hint}"
 
 
 def _first(doc: object, paths: tuple[FieldPath, ...]) -> object | None:

@@ -35,6 +35,8 @@ from kafkatui.domain.limits import Limits, LimitsError, LimitsSaved, with_sensor
 from kafkatui.domain.mapping import ListFields, MappingView, SetValueField, summarize
 from kafkatui.domain.readings import (
     DEFAULT_TEMP_FIELDS,
+    PICKED_FIELD,
+    VALUE_SETTING,
     ParseRules,
     Reading,
     Rejection,
@@ -554,7 +556,11 @@ class FreezerFeed(Service):
         """Chart another field from now on. The board starts afresh (series, alerts, rejects), so
         readings of two fields are never mixed in one series; the limits and window stay."""
         try:
-            self.rules = dataclasses.replace(self.rules, temp_fields=(path,) if path else DEFAULT_TEMP_FIELDS)
+            self.rules = dataclasses.replace(
+                self.rules,
+                temp_fields=(path,) if path else DEFAULT_TEMP_FIELDS,
+                value_source=PICKED_FIELD if path else VALUE_SETTING,
+            )
         except ValueError as exc:  # the picker sends paths it found; a typed one may be bad
             ctx.report(f"field {path!r} cannot be used", exc)
             return
