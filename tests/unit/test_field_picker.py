@@ -51,7 +51,7 @@ def test_summarize_lists_a_bounded_number_of_fields() -> None:
 
 
 def test_describe_fits_a_line() -> None:
-    assert describe(DEFAULT_RULES) == "value temperature… · sensor sensor…/key · time ts…/record · unit °C"
+    assert describe(DEFAULT_RULES) == "value auto · sensor auto/key · time auto/record · unit °C"
     mapped = ParseRules.mapped("temp_c", "device", "at", "K")
     assert describe(mapped) == "value temp_c · sensor device/key · time at/record · unit K"
     assert describe(ParseRules.mapped(unit="F")).endswith("unit °F")
@@ -93,7 +93,7 @@ async def test_the_pane_shows_the_mapping_in_use() -> None:
         app.apply(MappingView(ParseRules.mapped("temp_c", "device")))
         await pilot.pause()
         line = _text(app, "#freezer-mapping")
-        assert line.startswith("value temp_c · sensor device/key · time ts…/record · unit °C")
+        assert line.startswith("value temp_c · sensor device/key · time auto/record · unit °C")
         assert "(p picks)" in line
 
 

@@ -16,7 +16,7 @@ from typing import ClassVar
 from kafkatui.domain.commands import Command
 from kafkatui.domain.events import Event
 from kafkatui.domain.fields import numeric_fields
-from kafkatui.domain.readings import DEFAULT_TEMP_FIELDS, ParseRules, reads_as_number
+from kafkatui.domain.readings import DEFAULT_SENSOR_FIELDS, DEFAULT_TIME_FIELDS, ParseRules, reads_as_number
 
 FIELDS_PER_RECORD = 50  # numeric fields looked at in one sampled record
 FIELDS_LISTED = 40  # rows the picker lists at most
@@ -75,16 +75,15 @@ def summarize(docs: Iterable[object], records: int) -> FieldsFound:
     return FieldsFound(tuple(FieldStat(p, samples[p], counts[p]) for p in ranked), records, decoded)
 
 
-def _list(fields: tuple[str, ...], fallback: str) -> str:
-    first = fields[0] + ("…" if len(fields) > 1 else "")
-    return f"{first}/{fallback}" if fallback else first
+def _one(fields: tuple[str, ...], default: tuple[str, ...]) -> str:
+    return "auto" if fields == default else ", ".join(fields)
 
 
 def describe(rules: ParseRules) -> str:
-    """One short line: ``value temp_c · sensor device/key · time ts…/record · unit °C``."""
-    value = rules.temp_fields[0] if rules.value_mapped else f"{DEFAULT_TEMP_FIELDS[0]}…"
+    """One short line: ``value temp_c · sensor auto/key · time auto/record · unit °C``; `auto` is the
+    built-in list of names (the field picker lists them), `/key` what is used when none is there."""
+    value = rules.temp_fields[0] if rules.value_mapped else "auto"
+    sensor = _one(rules.sensor_fields, DEFAULT_SENSOR_FIELDS)
+    time = _one(rules.time_fields, DEFAULT_TIME_FIELDS)
     unit = "K" if rules.unit == "K" else f"°{rules.unit}"
-    return (
-        f"value {value} · sensor {_list(rules.sensor_fields, 'key')} · time {_list(rules.time_fields, 'record')}"
-        f" · unit {unit}"
-    )
+    return f"value {value} · sensor {sensor}/key · time {time}/record · unit {unit}"
