@@ -145,6 +145,23 @@ async def test_number_keys_switch_panes_and_never_land_in_a_text_field() -> None
         assert tabs.active == "topics"
 
 
+async def test_number_keys_typed_at_once_end_on_the_last_pane_typed() -> None:
+    """Keys that arrive in one burst ("5 1 2", or pressed during start) are all handled before the
+    first switch's focus lands; that focus must not pull the tabs back to pane 5."""
+    app = KafkaTuiApp(canned.settings(), clock=canned.clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.apply(canned.CONNECTED)
+        app.apply(canned.cluster())
+        await pilot.pause()
+        tabs = app.query_one("#panes", TabbedContent)
+        for burst, pane in (("512", "freezer"), ("3451", "cluster"), ("25", "producer"), ("54", "groups")):
+            for key in burst:
+                app.simulate_key(key)
+            await pilot.pause(0.3)
+            assert tabs.active == pane, burst
+            assert app.focused is not None and tabs.get_pane(pane) in app.focused.ancestors, (burst, app.focused)
+
+
 async def test_lazy_panes_get_the_state_they_missed() -> None:
     app = KafkaTuiApp(canned.settings(), clock=canned.clock, lazy_panes=True)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -318,10 +318,15 @@ class KafkaTuiApp(GuardedHandlers, App[int]):
             return  # the user (or the pane) already put focus inside this pane: keep it
         self._leaving_input = False
         targets = [w for w in pane.query("*") if w.focusable and not isinstance(w, Input)]
-        if targets:
-            targets[0].focus()
-        else:
-            self.set_focus(None)
+        self.call_later(self._focus_if_open, pane.id, targets[0] if targets else None)
+
+    def _focus_if_open(self, pane_id: str | None, target: Widget | None) -> None:
+        """Focus `target` only if its pane is still the open tab. Keys typed fast ("5 1 2") are all
+        handled before the focus of the first switch lands, and focusing a widget of a tab no
+        longer open makes TabbedContent open that tab again (the user ends on pane 5, not 2)."""
+        if self.query_one("#panes", TabbedContent).active != pane_id:
+            return  # a later switch focuses its own pane
+        self.set_focus(target)
 
     def action_leave_input(self) -> None:
         """escape in a text field gives the keys back to the pane."""

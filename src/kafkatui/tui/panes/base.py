@@ -53,7 +53,11 @@ class PaneMixin(GuardedHandlers):
 
     @property
     def showing(self) -> bool:
-        """True when this pane is the open tab (a pane outside tabs is always shown)."""
+        """True when this pane is the open tab (a pane outside tabs is always shown).
+
+        A pane's `on_show` checks it first: keys typed fast ("5 1 2") switch tabs before the first
+        switch's Show event is handled, and focusing a widget of a tab no longer open makes the
+        tabs jump back to it."""
         for node in cast(Widget, self).ancestors:  # a pane is a Widget (see the subclasses)
             if isinstance(node, TabPane):
                 return node.display

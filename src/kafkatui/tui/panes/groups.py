@@ -346,6 +346,8 @@ class GroupsPane(PaneMixin, Vertical):
 
     def on_show(self) -> None:
         """Switched to this pane: its keys work at once (focus the list unless inside already)."""
+        if not self.showing:
+            return  # a Show handled after the user already switched on: see PaneMixin.showing
         focused = self.app.focused
         if focused is None or self not in focused.ancestors_with_self:
             self.query_one("#groups-list", VirtualTable).focus()

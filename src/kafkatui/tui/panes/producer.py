@@ -307,6 +307,8 @@ class ProducerPane(PaneMixin, Vertical):
     def on_show(self) -> None:
         # focus inside the pane so its keys (ctrl+s, ...) work; the table, not an input, so the
         # number keys still switch panes
+        if not self.showing:
+            return  # a Show handled after the user already switched on: see PaneMixin.showing
         focused = self.app.focused
         if not self.read_only and (focused is None or self not in focused.ancestors):
             self.query_one("#p-reports", DataTable).focus()

@@ -186,6 +186,8 @@ class TopicsPane(PaneMixin, Vertical):
     def on_show(self) -> None:
         # the worker reads watermarks and configs only while the pane is shown; the views it
         # held meanwhile were applied by `reveal` (PaneMixin)
+        if not self.showing:
+            return  # a Show handled after the user already switched on (keys typed fast): see PaneMixin
         self.post_message(SendCommand(TopicsActive(True)))
         focused = self.screen.focused
         if focused is None or self not in focused.ancestors:
