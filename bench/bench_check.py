@@ -12,18 +12,18 @@ Usage: python bench/bench_check.py [--bootstrap HOST:PORT] [--runs 10]   (defaul
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import shutil
 import statistics
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
+
+from common import broker, load  # noqa: E402
 
 TOP = ("kafkatui.settings", "pydantic_settings", "pydantic", "confluent_kafka", "kafkatui.kafka.check", "site")
 
@@ -45,26 +45,15 @@ def import_costs(cmd: list[str]) -> dict[str, float]:
     return costs
 
 
-def load() -> str:
-    return " ".join(Path("/proc/loadavg").read_text().split(" ", 3)[:3]) + f" on {os.cpu_count()} CPUs"
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--bootstrap", help="an existing broker (default: start a test bed)")
     parser.add_argument("--runs", type=int, default=10)
     args = parser.parse_args()
-    cluster = None
-    bootstrap = args.bootstrap
-    if not bootstrap:
-        import kafka_testbed as tb
-
-        cluster = tb.start_cluster(1, f"bench-check-{uuid.uuid4().hex[:6]}", owner=True, die_with_parent=True)
-        bootstrap = cluster.bootstrap
     py = shutil.which("python3") or sys.executable
-    check = [py, "-m", "kafkatui", "check", "-b", bootstrap]
-    kcat = ["kcat", "-L", "-b", bootstrap]
-    try:
+    with broker(args.bootstrap, "bench-check") as bootstrap:
+        check = [py, "-m", "kafkatui", "check", "-b", bootstrap]
+        kcat = ["kcat", "-L", "-b", bootstrap]
         print(f"broker {bootstrap} (1 broker); load {load()}")
         timed(check), timed(kcat)  # warm the file cache
         ours, theirs, bare = [], [], []
@@ -81,9 +70,6 @@ def main() -> int:
         costs = import_costs([py, "-X", "importtime", *check[1:]])
         print("imports (cumulative ms): " + ", ".join(f"{k} {v:.0f}" for k, v in costs.items()))
         print(f"load after: {load()}")
-    finally:
-        if cluster is not None:
-            cluster.stop()
     return 0
 
 

@@ -46,7 +46,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from confluent_kafka import OFFSET_BEGINNING, Consumer, TopicPartition  # noqa: E402
 from confluent_kafka.admin import AdminClient  # noqa: E402
 
-from common import create_topic  # noqa: E402
+from common import create_topic, load  # noqa: E402
 from kafkatui.domain.alerts import AlertBatch, Thresholds  # noqa: E402
 from kafkatui.domain.freezer import FreezerBoard  # noqa: E402
 from kafkatui.domain.readings import Reading  # noqa: E402
@@ -390,10 +390,6 @@ def memory(total: int = 5_000_000, checkpoint: int = 500_000, sensors: int = 10)
         "growth_pct": (marks[total] / marks[checkpoint] - 1) * 100,
         **{f"rss_{k // 1_000_000}M_mb": v for k, v in marks.items() if k % 1_000_000 == 0},
     }
-
-
-def load() -> str:
-    return Path("/proc/loadavg").read_text().split(" ", 3)[:3].__str__() + f" on {os.cpu_count()} CPUs"
 
 
 def main() -> int:

@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from common import create_topic  # noqa: E402
+from common import create_topic, load  # noqa: E402
 
 SOCKET = "bench-idle"
 TICK = os.sysconf("SC_CLK_TCK")
@@ -95,10 +95,6 @@ def measure(session: str, command: str, size: str, ready: str, keys: str, warm: 
         return 100.0 * (cpu_seconds(pids) - c0) / (time.monotonic() - t0)
     finally:
         tmux("kill-session", "-t", session)
-
-
-def load() -> str:
-    return " ".join(Path("/proc/loadavg").read_text().split(" ", 3)[:3]) + f" on {os.cpu_count()} CPUs"
 
 
 def main() -> int:

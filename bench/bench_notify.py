@@ -16,12 +16,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import sys
 import threading
 import time
-import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -30,7 +28,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from confluent_kafka import Producer  # noqa: E402
 
-from common import create_topic  # noqa: E402
+from common import broker, create_topic, load  # noqa: E402
 from kafkatui.domain.alerts import Thresholds  # noqa: E402
 from kafkatui.domain.limits import Limits, SensorLimits  # noqa: E402
 from kafkatui.kafka.context import Context  # noqa: E402
@@ -142,24 +140,13 @@ def run(bootstrap: str, rate: float, seconds: float) -> dict[str, float]:
     }
 
 
-def load() -> str:
-    return " ".join(Path("/proc/loadavg").read_text().split(" ", 3)[:3]) + f" on {os.cpu_count()} CPUs"
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--bootstrap", help="an existing broker (default: start a test bed)")
     parser.add_argument("--seconds", type=float, default=40.0)
     parser.add_argument("--rate", type=float, default=1000.0)
     args = parser.parse_args()
-    cluster = None
-    bootstrap = args.bootstrap
-    if not bootstrap:
-        import kafka_testbed as tb
-
-        cluster = tb.start_cluster(1, f"bench-notify-{uuid.uuid4().hex[:6]}", owner=True, die_with_parent=True)
-        bootstrap = cluster.bootstrap
-    try:
+    with broker(args.bootstrap, "bench-notify") as bootstrap:
         print(f"broker {bootstrap}; load {load()}")
         r = run(bootstrap, args.rate, args.seconds)
         print(
@@ -170,9 +157,6 @@ def main() -> int:
             "target p95 <= 1000 ms"
         )
         print(f"load after: {load()}")
-    finally:
-        if cluster is not None:
-            cluster.stop()
     return 0
 
 

@@ -27,14 +27,13 @@ import subprocess
 import sys
 import time
 import tracemalloc
-import uuid
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from common import create_topic, switch_pane  # noqa: E402
+from common import broker, create_topic, load, switch_pane  # noqa: E402
 
 PRODUCER = r"""
 import sys, time
@@ -216,10 +215,6 @@ def per_sensor_cost(sensors: int = 10_000, readings: int = 3) -> dict[str, float
     return {"per_sensor_bytes": per_sensor, "per_point_bytes": per_point}
 
 
-def load() -> str:
-    return " ".join(Path("/proc/loadavg").read_text().split(" ", 3)[:3]) + f" on {os.cpu_count()} CPUs"
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--bootstrap", help="an existing broker (default: start a test bed)")
@@ -232,14 +227,7 @@ def main() -> int:
     if args.child:
         print(json.dumps(child(args.bootstrap, args.child, args.rate, args.seconds, args.after)))
         return 0
-    cluster = None
-    bootstrap = args.bootstrap
-    if not bootstrap:
-        import kafka_testbed as tb
-
-        cluster = tb.start_cluster(1, f"bench-sensors-{uuid.uuid4().hex[:6]}", owner=True, die_with_parent=True)
-        bootstrap = cluster.bootstrap
-    try:
+    with broker(args.bootstrap, "bench-sensors") as bootstrap:
         print(f"broker {bootstrap} (1 broker); load {load()}")
         runs = {n: run_child(bootstrap, n, args) for n in (100, args.sensors)}
         small, big = runs[100], runs[args.sensors]
@@ -270,9 +258,6 @@ def main() -> int:
             f"+{cost['per_point_bytes']:,.0f} bytes per reading kept (at most 20,000 per sensor)"
         )
         print(f"load after: {load()}")
-    finally:
-        if cluster is not None:
-            cluster.stop()
     return 0
 
 

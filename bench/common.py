@@ -3,9 +3,33 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
+
+
+def load() -> str:
+    """The machine's load averages, for every figure a benchmark prints (the machine is shared)."""
+    return " ".join(Path("/proc/loadavg").read_text().split(" ", 3)[:3]) + f" on {os.cpu_count()} CPUs"
+
+
+@contextmanager
+def broker(bootstrap: str | None, name: str) -> Iterator[str]:
+    """`bootstrap` if given, else a fresh 1-broker test bed for the length of the block."""
+    if bootstrap:
+        yield bootstrap
+        return
+    import kafka_testbed as tb
+
+    cluster = tb.start_cluster(1, f"{name}-{uuid.uuid4().hex[:6]}", owner=True, die_with_parent=True)
+    try:
+        yield cluster.bootstrap
+    finally:
+        cluster.stop()
 
 
 def create_topic(bootstrap: str, prefix: str, partitions: int = 3) -> str:
