@@ -13,14 +13,14 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
-
-from confluent_kafka.schema_registry import SchemaRegistryClient
-from confluent_kafka.schema_registry.error import SchemaRegistryError
+from typing import TYPE_CHECKING, Any
 
 from kafkatui.domain.text import inert
 from kafkatui.redact import redact
 from kafkatui.settings import Settings, SettingsError
+
+if TYPE_CHECKING:  # imported when a registry is used: it costs ~0.1 s (httpx, authlib), not every start
+    from confluent_kafka.schema_registry import SchemaRegistryClient
 
 REGISTRY_TIMEOUT = 5.0  # seconds: the most one registry call may take
 DEMO_URL = "mock://demo"
@@ -34,6 +34,8 @@ def mock_client(url: str = DEMO_URL) -> SchemaRegistryClient:
     with _MOCKS_LOCK:
         client = _MOCKS.get(url)
         if client is None:
+            from confluent_kafka.schema_registry import SchemaRegistryClient
+
             client = SchemaRegistryClient.new_client({"url": url})
             _MOCKS[url] = client
         return client
@@ -44,6 +46,8 @@ def make_client(settings: Settings, timeout: float | None = None) -> SchemaRegis
     url = settings.schema_registry_url
     if not url:
         return None
+    from confluent_kafka.schema_registry import SchemaRegistryClient
+
     if url.startswith("mock://"):
         return mock_client(url)
     conf: dict[str, Any] = dict(settings.registry_config() or {})
@@ -85,6 +89,8 @@ def classify(exc: BaseException, settings: Settings, what: str = "") -> Registry
     """A registry call's exception as a counted kind and one safe sentence."""
     where = f"Schema Registry {settings.registry_display}"
     secrets = settings.secret_values()
+    from confluent_kafka.schema_registry.error import SchemaRegistryError
+
     if isinstance(exc, SchemaRegistryError):
         status = exc.http_status_code
         message = inert(str(exc.error_message), 200)
