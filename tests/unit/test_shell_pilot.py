@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from textual.widgets import DataTable, Input, TabbedContent
+from textual.widgets import DataTable, Input, Tab, TabbedContent, TabPane, Tabs
 
 import canned
 from kafkatui.domain.commands import Command, Refresh
@@ -160,6 +160,37 @@ async def test_number_keys_typed_at_once_end_on_the_last_pane_typed() -> None:
             await pilot.pause(0.3)
             assert tabs.active == pane, burst
             assert app.focused is not None and tabs.get_pane(pane) in app.focused.ancestors, (burst, app.focused)
+
+
+async def test_a_focus_message_from_a_tab_no_longer_open_does_not_reopen_it() -> None:
+    """The start-up focus of the Cluster table is announced by a message; when a pane is chosen
+    before that message is handled (a key pressed at start, a test opening a pane at once), the
+    stale message used to pull the user back to the Cluster pane (it failed three Groups tests)."""
+    app = KafkaTuiApp(canned.settings(), clock=canned.clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        tabs = app.query_one("#panes", TabbedContent)
+        cluster = tabs.get_pane("cluster")
+        app.action_pane("groups")
+        cluster.post_message(TabPane.Focused(cluster))  # what focusing the Cluster table posted
+        strip = tabs.query_one(Tabs)
+        first = strip.query(Tab).first()
+        strip.post_message(Tabs.TabActivated(strip, first))  # the strip's own start-up message
+        await pilot.pause(0.3)
+        assert tabs.active == "groups"
+        assert app.focused is not None and tabs.get_pane("groups") in app.focused.ancestors, app.focused
+        await pilot.click(f"#{first.id}")  # a click on a tab still opens it
+        await pilot.pause()
+        assert tabs.active == "cluster"
+
+
+async def test_a_pane_opened_as_the_app_starts_stays_open() -> None:
+    for pane in ("groups", "producer", "topics"):
+        app = KafkaTuiApp(canned.settings(), clock=canned.clock)
+        async with app.run_test(size=(80, 24)) as pilot:
+            app.action_pane(pane)  # before the start-up focus has been announced
+            await pilot.pause(0.3)
+            assert app.query_one("#panes", TabbedContent).active == pane
 
 
 async def test_lazy_panes_get_the_state_they_missed() -> None:

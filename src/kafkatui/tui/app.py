@@ -44,6 +44,7 @@ from kafkatui.tui.screens.clusters import ClusterChoice, ClusterListScreen
 from kafkatui.tui.screens.help import HelpScreen
 from kafkatui.tui.widgets.header import ClusterHeader
 from kafkatui.tui.widgets.keybar import KeyBar
+from kafkatui.tui.widgets.pane_tabs import PaneTabs
 from kafkatui.tui.widgets.stale import StaleBanner
 
 log = logging.getLogger("kafkatui.app")
@@ -143,7 +144,7 @@ class KafkaTuiApp(GuardedHandlers, App[int]):
             profile=self.profile,
         )
         yield StaleBanner(self.clock)
-        with TabbedContent(initial="cluster", id="panes"):
+        with PaneTabs(initial="cluster", id="panes"):
             with TabPane("1 Cluster", id="cluster"):
                 yield ClusterPane(self.clock)
             with TabPane("2 Freezer", id="freezer"):
@@ -324,9 +325,12 @@ class KafkaTuiApp(GuardedHandlers, App[int]):
         """Focus `target` only if its pane is still the open tab. Keys typed fast ("5 1 2") are all
         handled before the focus of the first switch lands, and focusing a widget of a tab no
         longer open makes TabbedContent open that tab again (the user ends on pane 5, not 2)."""
-        if self.query_one("#panes", TabbedContent).active != pane_id:
+        tabs = self.query_one("#panes", TabbedContent)
+        if tabs.active != pane_id:
             return  # a later switch focuses its own pane
-        self.set_focus(target)
+        # on the panes' screen, not the open one: help opened by a key typed during start-up must
+        # keep the keys (self.set_focus would give that screen a widget of the screen below it)
+        tabs.screen.set_focus(target)
 
     def action_leave_input(self) -> None:
         """escape in a text field gives the keys back to the pane."""
