@@ -11,6 +11,7 @@ from kafkatui.domain.commands import Command, Refresh
 from kafkatui.domain.models import WorkerError
 from kafkatui.settings import Settings
 from kafkatui.tui.app import KafkaTuiApp
+from kafkatui.tui.panes.freezer import FreezerPane
 from kafkatui.tui.screens.help import HelpScreen
 from kafkatui.tui.widgets.header import ClusterHeader
 from kafkatui.tui.widgets.virtual_table import VirtualTable
@@ -160,6 +161,28 @@ async def test_number_keys_typed_at_once_end_on_the_last_pane_typed() -> None:
             await pilot.pause(0.3)
             assert tabs.active == pane, burst
             assert app.focused is not None and tabs.get_pane(pane) in app.focused.ancestors, (burst, app.focused)
+
+
+async def test_a_pane_key_typed_with_the_key_that_opens_the_pane_reaches_it() -> None:
+    """"2b" in one burst: the number key is handled as it arrives and focuses the Freezer pane, so
+    `b` (the pane's bell toggle) reaches it (it used to go to the pane left behind). A text field
+    keeps its digits, and so does a dialog."""
+    app = KafkaTuiApp(canned.settings(), clock=canned.clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        freezer = app.query_one(FreezerPane)
+        bell = freezer.bell
+        for key in "2b":
+            app.simulate_key(key)
+        await pilot.pause(0.3)
+        tabs = app.query_one("#panes", TabbedContent)
+        assert tabs.active == "freezer" and freezer.bell is not bell
+        await pilot.press("3", "slash", "1", "2")  # the Topics filter field
+        await pilot.pause()
+        assert tabs.active == "topics" and app.query_one("#topics-filter", Input).value == "12"
+        await pilot.press("escape", "question_mark", "5")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen) and tabs.active == "topics"
 
 
 async def test_a_focus_message_from_a_tab_no_longer_open_does_not_reopen_it() -> None:

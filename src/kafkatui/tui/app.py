@@ -17,11 +17,12 @@ from typing import Any, ClassVar, Protocol
 
 from rich.text import Text
 from textual.app import App, ComposeResult
+from textual.actions import SkipAction
 from textual.binding import Binding
 from textual.lazy import Lazy
 from textual.notifications import SeverityLevel
 from textual.widget import Widget
-from textual.widgets import Input, TabbedContent, TabPane
+from textual.widgets import Input, TabbedContent, TabPane, TextArea
 
 from kafkatui.domain.alerts import Thresholds
 from kafkatui.domain.commands import Command, Refresh
@@ -92,7 +93,12 @@ class KafkaTuiApp(GuardedHandlers, App[int]):
         Binding("C", "clusters", "Switch cluster", key_display="C", show=False),
         Binding("ctrl+p", "command_palette", "Command palette", show=False),
         Binding("escape", "leave_input", "Leave a text field", show=False),
-        *[Binding(str(i), f"pane('{pane_id}')", title, show=True) for i, (pane_id, title) in enumerate(PANES, start=1)],
+        # priority: handled as the key arrives, so the next key of a burst ("2p") finds the new
+        # pane focused; a text field or a dialog keeps its digits (see action_pane_key)
+        *[
+            Binding(str(i), f"pane_key('{pane_id}')", title, show=True, priority=True)
+            for i, (pane_id, title) in enumerate(PANES, start=1)
+        ],
     ]
 
     def __init__(
@@ -291,10 +297,17 @@ class KafkaTuiApp(GuardedHandlers, App[int]):
 
     # -- actions ------------------------------------------------------------------------
 
+    def action_pane_key(self, pane_id: str) -> None:
+        """A number key: open its pane, unless a text field or a dialog (help, a picker, a form)
+        has the keys; the digit then goes to it as any other key does."""
+        if len(self.screen_stack) > 1 or isinstance(self.focused, Input | TextArea):
+            raise SkipAction()
+        self.action_pane(pane_id)
+
     def action_pane(self, pane_id: str) -> None:
         self.query_one("#panes", TabbedContent).active = pane_id
         self.reveal_panes()  # before the next frame: the newest views, not the ones held back
-        self.focus_pane()  # at once: a key typed right after lands in the new pane
+        self.focus_pane(now=True)  # a key typed in the same burst ("2p") lands in the new pane
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         self.reveal_panes()  # a tab opened by a click or the palette
@@ -305,9 +318,10 @@ class KafkaTuiApp(GuardedHandlers, App[int]):
         for pane in self.panes():
             pane.reveal()
 
-    def focus_pane(self) -> None:
+    def focus_pane(self, now: bool = False) -> None:
         """Focus the open pane's first table (not a text input), so number keys keep
-        switching panes; with nothing else focusable, focus nothing."""
+        switching panes; with nothing else focusable, focus nothing. `now`: before the next
+        message is handled (a key switching panes), else once the messages before it are."""
         tabs = self.query_one("#panes", TabbedContent)
         pane = tabs.get_pane(tabs.active) if tabs.active else None
         if pane is None:
@@ -319,7 +333,10 @@ class KafkaTuiApp(GuardedHandlers, App[int]):
             return  # the user (or the pane) already put focus inside this pane: keep it
         self._leaving_input = False
         targets = [w for w in pane.query("*") if w.focusable and not isinstance(w, Input)]
-        self.call_later(self._focus_if_open, pane.id, targets[0] if targets else None)
+        if now:
+            self._focus_if_open(pane.id, targets[0] if targets else None)
+        else:
+            self.call_later(self._focus_if_open, pane.id, targets[0] if targets else None)
 
     def _focus_if_open(self, pane_id: str | None, target: Widget | None) -> None:
         """Focus `target` only if its pane is still the open tab. Keys typed fast ("5 1 2") are all
