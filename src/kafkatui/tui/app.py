@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
 from rich.text import Text
-from textual.app import App, ComposeResult
 from textual.actions import SkipAction
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.lazy import Lazy
 from textual.notifications import SeverityLevel
