@@ -10,10 +10,12 @@ import logging
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
+from types import SimpleNamespace
 
 import pytest
-from confluent_kafka import Producer
-from confluent_kafka.admin import AdminClient
+from confluent_kafka import KafkaError, KafkaException, Producer
+from confluent_kafka.admin import AdminClient, ConfigResource
 
 from kafkatui.domain.producer import (
     Configure,
@@ -26,6 +28,7 @@ from kafkatui.domain.producer import (
     StopBurst,
 )
 from kafkatui.kafka import clients
+from kafkatui.kafka import producer as producer_module
 from kafkatui.kafka.context import Context
 from kafkatui.kafka.producer import ProducerService
 from kafkatui.settings import Settings
@@ -205,3 +208,62 @@ def test_no_metadata_yet_refuses_instead_of_waiting(h: Harness) -> None:
     h.run(lambda: bool(h.notices()))
     assert "no metadata from the cluster yet" in h.notices()[-1].text
     assert h.idle() and h.service.queued == 0
+
+
+class FlakyDescribe:
+    """An AdminClient whose DescribeConfigs answers are lost on the way `losses` times (a broker
+    killed with the request in flight), then answered."""
+
+    def __init__(self, admin: AdminClient, losses: int, error: int = KafkaError._TRANSPORT) -> None:
+        self.admin = admin
+        self.losses = losses
+        self.error = error
+        self.calls = 0
+
+    def describe_configs(self, resources: list[ConfigResource], **_: object) -> dict[ConfigResource, Future[object]]:
+        self.calls += 1
+        answers: dict[ConfigResource, Future[object]] = {}
+        for res in resources:
+            f: Future[object] = Future()
+            if self.losses > 0:
+                f.set_exception(KafkaException(KafkaError(self.error)))
+            else:
+                f.set_result(
+                    {
+                        "max.message.bytes": SimpleNamespace(value="2000"),
+                        "min.insync.replicas": SimpleNamespace(value="2"),
+                    }
+                )
+            answers[res] = f
+        self.losses -= 1
+        return answers
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.admin, name)
+
+
+def test_describe_configs_lost_on_the_way_is_asked_again_not_refused(
+    h: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    topic = h.topic()
+    flaky = FlakyDescribe(h.admin, losses=2)
+    h.ctx.admin = flaky  # type: ignore[assignment]
+    monkeypatch.setattr(producer_module, "RETRY_FIRST", 0.05)
+    h.service.retry_wait = 0.05
+    h.send(InspectTopic(topic))
+    h.run(lambda: topic in h.service.topic_max, timeout=10)
+    assert not h.service.refused and flaky.calls >= 3
+    assert h.service.topic_max[topic] == 2000 and h.service.topic_min_isr[topic] == 2
+    assert not any("refused" in n for n in h.view().notes)
+
+
+def test_describe_configs_refused_by_acls_is_not_asked_again(h: Harness) -> None:
+    topic = h.topic()
+    flaky = FlakyDescribe(h.admin, losses=99, error=KafkaError.TOPIC_AUTHORIZATION_FAILED)
+    h.ctx.admin = flaky  # type: ignore[assignment]
+    h.send(InspectTopic(topic))
+    h.run(lambda: bool(h.service.refused))
+    calls = flaky.calls
+    h.send(InspectTopic(topic))
+    h.run(lambda: True)
+    assert flaky.calls == calls and "TOPIC_AUTHORIZATION_FAILED" in h.service.refused

@@ -164,7 +164,7 @@ async def test_number_keys_typed_at_once_end_on_the_last_pane_typed() -> None:
 
 
 async def test_a_pane_key_typed_with_the_key_that_opens_the_pane_reaches_it() -> None:
-    """"2b" in one burst: the number key is handled as it arrives and focuses the Freezer pane, so
+    """ "2b" in one burst: the number key is handled as it arrives and focuses the Freezer pane, so
     `b` (the pane's bell toggle) reaches it (it used to go to the pane left behind). A text field
     keeps its digits, and so does a dialog."""
     app = KafkaTuiApp(canned.settings(), clock=canned.clock)

@@ -69,6 +69,19 @@ FAILURES_KEPT = 50
 ASKED_KEPT = 20  # topics whose facts the view carries
 REPORTS_EVERY = 0.05  # seconds between polls while messages await their delivery reports
 DESCRIBE_GRACE = 1.0  # seconds past the request timeout before DescribeConfigs counts as unanswered
+RETRY_FIRST = 2.0  # seconds before a DescribeConfigs lost on the way (broker gone, timeout) is asked again
+RETRY_MOST = 30.0  # the wait doubles on each loss in a row, up to this
+# answers that will not change by asking again: DescribeConfigs is refused here for the session
+REFUSING = frozenset(
+    {
+        KafkaError.TOPIC_AUTHORIZATION_FAILED,
+        KafkaError.CLUSTER_AUTHORIZATION_FAILED,
+        KafkaError._UNSUPPORTED_FEATURE,
+        KafkaError.UNSUPPORTED_VERSION,
+        KafkaError.INVALID_REQUEST,
+        KafkaError.SECURITY_DISABLED,
+    }
+)
 READ_ONLY = "read-only mode: producing is disabled (kafkatui was started with --read-only)"
 SUBJECTS_EVERY = 30.0  # seconds between two listings of the registry's subjects
 
@@ -144,6 +157,8 @@ class ProducerService(Service):
         self.topic_calls: dict[str, Pending[None]] = {}
         self.asked: dict[str, None] = {}  # topics the user sent to or looked at, newest last
         self.refused: str = ""  # why DescribeConfigs is unavailable, once known
+        self.retry_at: float | None = None  # when to ask again after an answer lost on the way
+        self.retry_wait = RETRY_FIRST
         self.notes: list[str] = []
         self.state = READ_ONLY if self.read_only else "idle: no producer yet (built on the first send)"
         self.dirty = True
@@ -201,6 +216,8 @@ class ProducerService(Service):
         for call in (self.broker_call, *self.topic_calls.values()):
             if call is not None:
                 due = min(due, call.deadline)  # an answer wakes the worker before that
+        if self.retry_at is not None:
+            due = min(due, self.retry_at)
         return due
 
     def poll(self, ctx: Context, now: float) -> None:
@@ -210,6 +227,10 @@ class ProducerService(Service):
             self._check_isr(ctx)
         self._serve()
         self._collect(ctx)
+        if self.retry_at is not None and ctx.clock() >= self.retry_at:
+            self.retry_at = None
+            for topic in list(self.asked):
+                self._learn(ctx, topic)
         if self.pending is not None:
             self._try_rebuild(ctx)
         elif self.burst is not None:
@@ -544,7 +565,7 @@ class ProducerService(Service):
 
     def _learn(self, ctx: Context, topic: str) -> None:
         """Start the DescribeConfigs calls `facts` needs (each at most once, never waiting)."""
-        if self.refused:
+        if self.refused or (self.retry_at is not None and ctx.clock() < self.retry_at):
             return
         timeout = ctx.settings.timeout
         if self.broker is None and self.broker_call is None and ctx.snapshot is not None:
@@ -577,11 +598,12 @@ class ProducerService(Service):
                 try:
                     entries = call.first.result()
                     self.broker = {k: str(v.value) for k, v in entries.items()}
+                    self.retry_wait = RETRY_FIRST
                 except Exception as exc:
-                    self._refuse(_reason(exc))
+                    self._failed(ctx, exc)
             elif call.expired(now):
                 self.broker_call = None
-                self._refuse(f"DescribeConfigs did not answer within {deadline:g} s")
+                self._lost(ctx, f"DescribeConfigs did not answer within {deadline:g} s")
         for topic, call in list(self.topic_calls.items()):
             if call.first.done():
                 del self.topic_calls[topic]
@@ -594,12 +616,30 @@ class ProducerService(Service):
                     if entry is not None and entry.value is not None and str(entry.value).isdigit():
                         self.topic_min_isr[topic] = int(entry.value)
                         self._check_isr(ctx)
+                    self.retry_wait = RETRY_FIRST
                 except Exception as exc:
-                    self._refuse(_reason(exc))
+                    self._failed(ctx, exc)
                 self.dirty = True
             elif call.expired(now):
                 del self.topic_calls[topic]
-                self._refuse(f"DescribeConfigs did not answer within {deadline:g} s")
+                self._lost(ctx, f"DescribeConfigs did not answer within {deadline:g} s")
+
+    def _failed(self, ctx: Context, exc: BaseException) -> None:
+        """A DescribeConfigs answered with an error: refused for good, or lost on the way."""
+        err = kafka_error(exc)
+        if err is None or err.code() in REFUSING:
+            self._refuse(_reason(exc))
+        else:  # a broker gone, a timeout, a leader moving: the answer may come next time
+            self._lost(ctx, _reason(exc))
+
+    def _lost(self, ctx: Context, reason: str) -> None:
+        """Ask again later (the wait doubles while answers keep getting lost); until then the
+        checks use what is known, as when no broker can be asked."""
+        if self.retry_at is None:
+            self.retry_at = ctx.clock() + self.retry_wait
+            log.info("DescribeConfigs failed (%s): asked again in %g s", reason, self.retry_wait)
+            self.retry_wait = min(self.retry_wait * 2, RETRY_MOST)
+        self.dirty = True
 
     def _refuse(self, reason: str) -> None:
         if not self.refused:
