@@ -640,12 +640,16 @@ def _dashboard(
         Worker(settings, tapped(settings, limits, relay), extra_services=services, commands=dashboard_commands())
     ]
     early[0].start()
+    from kafkatui.logs import LogFollower
+
+    logs = LogFollower(log_path, settings.secret_values())
 
     def worker(s: Settings, emit: Any) -> Worker:
         if early:  # the first: already connecting
             relay.attach(emit)
             return early.pop()
-        # after a switch: a fresh worker, with the new cluster's limits and notifications
+        # after a switch: a fresh worker, with the new cluster's log file, limits and notifications
+        app.log_path = logs.switch(s.log_file, s.secret_values())
         while hubs:
             hubs.pop().stop(0.5)
         run_limits = _limits(s)

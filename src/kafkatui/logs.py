@@ -116,3 +116,23 @@ def setup_logging(path: Path, secrets: Iterable[str], level: int = logging.INFO)
             repeating.removeFilter(old)
         repeating.addFilter(RepeatFilter())
     return path
+
+
+class LogFollower:
+    """The log file follows the cluster in use: after a switch, the new profile's `log_file`, and
+    the secrets masked are every profile's seen this session (the old worker may still log a line
+    as it stops). A file that cannot be opened leaves the log where it was."""
+
+    def __init__(self, path: Path | None, secrets: Iterable[str]) -> None:
+        self.path = path
+        self.secrets = set(secrets)
+
+    def switch(self, path: Path, secrets: Iterable[str]) -> Path | None:
+        self.secrets.update(secrets)
+        opened = setup_logging(path, self.secrets)
+        if opened is None and self.path is not None:
+            opened = setup_logging(self.path, self.secrets)
+            if opened is not None:
+                logging.getLogger(ROOT).warning("log file %s cannot be opened: logging stays here", str(path))
+        self.path = opened
+        return opened

@@ -111,6 +111,7 @@ def test_live_alerts_new_partitions_and_alert_log(
         worker.stop(2.0)
     lines = [json.loads(line) for line in log_file.read_text().splitlines()]
     assert any(e["sensor"] == "sensor1" and e["event"] == "raised" and e["kind"] == "too_warm" for e in lines)
+    assert {e["cluster"] for e in lines} == {settings.bootstrap_servers}  # each line names its cluster
 
 
 @pytest.mark.kafka

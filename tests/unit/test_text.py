@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import logging
 from pathlib import Path
 
@@ -109,3 +110,23 @@ def test_alert_log_csv_sensor_is_inert_and_json_is_escaped(tmp_path: Path) -> No
     assert rows[1][2] == "sensorT\\x1b]0;PWNED\\x07"
     assert "sensorT\\u001b]0;PWNED\\u0007" in (tmp_path / "alerts.jsonl").read_text(encoding="utf-8")
     assert event.describe() == "sensorT\\x1b]0;PWNED\\x07 too warm: 9.5 °C > max 5 °C"
+
+
+def test_alert_log_names_the_cluster_and_keeps_an_older_csv_in_its_columns(tmp_path: Path) -> None:
+    event = AlertEvent(AlertKind.TOO_WARM, "sensor1", True, 9.5, 5.0, 1_700_000_000.0, 0, 7)
+    for cluster in ("one:9092", "three:9092"):  # a cluster switch: one file, both clusters, each named
+        for name in ("alerts.csv", "alerts.jsonl"):
+            log = AlertLog(tmp_path / name, cluster)
+            log.write(event)
+            log.close()
+    rows = list(csv.reader((tmp_path / "alerts.csv").open(encoding="utf-8")))
+    assert rows[0][-1] == "cluster" and [r[-1] for r in rows[1:]] == ["one:9092", "three:9092"]
+    lines = (tmp_path / "alerts.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line)["cluster"] for line in lines] == ["one:9092", "three:9092"]
+    older = tmp_path / "older.csv"  # begun by an earlier kafkatui, before the cluster column
+    older.write_text(",".join(AlertLog.OLD_FIELDS) + "\r\n", encoding="utf-8")
+    log = AlertLog(older, "one:9092")
+    log.write(event)
+    log.close()
+    rows = list(csv.reader(older.open(encoding="utf-8")))
+    assert len(rows[1]) == len(rows[0]) == len(AlertLog.OLD_FIELDS)

@@ -90,15 +90,23 @@ def feed_config(settings: Settings) -> dict[str, Any]:
 
 
 class AlertLog:
-    """Raise/clear events appended to a JSONL (default) or CSV file."""
+    """Raise/clear events appended to a JSONL (default) or CSV file, each naming its cluster: one
+    file may hold several clusters' alerts (a cluster switch, or several kafkatui on one path)."""
 
-    FIELDS = ("time", "ts", "sensor", "kind", "event", "value", "threshold", "partition", "offset")
+    FIELDS = ("time", "ts", "sensor", "kind", "event", "value", "threshold", "partition", "offset", "cluster")
+    OLD_FIELDS = FIELDS[:-1]  # a CSV file begun before the cluster column: appended to in its own columns
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, cluster: str = "") -> None:
         self.path = path
+        self.cluster = cluster
         self.csv = path.suffix.lower() == ".csv"
         path.parent.mkdir(parents=True, exist_ok=True)
         new = not path.exists() or path.stat().st_size == 0
+        self.fields: tuple[str, ...] = self.FIELDS
+        if self.csv and not new:
+            with path.open(encoding="utf-8", newline="") as f:
+                if f.readline().rstrip("\r\n") == ",".join(self.OLD_FIELDS):
+                    self.fields = self.OLD_FIELDS
         self.file = path.open("a", encoding="utf-8", newline="")
         if self.csv and new:
             self.file.write(",".join(self.FIELDS) + "\r\n")
@@ -106,12 +114,14 @@ class AlertLog:
 
     def write(self, event: AlertEvent, flush: bool = True) -> None:
         row = event.to_json_dict()
+        row["cluster"] = self.cluster
         if self.csv:
             # a CSV file is read in a terminal too: the sensor name (a record key) goes inert;
             # JSON lines need nothing more, json.dumps escapes every control character
             row["sensor"] = inert(event.sensor, 200)
+            row["cluster"] = inert(self.cluster, 200)
             buf = io.StringIO()
-            csv.writer(buf).writerow([row.get(k, "") for k in self.FIELDS])
+            csv.writer(buf).writerow([row.get(k, "") for k in self.fields])
             self.file.write(buf.getvalue())
         else:
             self.file.write(json.dumps(row) + "\n")
@@ -184,7 +194,7 @@ class FreezerFeed(Service):
         self.next_view = 0.0  # when a view is due anyway (0: at once, after a command)
         self.last_view = float("-inf")  # when the last view was sent
         self.next_tick = 0.0
-        self.alert_log = AlertLog(alert_log) if alert_log else None
+        self.alert_log = AlertLog(alert_log, s.bootstrap_servers) if alert_log else None
         self.board.source = f"waiting for metadata of {self.topic}"
         self.absent_at_launch = False  # the topic was missing when first looked for
         self.pending: list[AlertEvent] = []  # events of this poll (and of commands), sent at its end
