@@ -227,3 +227,20 @@ async def test_lazy_panes_get_the_state_they_missed() -> None:
         await pilot.pause()
         sensors = app.query_one("#sensors", VirtualTable)
         assert sensors.row_count == 4
+
+
+async def test_toasts_leave_the_producers_toggles_visible() -> None:
+    """Toasts sit at the top right (off the Freezer's alert list) but at the bottom right on the
+    Producer pane, whose acks and idempotence toggles are at the top right."""
+    app = KafkaTuiApp(canned.settings(), clock=canned.clock)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.pause()
+        for pane, top in (("freezer", True), ("producer", False), ("groups", True)):
+            app.action_pane(pane)
+            app.notify("sensor1 too warm: 9.5 °C > max 5 °C")
+            await pilot.pause(0.3)
+            (toast,) = app.screen.query("Toast")
+            assert (toast.region.y < 12) is top, (pane, toast.region)
+            assert toast.region.bottom <= 23  # the key bar stays visible
+            app.clear_notifications()
+            await pilot.pause(0.2)

@@ -84,7 +84,11 @@ class KafkaTuiApp(GuardedHandlers, App[int]):
     DEFAULT_CSS = """
     #panes Underline { display: none; }
     #textual-toastrack { dock: top; align: right top; margin-top: 3; margin-bottom: 0; }
+    .-toasts-low #textual-toastrack { dock: bottom; align: right bottom; margin-top: 0; margin-bottom: 1; }
     """
+    # panes whose controls sit at the top right: toasts go to the bottom right there (over the
+    # oldest delivery reports, not the acks / idempotence toggles)
+    TOASTS_LOW: ClassVar[frozenset[str]] = frozenset({"producer"})
     BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
         Binding("q", "quit", "Quit"),
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
@@ -314,7 +318,10 @@ class KafkaTuiApp(GuardedHandlers, App[int]):
         self.call_after_refresh(self.focus_pane)
 
     def reveal_panes(self) -> None:
-        """The open pane applies the views it held while hidden (see PaneMixin)."""
+        """The open pane applies the views it held while hidden (see PaneMixin); toasts move
+        where they cover nothing the open pane's user acts on."""
+        tabs = self.query_one("#panes", TabbedContent)
+        tabs.screen.set_class(tabs.active in self.TOASTS_LOW, "-toasts-low")
         for pane in self.panes():
             pane.reveal()
 
