@@ -294,8 +294,9 @@ BAD_INPUT_REGISTRY = "mock://bad-input"
 
 def _bad_input_registry() -> Any:
     """The in-process registry of the section: id 1 the simulator's Avro schema, id 2 a record
-    with no temperature field (for the decoded-but-unreadable row)."""
-    from confluent_kafka.schema_registry import Schema
+    with no temperature field (for the decoded-but-unreadable row), id 3 a JSON Schema, id 4 an
+    Avro record whose reference is missing (the in-process registry does not check references)."""
+    from confluent_kafka.schema_registry import Schema, SchemaReference
 
     from kafkatui.kafka.registry import mock_client
     from kafkatui.kafka.schemas import SENSOR_AVRO
@@ -310,6 +311,13 @@ def _bad_input_registry() -> Any:
             ' "required": ["sensor", "temp"]}'
         )
         client.register_schema("json-readings-value", Schema(readings, "JSON"))
+        # id 4: an Avro record referencing a type under a subject the registry does not hold
+        sited = (
+            '{"type": "record", "name": "SitedReading", "fields": [{"name": "sensor", "type": "string"},'
+            ' {"name": "site", "type": "kafkatui.sensors.Site"}]}'
+        )
+        missing = [SchemaReference("kafkatui.sensors.Site", "site-value", 1)]
+        client.register_schema("sited-value", Schema(sited, "AVRO", missing))
     return client
 
 

@@ -7,15 +7,16 @@ and tries again). A failed fetch (unknown id, unreachable registry, refused cred
 remembered and asked again after a pause; meanwhile the records of that id are rejected with the
 reason. Decoding itself is local and fast:
 
-- Avro: fastavro's ``schemaless_reader`` with the parsed writer schema;
+- Avro: fastavro's ``schemaless_reader`` with the parsed writer schema; the schemas it references
+  (subject/version references, recursively) are fetched with it and parsed into it as confluent-kafka's
+  AvroDeserializer does (a reference the registry does not hold is a registry error naming it);
 - JSON Schema: the payload is JSON (it was validated against its schema by its producer);
 - Protobuf: the registry's serialized ``FileDescriptorProto`` (base64) builds the message classes at
   run time (no generated code), the record's message indexes pick the message, and the message
   becomes a dict (``MessageToDict``, field names as in the schema).
 
-Schemas that reference other schemas are followed for Protobuf (its imports); an Avro schema with
-references is reported as a registry error naming that limit (a JSON Schema record needs no schema
-to be read).
+References are followed for Avro (named types) and Protobuf (imports); a JSON Schema record needs
+no schema to be read. A schema and its references are fetched once, then cached with the id.
 """
 
 from __future__ import annotations
@@ -102,10 +103,73 @@ class _Entry:
 # --------------------------------------------------------------------------- decoders per kind
 
 
-def _avro(schema: Schema) -> Callable[[bytes], object]:
-    if schema.references:
-        raise ValueError("an Avro schema with references (kafkatui does not follow Avro references yet)")
-    parsed = fastavro.parse_schema(json.loads(schema.schema_str or "null"))
+MAX_REFERENCE_DEPTH = 32  # references of references: deeper than this is taken for a cycle
+
+
+def _referenced(client: SchemaRegistryClient, ref: Any, fmt: str | None = None) -> Any:
+    """The registered schema a reference names; a reference the registry does not hold is a
+    ValueError naming it (one of ours), any other failure (unreachable, refused) stays as it is."""
+    from confluent_kafka.schema_registry.error import SchemaRegistryError
+
+    if ref.subject is None or ref.version is None:
+        raise ValueError(f"reference {inert(str(ref.name), 80)} names no subject and version")
+    try:
+        return client.get_version(ref.subject, ref.version, True, fmt)
+    except SchemaRegistryError as exc:
+        if exc.http_status_code != 404:
+            raise
+        raise ValueError(
+            f"its reference {inert(str(ref.name), 80)} (subject {inert(str(ref.subject), 80)} "
+            f"version {ref.version}) is not in the Schema Registry"
+        ) from None
+
+
+def avro_named_schemas(client: SchemaRegistryClient, schema: Schema, depth: int = 0) -> dict[str, Any]:
+    """The named schemas ``schema`` references, recursively (a registry call per reference not yet
+    in the client's cache: run it off the worker loop). As confluent-kafka's AvroDeserializer
+    resolves them: each referenced schema raw (unparsed), under its reference name and its full name,
+    so that one type reached through two references is defined once."""
+    named: dict[str, Any] = {}
+    if depth > MAX_REFERENCE_DEPTH:
+        raise ValueError(f"Avro references nest deeper than {MAX_REFERENCE_DEPTH} (a cycle?)")
+    for ref in schema.references or ():
+        registered = _referenced(client, ref)
+        named.update(avro_named_schemas(client, registered.schema, depth + 1))
+        try:
+            raw = json.loads(registered.schema.schema_str or "null")
+        except ValueError:
+            raise ValueError(f"its reference {inert(str(ref.name), 80)} is not an Avro schema (not JSON)") from None
+        named[str(ref.name)] = raw
+        if isinstance(raw, dict) and isinstance(raw.get("name"), str):
+            name, namespace = raw["name"], raw.get("namespace")
+            named[f"{namespace}.{name}" if namespace and "." not in name else name] = raw
+    return named
+
+
+def parse_avro(client: SchemaRegistryClient, schema: Schema) -> Any:
+    """The parsed Avro schema, its references followed; a schema that does not parse is a ValueError."""
+    try:
+        raw = json.loads(schema.schema_str or "null")
+    except ValueError:
+        raise ValueError("the Avro schema is not JSON") from None
+    if not schema.references:
+        try:
+            return fastavro.parse_schema(raw)
+        except Exception as exc:
+            detail = inert(f"{type(exc).__name__}: {exc}", 160)
+            raise ValueError(f"the Avro schema does not parse: {detail}") from None
+    from confluent_kafka.schema_registry.common.avro import parse_schema_with_repo
+
+    named = avro_named_schemas(client, schema)
+    try:
+        return parse_schema_with_repo(schema.schema_str or "null", named)
+    except Exception as exc:
+        detail = inert(f"{type(exc).__name__}: {exc}", 160)
+        raise ValueError(f"the Avro schema with its references does not parse: {detail}") from None
+
+
+def _avro(client: SchemaRegistryClient, schema: Schema) -> Callable[[bytes], object]:
+    parsed = parse_avro(client, schema)
     reader = fastavro.schemaless_reader
 
     def decode(value: bytes) -> object:
@@ -316,7 +380,7 @@ class RecordDecoder:
         except Exception:  # subject and version are a nicety: the schema is what decodes
             log.debug("no subject/version for schema id %d", sid, exc_info=True)
         if kind == "AVRO":
-            decode = _avro(schema)
+            decode = _avro(self.client, schema)
         elif kind == "JSON":
             decode = _json_schema(schema)
         elif kind == "PROTOBUF":

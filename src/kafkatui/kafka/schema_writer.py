@@ -20,6 +20,7 @@ from fastavro.validation import ValidationError as AvroValidationError
 from fastavro.validation import validate as avro_validate
 
 from kafkatui.domain.text import inert
+from kafkatui.kafka.decoder import avro_named_schemas, parse_avro
 
 KINDS = {"avro": "AVRO", "jsonschema": "JSON"}
 KIND_NAMES = {"avro": "Avro", "jsonschema": "JSON Schema"}
@@ -41,15 +42,18 @@ class SchemaRef:
 
 
 class SchemaWriter:
-    def __init__(self, ref: SchemaRef, schema_id: int, version: int, schema_str: str) -> None:
+    def __init__(
+        self, ref: SchemaRef, schema_id: int, version: int, schema_str: str, avro: Any = None, named: Any = ()
+    ) -> None:
+        """``avro``: the Avro schema already parsed with its references (``named``: their raw schemas)."""
         self.ref = ref
         self.schema_id = schema_id
         self.version = version
         self.prefix = b"\x00" + schema_id.to_bytes(4, "big")
         raw = json.loads(schema_str)
         if ref.kind == "avro":
-            self.avro: Any = fastavro.parse_schema(raw)
-            self.names = sorted(_record_names(raw), key=len, reverse=True)
+            self.avro: Any = avro if avro is not None else fastavro.parse_schema(raw)
+            self.names = sorted(_record_names([raw, *named]), key=len, reverse=True)
             self.top_fields = {f["name"] for f in raw.get("fields", ())} if isinstance(raw, dict) else set()
         else:
             self.validator = jsonschema.Draft7Validator(raw)
@@ -127,4 +131,12 @@ def resolve(client: SchemaRegistryClient, ref: SchemaRef) -> SchemaWriter:
         raise DoesNotFit(
             f"subject {inert(ref.subject, 120)} holds a schema of type {inert(kind, 20)}, not {KIND_NAMES[ref.kind]}"
         )
-    return SchemaWriter(ref, int(registered.schema_id or 0), int(registered.version or 0), schema.schema_str or "null")
+    avro, named = None, []
+    if kind == "AVRO" and schema.references:  # referenced named types: fetched (cached) and parsed with it
+        try:
+            named = list(avro_named_schemas(client, schema).values())
+            avro = parse_avro(client, schema)
+        except ValueError as exc:
+            raise DoesNotFit(f"the {ref.describe()}: {exc}") from None
+    schema_id, version = int(registered.schema_id or 0), int(registered.version or 0)
+    return SchemaWriter(ref, schema_id, version, schema.schema_str or "null", avro, named)

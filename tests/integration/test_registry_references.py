@@ -1,0 +1,115 @@
+"""Schemas that reference other schemas, on real Kafka with a real registry (Apicurio, the test bed's).
+
+Avro: a main schema referencing a record that references an enum, each under its own subject;
+records made by confluent-kafka's own AvroSerializer are read back by the freezer feed and the
+message viewer with the same values. (A missing reference cannot be made here: this registry refuses
+to register a schema whose reference it does not hold, and to delete a referenced subject; the unit
+tests and docs/bad-input.md cover it on the in-process registry.)
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+import pytest
+from confluent_kafka import Producer
+from confluent_kafka.admin import AdminClient, NewTopic
+from confluent_kafka.schema_registry import Schema, SchemaReference, SchemaRegistryClient
+from confluent_kafka.schema_registry.avro import AvroSerializer
+from confluent_kafka.serialization import MessageField, SerializationContext
+
+import kafka_testbed as tb
+from kafkatui.domain.freezer import FreezerView
+from kafkatui.domain.message_viewer import MessagesView, StartAt, StartMode, ViewMessages
+from kafkatui.kafka.freezer import FreezerFeed
+from kafkatui.kafka.topics import TopicsService
+from worker_probe import EventSink, probe_settings, start_worker
+
+pytestmark = pytest.mark.kafka
+
+
+def _topic(bootstrap: str, prefix: str) -> str:
+    name = f"{prefix}-{uuid.uuid4().hex[:8]}"
+    admin = AdminClient({"bootstrap.servers": bootstrap})  # kept alive until the topic is made
+    admin.create_topics([NewTopic(name, 1, 1)])[name].result(30)
+    return name
+
+
+def _produce(bootstrap: str, topic: str, values: list[bytes]) -> None:
+    producer = Producer({"bootstrap.servers": bootstrap, "linger.ms": 5})
+    for value in values:
+        producer.produce(topic, key=b"k", value=value)
+    assert producer.flush(30) == 0
+
+
+def _decoded_view(sink: EventSink, topic: str, n: int) -> MessagesView:
+    return sink.wait_for(
+        MessagesView,
+        lambda v: v.topic == topic and len(v.records) == n and all(r.value_decoded for r in v.records),
+        timeout=30,
+    )
+
+
+def _read_back(bootstrap: str, url: str, topic: str, n: int) -> tuple[FreezerView, MessagesView]:
+    settings = probe_settings(bootstrap, topic=topic, schema_registry_url=url)
+    worker, sink = start_worker(settings, lambda ctx: FreezerFeed(ctx, since=600.0), TopicsService)
+    try:
+        view = sink.wait_for(FreezerView, lambda v: v.readings + v.rejects.total >= n, timeout=30)
+        worker.submit(ViewMessages(topic, None, StartAt(StartMode.BEGINNING)))
+        return view, _decoded_view(sink, topic, n)
+    finally:
+        worker.stop(2.0)
+
+
+def test_avro_references_are_followed_recursively(kafka1: tb.Cluster, schema_registry: tb.Registry) -> None:
+    bootstrap = kafka1.bootstrap
+    topic = _topic(bootstrap, "ref-avro")
+    tag = uuid.uuid4().hex[:6]
+    client = SchemaRegistryClient({"url": schema_registry.url})
+    unit = {"type": "enum", "name": "Unit", "namespace": "it.refs", "symbols": ["CELSIUS", "KELVIN"]}
+    site = {
+        "type": "record",
+        "name": "Site",
+        "namespace": "it.refs",
+        "fields": [{"name": "name", "type": "string"}, {"name": "unit", "type": "it.refs.Unit"}],
+    }
+    main = {
+        "type": "record",
+        "name": "Reading",
+        "namespace": "it.refs",
+        "fields": [
+            {"name": "device", "type": "string"},
+            {"name": "temperature", "type": "double"},
+            {"name": "site", "type": "it.refs.Site"},
+            {"name": "previous", "type": ["null", "it.refs.Site"], "default": None},
+        ],
+    }
+    client.register_schema(f"unit-{tag}", Schema(json.dumps(unit), "AVRO"))
+    site_refs = [SchemaReference("it.refs.Unit", f"unit-{tag}", 1)]
+    client.register_schema(f"site-{tag}", Schema(json.dumps(site), "AVRO", site_refs))
+    main_schema = Schema(json.dumps(main), "AVRO", [SchemaReference("it.refs.Site", f"site-{tag}", 1)])
+    client.register_schema(f"{topic}-value", main_schema)
+    assert client.get_latest_version(f"{topic}-value").schema.references  # the registry kept them
+
+    # confluent-kafka's own serializer, with the registered (latest) schema: an independent writer
+    serializer = AvroSerializer(client, None, conf={"auto.register.schemas": False, "use.latest.version": True})
+    ctx = SerializationContext(topic, MessageField.VALUE)
+    made: list[dict[str, Any]] = [
+        {
+            "device": f"freezer-{i}",
+            "temperature": -18.5 - i,
+            "site": {"name": f"lab-{i}", "unit": "CELSIUS" if i else "KELVIN"},
+            "previous": None if i else {"name": "old", "unit": "CELSIUS"},
+        }
+        for i in range(3)
+    ]
+    _produce(bootstrap, topic, [serializer(v, ctx) for v in made])
+
+    view, shown = _read_back(bootstrap, schema_registry.url, topic, 3)
+    assert view.rejects.total == 0, view.rejects
+    assert {r.sensor: r.last for r in view.rows} == pytest.approx({v["device"]: v["temperature"] for v in made})
+    decoded = sorted((json.loads(r.value_decoded or "null") for r in shown.records), key=json.dumps)
+    assert decoded == sorted(made, key=json.dumps)
+    assert all(f"subject {topic}-value version 1" in r.schema for r in shown.records)
