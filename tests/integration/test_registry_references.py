@@ -2,7 +2,9 @@
 
 Avro: a main schema referencing a record that references an enum, each under its own subject;
 records made by confluent-kafka's own AvroSerializer are read back by the freezer feed and the
-message viewer with the same values. (A missing reference cannot be made here: this registry refuses
+message viewer with the same values. Protobuf: a schema registered as .proto text importing another
+.proto text (what Java producers register), records written by hand in the wire format with a
+message class the test builds with protoc itself. (A missing reference cannot be made here: this registry refuses
 to register a schema whose reference it does not hold, and to delete a referenced subject; the unit
 tests and docs/bad-input.md cover it on the in-process registry.)
 """
@@ -19,6 +21,7 @@ from confluent_kafka.admin import AdminClient, NewTopic
 from confluent_kafka.schema_registry import Schema, SchemaReference, SchemaRegistryClient
 from confluent_kafka.schema_registry.avro import AvroSerializer
 from confluent_kafka.serialization import MessageField, SerializationContext
+from google.protobuf import json_format
 
 import kafka_testbed as tb
 from kafkatui.domain.freezer import FreezerView
@@ -113,3 +116,85 @@ def test_avro_references_are_followed_recursively(kafka1: tb.Cluster, schema_reg
     decoded = sorted((json.loads(r.value_decoded or "null") for r in shown.records), key=json.dumps)
     assert decoded == sorted(made, key=json.dumps)
     assert all(f"subject {topic}-value version 1" in r.schema for r in shown.records)
+
+
+# -- Protobuf registered as .proto text ----------------------------------------------------------
+
+PROTO_COMMON = 'syntax = "proto3";\npackage it.common;\nmessage Site { string name = 1; int32 floor = 2; }\n'
+PROTO_MAIN = (
+    'syntax = "proto3";\npackage it.main;\nimport "common.proto";\n'
+    "message Reading {\n  string sensor_id = 1;\n  double temperature = 2;\n  it.common.Site site = 3;\n"
+    "  repeated string tags = 4;\n}\n"
+)
+
+
+def _proto_classes(tmp: Any) -> Any:
+    """The test's own message class for it.main.Reading: protoc (grpcio-tools) run here, by hand."""
+    import subprocess
+    import sys
+
+    from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
+
+    (tmp / "common.proto").write_text(PROTO_COMMON)
+    (tmp / "main.proto").write_text(PROTO_MAIN)
+    out = tmp / "set.pb"
+    subprocess.run(
+        [sys.executable, "-m", "grpc_tools.protoc", f"-I{tmp}", "--include_imports", f"-o{out}", "main.proto"],
+        check=True,
+    )
+    fds = descriptor_pb2.FileDescriptorSet.FromString(out.read_bytes())
+    pool = descriptor_pool.DescriptorPool()
+    for f in fds.file:
+        pool.Add(f)
+    return message_factory.GetMessageClass(pool.FindMessageTypeByName("it.main.Reading"))
+
+
+def test_protobuf_registered_as_proto_text_with_an_import_decodes(
+    kafka1: tb.Cluster, schema_registry: tb.Registry, tmp_path: Any
+) -> None:
+    bootstrap = kafka1.bootstrap
+    topic = _topic(bootstrap, "ref-proto")
+    tag = uuid.uuid4().hex[:6]
+    client = SchemaRegistryClient({"url": schema_registry.url})
+    client.register_schema(f"common-{tag}.proto", Schema(PROTO_COMMON, "PROTOBUF"))
+    refs = [SchemaReference("common.proto", f"common-{tag}.proto", 1)]
+    sid = client.register_schema(f"{topic}-value", Schema(PROTO_MAIN, "PROTOBUF", refs))
+    # what the registry gives back is the text itself, not a serialized descriptor
+    assert 'import "common.proto"' in (client.get_schema(sid).schema_str or "")
+    # a .proto this registry takes although it does not compile (Bogus is defined nowhere)
+    bad = client.register_schema(f"bad-{tag}", Schema('syntax = "proto3";\nmessage A { Bogus b = 1; }\n', "PROTOBUF"))
+
+    reading = _proto_classes(tmp_path)
+    made = [
+        {"sensor_id": f"pb-{i}", "temperature": -20.5 + i, "site": {"name": f"lab-{i}", "floor": i + 1}, "tags": ["a"]}
+        for i in range(3)
+    ]
+    frame = b"\x00" + sid.to_bytes(4, "big") + b"\x00"  # message indexes [0]: the first message, Reading
+    values = [frame + json_format.ParseDict(v, reading()).SerializeToString() for v in made]
+    values.append(b"\x00" + bad.to_bytes(4, "big") + b"\x00\x0a\x00")
+    _produce(bootstrap, topic, values)
+
+    settings = probe_settings(bootstrap, topic=topic, schema_registry_url=schema_registry.url)
+    worker, sink = start_worker(settings, lambda ctx: FreezerFeed(ctx, since=600.0), TopicsService)
+    try:
+        view = sink.wait_for(FreezerView, lambda v: v.readings >= 3 and v.rejects.total >= 1, timeout=30)
+        worker.submit(ViewMessages(topic, None, StartAt(StartMode.BEGINNING)))
+        shown = sink.wait_for(
+            MessagesView,
+            lambda v: v.topic == topic and len(v.records) == 4 and sum(bool(r.value_decoded) for r in v.records) == 3,
+            timeout=30,
+        )
+    finally:
+        worker.stop(2.0)
+    assert {r.sensor: r.last for r in view.rows} == pytest.approx({v["sensor_id"]: v["temperature"] for v in made})
+    (reject,) = view.rejects.recent
+    assert reject.reason.value == "registry_error"
+    assert reject.detail == (
+        f"schema id {bad}: the Protobuf schema's .proto text does not compile: line 2 column 13: "
+        '"Bogus" is not defined.'
+    )
+    decoded = sorted((json.loads(r.value_decoded) for r in shown.records if r.value_decoded), key=json.dumps)
+    assert decoded == sorted(made, key=json.dumps)
+    assert all(
+        f"Protobuf, schema id {sid}, subject {topic}-value" in r.schema for r in shown.records if r.value_decoded
+    )

@@ -295,7 +295,8 @@ BAD_INPUT_REGISTRY = "mock://bad-input"
 def _bad_input_registry() -> Any:
     """The in-process registry of the section: id 1 the simulator's Avro schema, id 2 a record
     with no temperature field (for the decoded-but-unreadable row), id 3 a JSON Schema, id 4 an
-    Avro record whose reference is missing (the in-process registry does not check references)."""
+    Avro record whose reference is missing (the in-process registry does not check references), id 5
+    a .proto text that does not compile."""
     from confluent_kafka.schema_registry import Schema, SchemaReference
 
     from kafkatui.kafka.registry import mock_client
@@ -318,6 +319,8 @@ def _bad_input_registry() -> Any:
         )
         missing = [SchemaReference("kafkatui.sensors.Site", "site-value", 1)]
         client.register_schema("sited-value", Schema(sited, "AVRO", missing))
+        # id 5: a Protobuf schema held as .proto text that does not compile (Bogus is defined nowhere)
+        client.register_schema("bogus-value", Schema('syntax = "proto3";\nmessage A { Bogus b = 1; }\n', "PROTOBUF"))
     return client
 
 

@@ -11,9 +11,10 @@ reason. Decoding itself is local and fast:
   (subject/version references, recursively) are fetched with it and parsed into it as confluent-kafka's
   AvroDeserializer does (a reference the registry does not hold is a registry error naming it);
 - JSON Schema: the payload is JSON (it was validated against its schema by its producer);
-- Protobuf: the registry's serialized ``FileDescriptorProto`` (base64) builds the message classes at
-  run time (no generated code), the record's message indexes pick the message, and the message
-  becomes a dict (``MessageToDict``, field names as in the schema).
+- Protobuf: the schema and its imports as ``FileDescriptorProto``s (`protobuf_schema`: the base64
+  form read as it is, ``.proto`` text compiled by protoc) build the message classes at run time (no
+  generated code), the record's message indexes pick the message, and the message becomes a dict
+  (``MessageToDict``, field names as in the schema).
 
 References are followed for Avro (named types) and Protobuf (imports); a JSON Schema record needs
 no schema to be read. A schema and its references are fetched once, then cached with the id.
@@ -21,7 +22,6 @@ no schema to be read. A schema and its references are fetched once, then cached 
 
 from __future__ import annotations
 
-import base64
 import io
 import json
 import logging
@@ -37,7 +37,7 @@ from confluent_kafka.schema_registry import Schema, SchemaRegistryClient
 from kafkatui.domain.readings import RejectReason
 from kafkatui.domain.text import inert
 from kafkatui.kafka.context import Context
-from kafkatui.kafka.registry import Failure, classify, make_client
+from kafkatui.kafka.registry import Failure, classify, make_client, referenced
 from kafkatui.settings import Settings
 
 log = logging.getLogger("kafkatui.decoder")
@@ -106,24 +106,6 @@ class _Entry:
 MAX_REFERENCE_DEPTH = 32  # references of references: deeper than this is taken for a cycle
 
 
-def _referenced(client: SchemaRegistryClient, ref: Any, fmt: str | None = None) -> Any:
-    """The registered schema a reference names; a reference the registry does not hold is a
-    ValueError naming it (one of ours), any other failure (unreachable, refused) stays as it is."""
-    from confluent_kafka.schema_registry.error import SchemaRegistryError
-
-    if ref.subject is None or ref.version is None:
-        raise ValueError(f"reference {inert(str(ref.name), 80)} names no subject and version")
-    try:
-        return client.get_version(ref.subject, ref.version, True, fmt)
-    except SchemaRegistryError as exc:
-        if exc.http_status_code != 404:
-            raise
-        raise ValueError(
-            f"its reference {inert(str(ref.name), 80)} (subject {inert(str(ref.subject), 80)} "
-            f"version {ref.version}) is not in the Schema Registry"
-        ) from None
-
-
 def avro_named_schemas(client: SchemaRegistryClient, schema: Schema, depth: int = 0) -> dict[str, Any]:
     """The named schemas ``schema`` references, recursively (a registry call per reference not yet
     in the client's cache: run it off the worker loop). As confluent-kafka's AvroDeserializer
@@ -133,7 +115,7 @@ def avro_named_schemas(client: SchemaRegistryClient, schema: Schema, depth: int 
     if depth > MAX_REFERENCE_DEPTH:
         raise ValueError(f"Avro references nest deeper than {MAX_REFERENCE_DEPTH} (a cycle?)")
     for ref in schema.references or ():
-        registered = _referenced(client, ref)
+        registered = referenced(client, ref)
         named.update(avro_named_schemas(client, registered.schema, depth + 1))
         try:
             raw = json.loads(registered.schema.schema_str or "null")
@@ -192,39 +174,23 @@ def _json_schema(schema: Schema) -> Callable[[bytes], object]:
 def _protobuf(client: SchemaRegistryClient, schema: Schema) -> Callable[[bytes], object]:
     from confluent_kafka.schema_registry.common.protobuf import _init_pool
     from confluent_kafka.schema_registry.common.serde import SchemaId
-    from google.protobuf import descriptor_pb2, descriptor_pool, json_format, message_factory
+    from google.protobuf import descriptor_pool, json_format, message_factory
 
+    from kafkatui.kafka.protobuf_schema import file_descriptors
+
+    main, imports = file_descriptors(client, schema)  # base64 descriptors or .proto text (compiled)
     pool = descriptor_pool.DescriptorPool()
     _init_pool(pool)
-    seen: set[str] = set()
-
-    def file_proto(name: str, text: str) -> Any:
-        proto = descriptor_pb2.FileDescriptorProto()
-        try:
-            proto.ParseFromString(base64.b64decode(text.encode("ascii"), validate=True))
-        except (ValueError, UnicodeEncodeError) as exc:
-            raise ValueError(
-                "a Protobuf schema the registry gave as .proto text, not as a serialized descriptor "
-                "(kafkatui reads the serialized form, as confluent-kafka's serializer registers it)"
-            ) from exc
-        proto.name = name
-        return proto
-
-    def add_references(refs: Any) -> None:
-        for ref in refs or ():
-            if ref.name in seen:
-                continue
-            seen.add(ref.name)
-            registered = client.get_version(ref.subject, ref.version, True, "serialized")
-            add_references(registered.schema.references)
+    try:
+        for proto in [*imports, main]:
             try:
-                pool.FindFileByName(ref.name)
+                pool.FindFileByName(proto.name)
+                continue  # a well-known type, already in every pool
             except KeyError:
-                pool.Add(file_proto(ref.name, registered.schema.schema_str or ""))
-
-    add_references(schema.references)
-    main = file_proto("default", schema.schema_str or "")
-    pool.Add(main)
+                pool.Add(proto)
+    except Exception as exc:  # an import missing, a type it names not defined
+        detail = inert(str(exc) or type(exc).__name__, 200)
+        raise ValueError(f"the Protobuf schema does not build: {detail}") from None
     classes: dict[tuple[int, ...], Any] = {}
 
     def message_class(indexes: tuple[int, ...]) -> Any:
@@ -384,7 +350,7 @@ class RecordDecoder:
         elif kind == "JSON":
             decode = _json_schema(schema)
         elif kind == "PROTOBUF":
-            decode = _protobuf(self.client, self.client.get_schema(sid, fmt="serialized"))
+            decode = _protobuf(self.client, schema)
         else:
             raise ValueError(f"schema type {inert(kind, 40)} is not one kafkatui decodes")
         return _Entry(SchemaInfo(sid, kind, subject, version, also), decode)
