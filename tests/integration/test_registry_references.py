@@ -4,9 +4,11 @@ Avro: a main schema referencing a record that references an enum, each under its
 records made by confluent-kafka's own AvroSerializer are read back by the freezer feed and the
 message viewer with the same values. Protobuf: a schema registered as .proto text importing another
 .proto text (what Java producers register), records written by hand in the wire format with a
-message class the test builds with protoc itself. (A missing reference cannot be made here: this registry refuses
-to register a schema whose reference it does not hold, and to delete a referenced subject; the unit
-tests and docs/bad-input.md cover it on the in-process registry.)
+message class the test builds with protoc itself; the Producer pane's Protobuf sends, read back by
+confluent-kafka's ProtobufDeserializer, and `simulate --format protobuf`. (A missing reference
+cannot be made here: this registry refuses to register a schema whose reference it does not hold,
+and to delete a referenced subject; the unit tests and docs/bad-input.md cover it on the
+in-process registry.)
 """
 
 from __future__ import annotations
@@ -198,3 +200,120 @@ def test_protobuf_registered_as_proto_text_with_an_import_decodes(
     assert all(
         f"Protobuf, schema id {sid}, subject {topic}-value" in r.schema for r in shown.records if r.value_decoded
     )
+
+
+# -- Protobuf from the Producer pane and from simulate ----------------------------------------
+
+
+def test_protobuf_from_the_pane_is_read_back_by_an_independent_protobuf_consumer(
+    kafka1: tb.Cluster, schema_registry: tb.Registry, tmp_path: Any
+) -> None:
+    """The subject holds .proto text importing another .proto; kafkatui builds the message from the
+    typed JSON; confluent-kafka's ProtobufDeserializer, with the test's own protoc-built class, reads it."""
+    import asyncio
+    import time
+
+    from confluent_kafka import Consumer, TopicPartition
+    from confluent_kafka.schema_registry.protobuf import ProtobufDeserializer
+    from textual.widgets import Input, Select, TextArea
+
+    from kafkatui.kafka.producer import ProducerService
+    from kafkatui.kafka.worker import Worker
+    from kafkatui.settings import Settings
+    from kafkatui.tui.app import KafkaTuiApp
+    from kafkatui.tui.panes.producer import ProducerPane
+
+    bootstrap = kafka1.bootstrap
+    topic = _topic(bootstrap, "ref-pane-pb")
+    tag = uuid.uuid4().hex[:6]
+    client = SchemaRegistryClient({"url": schema_registry.url})
+    client.register_schema(f"common-{tag}.proto", Schema(PROTO_COMMON, "PROTOBUF"))
+    refs = [SchemaReference("common.proto", f"common-{tag}.proto", 1)]
+    sid = client.register_schema(f"{topic}-value", Schema(PROTO_MAIN, "PROTOBUF", refs))
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None, bootstrap_servers=bootstrap, topic=topic, refresh_interval=1.0,
+        schema_registry_url=schema_registry.url,
+    )  # fmt: skip
+    workers: list[Worker] = []
+
+    def worker(s: Settings, emit: Any) -> Worker:
+        workers.append(Worker(s, emit, extra_services=(ProducerService,)))
+        return workers[-1]
+
+    app = KafkaTuiApp(settings, worker_factory=worker)
+    good = {"sensor_id": "pb-9", "temperature": -19.25, "site": {"name": "lab", "floor": 3}, "tags": ["x", "y"]}
+    refused: list[str] = []
+
+    async def wait(pilot: Any, pred: Any, timeout: float = 30.0) -> None:
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            if pred():
+                return
+            await pilot.pause(0.1)
+        raise AssertionError("timed out waiting in the pilot")
+
+    async def scenario() -> None:
+        async with app.run_test(size=(120, 40)) as pilot:
+            app.action_pane("producer")
+            pane = app.query_one(ProducerPane)
+            await wait(pilot, lambda: pane.snapshot is not None and topic in pane.topic_names)
+            app.query_one("#p-schema", Select).value = "protobuf"
+            app.query_one("#p-key", Input).value = "pb-9"
+            # a value that does not fit: the field is named and nothing is sent
+            app.query_one("#p-value", TextArea).text = json.dumps({**good, "site": {"name": "lab", "floor": "3rd"}})
+            await pilot.pause()
+            app.query_one("#p-value", TextArea).focus()
+            await pilot.press("ctrl+s")
+            await wait(pilot, lambda: "site.floor" in str(app.query_one("#p-message").render()))
+            refused.append(str(app.query_one("#p-message").render()))
+            app.query_one("#p-value", TextArea).text = json.dumps(good)
+            await pilot.pause()
+            await pilot.press("ctrl+s")
+            await wait(pilot, lambda: pane.view is not None and any(r.key == "pb-9" for r in pane.view.reports))
+            await pilot.press("q")
+
+    asyncio.run(scenario())
+    assert workers and workers[0].stop(5.0)
+    assert "field site.floor does not fit the Protobuf schema id" in refused[0], refused[0]
+
+    reading = _proto_classes(tmp_path)
+    deserialize = ProtobufDeserializer(reading, {"use.deprecated.format": False})
+    consumer = Consumer(
+        {"bootstrap.servers": bootstrap, "group.id": f"it-{uuid.uuid4().hex[:6]}", "auto.offset.reset": "earliest"}
+    )
+    consumer.subscribe([topic])
+    got: list[Any] = []
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not got:
+        msg = consumer.poll(0.5)
+        if msg is not None and msg.error() is None:
+            assert msg.value()[:5] == b"\x00" + sid.to_bytes(4, "big")
+            got.append(deserialize(msg.value(), SerializationContext(topic, MessageField.VALUE)))
+    low, high = consumer.get_watermark_offsets(TopicPartition(topic, 0), timeout=10)
+    consumer.close()
+    assert [json_format.MessageToDict(m, preserving_proto_field_name=True) for m in got] == [good]
+    assert high - low == 1  # the refused value was never sent
+
+
+def test_simulate_protobuf_registers_its_subject_and_the_feed_reads_it(
+    kafka1: tb.Cluster, schema_registry: tb.Registry, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kafkatui import cli
+
+    bootstrap = kafka1.bootstrap
+    topic = _topic(bootstrap, "ref-sim-pb")
+    monkeypatch.setenv("SCHEMA_REGISTRY_URL", schema_registry.url)
+    monkeypatch.setenv("KAFKATUI_LOG_FILE", str(tmp_path / "kafkatui.log"))
+    code = cli.main(["simulate", "-b", bootstrap, "-t", topic, "--format", "protobuf", "--sensors", "2",
+                     "--count", "6", "--rate", "50", "--no-anomalies", "--seed", "1"])  # fmt: skip
+    assert code == 0
+    client = SchemaRegistryClient({"url": schema_registry.url})
+    assert client.get_latest_version(f"{topic}-value").schema.schema_type == "PROTOBUF"
+    settings = probe_settings(bootstrap, topic=topic, schema_registry_url=schema_registry.url)
+    worker, sink = start_worker(settings, lambda ctx: FreezerFeed(ctx, since=600.0))
+    try:
+        view = sink.wait_for(FreezerView, lambda v: v.readings == 6, timeout=30)
+        assert {r.sensor for r in view.rows} == {"sensor0", "sensor1"}
+        assert view.rejects.total == 0
+    finally:
+        worker.stop(2.0)

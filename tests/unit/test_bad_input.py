@@ -296,7 +296,7 @@ def _bad_input_registry() -> Any:
     """The in-process registry of the section: id 1 the simulator's Avro schema, id 2 a record
     with no temperature field (for the decoded-but-unreadable row), id 3 a JSON Schema, id 4 an
     Avro record whose reference is missing (the in-process registry does not check references), id 5
-    a .proto text that does not compile."""
+    a .proto text that does not compile, id 6 a .proto text message Reading {sensor, temperature}."""
     from confluent_kafka.schema_registry import Schema, SchemaReference
 
     from kafkatui.kafka.registry import mock_client
@@ -321,6 +321,9 @@ def _bad_input_registry() -> Any:
         client.register_schema("sited-value", Schema(sited, "AVRO", missing))
         # id 5: a Protobuf schema held as .proto text that does not compile (Bogus is defined nowhere)
         client.register_schema("bogus-value", Schema('syntax = "proto3";\nmessage A { Bogus b = 1; }\n', "PROTOBUF"))
+        # id 6: a Protobuf schema as .proto text (the Producer pane's Protobuf rows)
+        proto = 'syntax = "proto3";\nmessage Reading { string sensor = 1; double temperature = 2; }\n'
+        client.register_schema("proto-readings-value", Schema(proto, "PROTOBUF"))
     return client
 
 

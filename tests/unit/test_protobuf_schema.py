@@ -139,3 +139,64 @@ def test_a_text_schema_that_does_not_compile_or_misses_an_import_is_a_counted_re
         "is not in the Schema Registry"
     )
     decoder.close()
+
+
+# -- the Producer pane's Protobuf writer -----------------------------------------------------------
+
+
+def _writer(tag: str) -> Any:
+    from kafkatui.kafka.schema_writer import SchemaRef, resolve
+
+    client = mock_client(URL)
+    client.register_schema(f"unit-w-common-{tag}", Schema(COMMON, "PROTOBUF"))
+    refs = [SchemaReference("common.proto", f"unit-w-common-{tag}", 1)]
+    client.register_schema(f"unit-w-{tag}-value", Schema(MAIN, "PROTOBUF", refs))
+    return client, resolve(client, SchemaRef("protobuf", f"unit-w-{tag}-value"))
+
+
+def test_the_writer_builds_the_first_message_from_json_and_it_decodes_back() -> None:
+    import json
+
+    client, writer = _writer("round")
+    doc = {"sensor": "s9", "temperature": -17.25, "site": {"name": "lab", "floor": 2}, "at": "2026-01-02T03:04:05Z"}
+    data = writer.encode(json.dumps(doc))
+    assert data[:5] == b"\x00" + writer.schema_id.to_bytes(4, "big") and data[5] == 0  # message indexes [0]
+    decoder = RecordDecoder(client, _settings())
+    back = _until(decoder, data)
+    assert isinstance(back, Decoded) and back.value == doc
+    decoder.close()
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ({"temperature": "cold"}, 'field temperature does not fit the {w}: "cold", expected double'),
+        ({"site": {"floor": 1.5}}, "field site.floor does not fit the {w}: 1.5, expected int32"),
+        ({"unit": "C"}, "field unit is not in the {w}"),
+        ({"site": {"room": 1}}, "field site.room is not in the {w}"),
+        ({"site": "lab"}, 'field site does not fit the {w}: "lab", expected unit.common.Site'),
+        ([1], "the value does not fit the {w}: a list, expected a JSON object (message unit.main.Reading)"),
+    ],
+)
+def test_a_value_that_does_not_fit_names_the_field(value: Any, message: str) -> None:
+    import json
+
+    from kafkatui.kafka.schema_writer import DoesNotFit
+
+    _client, writer = _writer("bad")
+    with pytest.raises(DoesNotFit) as info:
+        writer.encode(json.dumps(value))
+    assert str(info.value) == message.format(w=writer.describe())
+
+
+def test_a_protobuf_subject_that_does_not_compile_is_refused_before_any_send() -> None:
+    from kafkatui.kafka.schema_writer import DoesNotFit, SchemaRef, resolve
+
+    client = mock_client(URL)
+    client.register_schema("unit-w-broken-value", Schema('syntax = "proto3";\nmessage A { B b = 1; }\n', "PROTOBUF"))
+    with pytest.raises(DoesNotFit) as info:
+        resolve(client, SchemaRef("protobuf", "unit-w-broken-value"))
+    assert str(info.value) == (
+        "the Protobuf schema of subject unit-w-broken-value (latest version): the Protobuf schema's .proto text "
+        'does not compile: line 2 column 13: "B" is not defined.'
+    )

@@ -172,25 +172,13 @@ def _json_schema(schema: Schema) -> Callable[[bytes], object]:
 
 
 def _protobuf(client: SchemaRegistryClient, schema: Schema) -> Callable[[bytes], object]:
-    from confluent_kafka.schema_registry.common.protobuf import _init_pool
     from confluent_kafka.schema_registry.common.serde import SchemaId
-    from google.protobuf import descriptor_pool, json_format, message_factory
+    from google.protobuf import json_format, message_factory
 
-    from kafkatui.kafka.protobuf_schema import file_descriptors
+    from kafkatui.kafka.protobuf_schema import descriptor_pool_of, file_descriptors
 
     main, imports = file_descriptors(client, schema)  # base64 descriptors or .proto text (compiled)
-    pool = descriptor_pool.DescriptorPool()
-    _init_pool(pool)
-    try:
-        for proto in [*imports, main]:
-            try:
-                pool.FindFileByName(proto.name)
-                continue  # a well-known type, already in every pool
-            except KeyError:
-                pool.Add(proto)
-    except Exception as exc:  # an import missing, a type it names not defined
-        detail = inert(str(exc) or type(exc).__name__, 200)
-        raise ValueError(f"the Protobuf schema does not build: {detail}") from None
+    pool = descriptor_pool_of(main, imports)
     classes: dict[tuple[int, ...], Any] = {}
 
     def message_class(indexes: tuple[int, ...]) -> Any:

@@ -139,3 +139,24 @@ def file_descriptors(client: SchemaRegistryClient, schema: Schema) -> tuple[Any,
     visit(MAIN_FILE)
     main = ordered.pop()
     return main, ordered
+
+
+def descriptor_pool_of(main: Any, imports: list[Any]) -> Any:
+    """A pool holding the well-known types, then ``imports`` and ``main`` (in that order); a file that
+    does not build (an import missing, a type it names not defined) is a ValueError."""
+    from confluent_kafka.schema_registry.common.protobuf import _init_pool
+    from google.protobuf import descriptor_pool
+
+    pool = descriptor_pool.DescriptorPool()
+    _init_pool(pool)
+    try:
+        for proto in [*imports, main]:
+            try:
+                pool.FindFileByName(proto.name)
+            except KeyError:
+                pool.Add(proto)
+            # else: a well-known type, already in every pool
+    except Exception as exc:
+        detail = inert(str(exc) or type(exc).__name__, 200)
+        raise ValueError(f"the Protobuf schema does not build: {detail}") from None
+    return pool
