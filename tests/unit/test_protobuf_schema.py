@@ -200,3 +200,18 @@ def test_a_protobuf_subject_that_does_not_compile_is_refused_before_any_send() -
         "the Protobuf schema of subject unit-w-broken-value (latest version): the Protobuf schema's .proto text "
         'does not compile: line 2 column 13: "B" is not defined.'
     )
+
+
+def test_protoc_missing_or_not_startable_is_our_sentence_not_an_unreachable_registry(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import sys
+
+    from kafkatui.kafka import protobuf_schema
+
+    monkeypatch.setattr(protobuf_schema, "_PROTOC", "raise ModuleNotFoundError(\"No module named 'grpc_tools'\")")
+    with pytest.raises(ValueError, match=r"protoc is not installed \(the grpcio-tools package\)$"):
+        compile_proto({MAIN_FILE: COMMON}, {})
+    monkeypatch.setattr(sys, "executable", "/nonexistent/python")
+    with pytest.raises(ValueError, match=r"^protoc could not be started for the \.proto text: "):
+        compile_proto({MAIN_FILE: COMMON}, {})

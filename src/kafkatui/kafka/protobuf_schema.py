@@ -84,6 +84,12 @@ def compile_proto(texts: dict[str, str], compiled: dict[str, Any]) -> dict[str, 
             done = subprocess.run(args, capture_output=True, text=True, timeout=PROTOC_TIMEOUT, check=False)
         except subprocess.TimeoutExpired:
             raise ValueError(f"protoc took more than {PROTOC_TIMEOUT:g} s on the .proto text") from None
+        except OSError as exc:  # not the registry's fault: never an "unreachable registry"
+            raise ValueError(f"protoc could not be started for the .proto text: {inert(str(exc), 120)}") from None
+        if "No module named 'grpc_tools'" in done.stderr:
+            raise ValueError(
+                "the Protobuf schema is .proto text and protoc is not installed (the grpcio-tools package)"
+            )
         if done.returncode != 0 or not out.exists():
             lines = [line.replace(f"{root}/", "") for line in done.stderr.splitlines() if line.strip()]
             first = next((line for line in lines if "warning:" not in line), "protoc failed")
