@@ -211,10 +211,10 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument(
         "--format",
         dest="fmt",
-        choices=["plain", "json", "avro", "jsonschema"],
+        choices=["plain", "json", "avro", "jsonschema", "protobuf"],
         default="plain",
-        help="plain: -3.21 as the seed sends; json: {sensor, temperature, ts}; avro, jsonschema: the same "
-        "record serialized with a schema registered as <topic>-value (needs SCHEMA_REGISTRY_URL)",
+        help="plain: -3.21 as the seed sends; json: {sensor, temperature, ts}; avro, jsonschema, protobuf: the "
+        "same record serialized with a schema registered as <topic>-value (needs SCHEMA_REGISTRY_URL)",
     )
     sim.add_argument(
         "--anomalies",
@@ -511,7 +511,7 @@ def _simulate(settings: Settings, ns: argparse.Namespace) -> int:
         raise SettingsError("--rate: must be above 0 and at most 10000")
     if ns.count is not None and ns.count < 1:
         raise SettingsError("--count: must be at least 1")
-    if ns.fmt in ("avro", "jsonschema") and not settings.schema_registry_url:
+    if ns.fmt in ("avro", "jsonschema", "protobuf") and not settings.schema_registry_url:
         raise SettingsError(
             f"--format {ns.fmt}: needs a Schema Registry; set SCHEMA_REGISTRY_URL (or schema.registry.url)"
         )

@@ -294,8 +294,10 @@ BAD_INPUT_REGISTRY = "mock://bad-input"
 
 def _bad_input_registry() -> Any:
     """The in-process registry of the section: id 1 the simulator's Avro schema, id 2 a record
-    with no temperature field (for the decoded-but-unreadable row)."""
-    from confluent_kafka.schema_registry import Schema
+    with no temperature field (for the decoded-but-unreadable row), id 3 a JSON Schema, id 4 an
+    Avro record whose reference is missing (the in-process registry does not check references), id 5
+    a .proto text that does not compile, id 6 a .proto text message Reading {sensor, temperature}."""
+    from confluent_kafka.schema_registry import Schema, SchemaReference
 
     from kafkatui.kafka.registry import mock_client
     from kafkatui.kafka.schemas import SENSOR_AVRO
@@ -310,6 +312,18 @@ def _bad_input_registry() -> Any:
             ' "required": ["sensor", "temp"]}'
         )
         client.register_schema("json-readings-value", Schema(readings, "JSON"))
+        # id 4: an Avro record referencing a type under a subject the registry does not hold
+        sited = (
+            '{"type": "record", "name": "SitedReading", "fields": [{"name": "sensor", "type": "string"},'
+            ' {"name": "site", "type": "kafkatui.sensors.Site"}]}'
+        )
+        missing = [SchemaReference("kafkatui.sensors.Site", "site-value", 1)]
+        client.register_schema("sited-value", Schema(sited, "AVRO", missing))
+        # id 5: a Protobuf schema held as .proto text that does not compile (Bogus is defined nowhere)
+        client.register_schema("bogus-value", Schema('syntax = "proto3";\nmessage A { Bogus b = 1; }\n', "PROTOBUF"))
+        # id 6: a Protobuf schema as .proto text (the Producer pane's Protobuf rows)
+        proto = 'syntax = "proto3";\nmessage Reading { string sensor = 1; double temperature = 2; }\n'
+        client.register_schema("proto-readings-value", Schema(proto, "PROTOBUF"))
     return client
 
 

@@ -174,3 +174,113 @@ def test_refused_credentials_are_their_own_reason_and_the_secret_stays_out() -> 
     finally:
         server.shutdown()
         server.server_close()
+
+
+# -- Avro references ----------------------------------------------------------------------------
+
+UNIT = {"type": "enum", "name": "Unit", "namespace": "unit.refs", "symbols": ["C", "K"]}
+SITE = {
+    "type": "record",
+    "name": "Site",
+    "namespace": "unit.refs",
+    "fields": [{"name": "name", "type": "string"}, {"name": "unit", "type": "unit.refs.Unit"}],
+}
+MAIN = {
+    "type": "record",
+    "name": "Reading",
+    "namespace": "unit.refs",
+    "fields": [
+        {"name": "sensor", "type": "string"},
+        {"name": "temperature", "type": "double"},
+        {"name": "site", "type": "unit.refs.Site"},
+        {"name": "sites", "type": {"type": "array", "items": "unit.refs.Site"}},
+    ],
+}
+
+
+def _register_referencing(client: Any, tag: str) -> Schema:
+    from confluent_kafka.schema_registry import SchemaReference
+
+    client.register_schema(f"unit-{tag}", Schema(json.dumps(UNIT), "AVRO"))
+    site_refs = [SchemaReference("unit.refs.Unit", f"unit-{tag}", 1)]
+    client.register_schema(f"site-{tag}", Schema(json.dumps(SITE), "AVRO", site_refs))
+    return Schema(json.dumps(MAIN), "AVRO", [SchemaReference("unit.refs.Site", f"site-{tag}", 1)])
+
+
+def test_avro_references_are_followed_recursively_and_fetched_once() -> None:
+    from confluent_kafka.schema_registry.avro import AvroSerializer
+    from confluent_kafka.serialization import MessageField, SerializationContext
+
+    client = mock_client(URL)
+    main = _register_referencing(client, "rec")
+    client.register_schema("unit-refs-value", main)
+    doc = {
+        "sensor": "s1",
+        "temperature": -19.5,
+        "site": {"name": "lab", "unit": "K"},
+        "sites": [{"name": "a", "unit": "C"}, {"name": "b", "unit": "K"}],
+    }
+    record = AvroSerializer(client, main)(doc, SerializationContext("unit-refs", MessageField.VALUE))
+    counting = Gate(client)
+    counting.open.set()
+    versions: list[tuple[str, int]] = []
+
+    def get_version(subject: str, version: int, *args: Any) -> Any:
+        if args:  # a reference's fetch (the mock's subject/version lookup passes no more)
+            versions.append((subject, version))
+        return client.get_version(subject, version, *args)
+
+    counting.get_version = get_version  # type: ignore[attr-defined]
+    decoder = RecordDecoder(counting, _settings())  # type: ignore[arg-type]
+    result = _until(decoder, record)
+    assert isinstance(result, Decoded), result
+    assert result.value == doc
+    assert isinstance(decoder.decode(record), Decoded)
+    assert sorted(versions) == [("site-rec", 1), ("unit-rec", 1)]
+    decoder.close()
+
+
+def test_a_missing_avro_reference_is_one_line_naming_it() -> None:
+    from confluent_kafka.schema_registry import SchemaReference
+
+    client = mock_client(URL)  # the in-process registry does not check references when registering
+    refs = [SchemaReference("unit.refs.Site", "no-such-site", 3)]
+    sid = client.register_schema("unit-missing-ref-value", Schema(json.dumps(MAIN), "AVRO", refs))
+    decoder = RecordDecoder(client, _settings())
+    result = _until(decoder, b"\x00" + sid.to_bytes(4, "big") + b"\x02")
+    assert isinstance(result, Undecoded) and result.reason is RejectReason.REGISTRY_ERROR
+    assert result.detail == (
+        f"schema id {sid}: its reference unit.refs.Site (subject no-such-site version 3) is not in the Schema Registry"
+    )
+    decoder.close()
+
+
+def test_an_avro_reference_left_out_is_named_by_the_parser() -> None:
+    client = mock_client(URL)
+    sid = client.register_schema("unit-no-ref-value", Schema(json.dumps(MAIN), "AVRO"))
+    decoder = RecordDecoder(client, _settings())
+    result = _until(decoder, b"\x00" + sid.to_bytes(4, "big") + b"\x02")
+    assert isinstance(result, Undecoded) and result.reason is RejectReason.REGISTRY_ERROR
+    assert result.detail == f"schema id {sid}: the Avro schema does not parse: UnknownType: unit.refs.Site"
+    decoder.close()
+
+
+def test_the_producer_writes_with_a_referencing_avro_schema() -> None:
+    from confluent_kafka.schema_registry.avro import AvroDeserializer
+    from confluent_kafka.serialization import MessageField, SerializationContext
+
+    from kafkatui.kafka.schema_writer import DoesNotFit, SchemaRef, resolve
+
+    client = mock_client(URL)
+    client.register_schema("unit-refs-writer-value", _register_referencing(client, "writer"))
+    writer = resolve(client, SchemaRef("avro", "unit-refs-writer-value"))
+    doc = {"sensor": "s2", "temperature": 4.0, "site": {"name": "x", "unit": "C"}, "sites": []}
+    data = writer.encode(json.dumps(doc))
+    assert AvroDeserializer(client)(data, SerializationContext("t", MessageField.VALUE)) == doc
+    bad = {**doc, "site": {"name": "x", "unit": "F"}}
+    try:
+        writer.encode(json.dumps(bad))
+    except DoesNotFit as exc:
+        assert "does not fit the Avro schema id" in str(exc) and '"F"' in str(exc)
+    else:
+        raise AssertionError("a symbol not in the referenced enum was accepted")

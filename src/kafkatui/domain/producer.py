@@ -241,11 +241,11 @@ class FormInput:
     count: str = "1"
     rate: str = ""
     json_mode: bool = False
-    schema: str = "none"  # none | avro | jsonschema: serialize the JSON value with a registry schema
+    schema: str = "none"  # none | avro | jsonschema | protobuf: serialize the JSON value with a registry schema
     subject: str = ""  # empty: <topic>-value; `name@3` or `@3`: version 3 (else the latest)
 
 
-SCHEMA_CHOICES = ("none", "avro", "jsonschema")
+SCHEMA_CHOICES = ("none", "avro", "jsonschema", "protobuf")
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,7 +269,7 @@ class ProduceRequest:
     count: int = 1
     rate: float | None = None
     json_mode: bool = False
-    schema: str = "none"  # avro | jsonschema: the value (JSON) is serialized with the subject's schema
+    schema: str = "none"  # avro | jsonschema | protobuf: the value (JSON) is serialized with the subject's schema
     subject: str = ""
     schema_version: int | None = None  # None: the subject's latest version
 

@@ -7,20 +7,21 @@ and tries again). A failed fetch (unknown id, unreachable registry, refused cred
 remembered and asked again after a pause; meanwhile the records of that id are rejected with the
 reason. Decoding itself is local and fast:
 
-- Avro: fastavro's ``schemaless_reader`` with the parsed writer schema;
+- Avro: fastavro's ``schemaless_reader`` with the parsed writer schema; the schemas it references
+  (subject/version references, recursively) are fetched with it and parsed into it as confluent-kafka's
+  AvroDeserializer does (a reference the registry does not hold is a registry error naming it);
 - JSON Schema: the payload is JSON (it was validated against its schema by its producer);
-- Protobuf: the registry's serialized ``FileDescriptorProto`` (base64) builds the message classes at
-  run time (no generated code), the record's message indexes pick the message, and the message
-  becomes a dict (``MessageToDict``, field names as in the schema).
+- Protobuf: the schema and its imports as ``FileDescriptorProto``s (`protobuf_schema`: the base64
+  form read as it is, ``.proto`` text compiled by protoc) build the message classes at run time (no
+  generated code), the record's message indexes pick the message, and the message becomes a dict
+  (``MessageToDict``, field names as in the schema).
 
-Schemas that reference other schemas are followed for Protobuf (its imports); an Avro schema with
-references is reported as a registry error naming that limit (a JSON Schema record needs no schema
-to be read).
+References are followed for Avro (named types) and Protobuf (imports); a JSON Schema record needs
+no schema to be read. A schema and its references are fetched once, then cached with the id.
 """
 
 from __future__ import annotations
 
-import base64
 import io
 import json
 import logging
@@ -36,7 +37,7 @@ from confluent_kafka.schema_registry import Schema, SchemaRegistryClient
 from kafkatui.domain.readings import RejectReason
 from kafkatui.domain.text import inert
 from kafkatui.kafka.context import Context
-from kafkatui.kafka.registry import Failure, classify, make_client
+from kafkatui.kafka.registry import Failure, classify, make_client, referenced
 from kafkatui.settings import Settings
 
 log = logging.getLogger("kafkatui.decoder")
@@ -102,10 +103,55 @@ class _Entry:
 # --------------------------------------------------------------------------- decoders per kind
 
 
-def _avro(schema: Schema) -> Callable[[bytes], object]:
-    if schema.references:
-        raise ValueError("an Avro schema with references (kafkatui does not follow Avro references yet)")
-    parsed = fastavro.parse_schema(json.loads(schema.schema_str or "null"))
+MAX_REFERENCE_DEPTH = 32  # references of references: deeper than this is taken for a cycle
+
+
+def avro_named_schemas(client: SchemaRegistryClient, schema: Schema, depth: int = 0) -> dict[str, Any]:
+    """The named schemas ``schema`` references, recursively (a registry call per reference not yet
+    in the client's cache: run it off the worker loop). As confluent-kafka's AvroDeserializer
+    resolves them: each referenced schema raw (unparsed), under its reference name and its full name,
+    so that one type reached through two references is defined once."""
+    named: dict[str, Any] = {}
+    if depth > MAX_REFERENCE_DEPTH:
+        raise ValueError(f"Avro references nest deeper than {MAX_REFERENCE_DEPTH} (a cycle?)")
+    for ref in schema.references or ():
+        registered = referenced(client, ref)
+        named.update(avro_named_schemas(client, registered.schema, depth + 1))
+        try:
+            raw = json.loads(registered.schema.schema_str or "null")
+        except ValueError:
+            raise ValueError(f"its reference {inert(str(ref.name), 80)} is not an Avro schema (not JSON)") from None
+        named[str(ref.name)] = raw
+        if isinstance(raw, dict) and isinstance(raw.get("name"), str):
+            name, namespace = raw["name"], raw.get("namespace")
+            named[f"{namespace}.{name}" if namespace and "." not in name else name] = raw
+    return named
+
+
+def parse_avro(client: SchemaRegistryClient, schema: Schema) -> Any:
+    """The parsed Avro schema, its references followed; a schema that does not parse is a ValueError."""
+    try:
+        raw = json.loads(schema.schema_str or "null")
+    except ValueError:
+        raise ValueError("the Avro schema is not JSON") from None
+    if not schema.references:
+        try:
+            return fastavro.parse_schema(raw)
+        except Exception as exc:
+            detail = inert(f"{type(exc).__name__}: {exc}", 160)
+            raise ValueError(f"the Avro schema does not parse: {detail}") from None
+    from confluent_kafka.schema_registry.common.avro import parse_schema_with_repo
+
+    named = avro_named_schemas(client, schema)
+    try:
+        return parse_schema_with_repo(schema.schema_str or "null", named)
+    except Exception as exc:
+        detail = inert(f"{type(exc).__name__}: {exc}", 160)
+        raise ValueError(f"the Avro schema with its references does not parse: {detail}") from None
+
+
+def _avro(client: SchemaRegistryClient, schema: Schema) -> Callable[[bytes], object]:
+    parsed = parse_avro(client, schema)
     reader = fastavro.schemaless_reader
 
     def decode(value: bytes) -> object:
@@ -126,41 +172,13 @@ def _json_schema(schema: Schema) -> Callable[[bytes], object]:
 
 
 def _protobuf(client: SchemaRegistryClient, schema: Schema) -> Callable[[bytes], object]:
-    from confluent_kafka.schema_registry.common.protobuf import _init_pool
     from confluent_kafka.schema_registry.common.serde import SchemaId
-    from google.protobuf import descriptor_pb2, descriptor_pool, json_format, message_factory
+    from google.protobuf import json_format, message_factory
 
-    pool = descriptor_pool.DescriptorPool()
-    _init_pool(pool)
-    seen: set[str] = set()
+    from kafkatui.kafka.protobuf_schema import descriptor_pool_of, file_descriptors
 
-    def file_proto(name: str, text: str) -> Any:
-        proto = descriptor_pb2.FileDescriptorProto()
-        try:
-            proto.ParseFromString(base64.b64decode(text.encode("ascii"), validate=True))
-        except (ValueError, UnicodeEncodeError) as exc:
-            raise ValueError(
-                "a Protobuf schema the registry gave as .proto text, not as a serialized descriptor "
-                "(kafkatui reads the serialized form, as confluent-kafka's serializer registers it)"
-            ) from exc
-        proto.name = name
-        return proto
-
-    def add_references(refs: Any) -> None:
-        for ref in refs or ():
-            if ref.name in seen:
-                continue
-            seen.add(ref.name)
-            registered = client.get_version(ref.subject, ref.version, True, "serialized")
-            add_references(registered.schema.references)
-            try:
-                pool.FindFileByName(ref.name)
-            except KeyError:
-                pool.Add(file_proto(ref.name, registered.schema.schema_str or ""))
-
-    add_references(schema.references)
-    main = file_proto("default", schema.schema_str or "")
-    pool.Add(main)
+    main, imports = file_descriptors(client, schema)  # base64 descriptors or .proto text (compiled)
+    pool = descriptor_pool_of(main, imports)
     classes: dict[tuple[int, ...], Any] = {}
 
     def message_class(indexes: tuple[int, ...]) -> Any:
@@ -316,11 +334,11 @@ class RecordDecoder:
         except Exception:  # subject and version are a nicety: the schema is what decodes
             log.debug("no subject/version for schema id %d", sid, exc_info=True)
         if kind == "AVRO":
-            decode = _avro(schema)
+            decode = _avro(self.client, schema)
         elif kind == "JSON":
             decode = _json_schema(schema)
         elif kind == "PROTOBUF":
-            decode = _protobuf(self.client, self.client.get_schema(sid, fmt="serialized"))
+            decode = _protobuf(self.client, schema)
         else:
             raise ValueError(f"schema type {inert(kind, 40)} is not one kafkatui decodes")
         return _Entry(SchemaInfo(sid, kind, subject, version, also), decode)

@@ -109,6 +109,25 @@ def classify(exc: BaseException, settings: Settings, what: str = "") -> Registry
     return RegistryFailure(Failure.ERROR, redact(f"{where}: {detail}", secrets))
 
 
+def referenced(client: SchemaRegistryClient, ref: Any) -> Any:
+    """The registered schema a reference names (a registry call, default format). A reference the
+    registry does not hold is a ValueError naming it; any other failure (unreachable, refused) is
+    raised as it is, for `classify`."""
+    from confluent_kafka.schema_registry.error import SchemaRegistryError
+
+    if ref.subject is None or ref.version is None:
+        raise ValueError(f"reference {inert(str(ref.name), 80)} names no subject and version")
+    try:
+        return client.get_version(ref.subject, ref.version, True)
+    except SchemaRegistryError as exc:
+        if exc.http_status_code != 404:
+            raise
+        raise ValueError(
+            f"its reference {inert(str(ref.name), 80)} (subject {inert(str(ref.subject), 80)} "
+            f"version {ref.version}) is not in the Schema Registry"
+        ) from None
+
+
 @dataclass(frozen=True, slots=True)
 class RegistryStatus:
     url: str

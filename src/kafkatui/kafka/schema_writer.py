@@ -3,13 +3,16 @@
 `resolve` asks the registry for a subject's latest (or a chosen) version — a network call: the
 producer service runs it on a thread, never on the worker loop. `SchemaWriter.encode` then checks
 a value against the schema and writes the Confluent wire format (magic byte 0, the schema id, the
-Avro binary or the JSON text); a value that does not fit raises `DoesNotFit` naming the field.
+Avro binary or the JSON text; for Protobuf the message indexes [0] and the message built from the
+JSON with `json_format.ParseDict` into the schema's first message, a class made at run time); a
+value that does not fit raises `DoesNotFit` naming the field.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,9 +23,11 @@ from fastavro.validation import ValidationError as AvroValidationError
 from fastavro.validation import validate as avro_validate
 
 from kafkatui.domain.text import inert
+from kafkatui.kafka.decoder import avro_named_schemas, parse_avro
+from kafkatui.kafka.protobuf_schema import descriptor_pool_of, file_descriptors
 
-KINDS = {"avro": "AVRO", "jsonschema": "JSON"}
-KIND_NAMES = {"avro": "Avro", "jsonschema": "JSON Schema"}
+KINDS = {"avro": "AVRO", "jsonschema": "JSON", "protobuf": "PROTOBUF"}
+KIND_NAMES = {"avro": "Avro", "jsonschema": "JSON Schema", "protobuf": "Protobuf"}
 
 
 class DoesNotFit(ValueError):
@@ -41,15 +46,30 @@ class SchemaRef:
 
 
 class SchemaWriter:
-    def __init__(self, ref: SchemaRef, schema_id: int, version: int, schema_str: str) -> None:
+    def __init__(
+        self,
+        ref: SchemaRef,
+        schema_id: int,
+        version: int,
+        schema_str: str,
+        avro: Any = None,
+        named: Any = (),
+        message: Any = None,
+    ) -> None:
+        """``avro``: the Avro schema already parsed with its references (``named``: their raw schemas);
+        ``message``: for Protobuf, the message class (the schema's first message, built at run time)."""
         self.ref = ref
         self.schema_id = schema_id
         self.version = version
         self.prefix = b"\x00" + schema_id.to_bytes(4, "big")
+        if ref.kind == "protobuf":
+            self.message = message
+            self.prefix += b"\x00"  # message indexes [0]: the first message, in Confluent's short form
+            return
         raw = json.loads(schema_str)
         if ref.kind == "avro":
-            self.avro: Any = fastavro.parse_schema(raw)
-            self.names = sorted(_record_names(raw), key=len, reverse=True)
+            self.avro: Any = avro if avro is not None else fastavro.parse_schema(raw)
+            self.names = sorted(_record_names([raw, *named]), key=len, reverse=True)
             self.top_fields = {f["name"] for f in raw.get("fields", ())} if isinstance(raw, dict) else set()
         else:
             self.validator = jsonschema.Draft7Validator(raw)
@@ -66,6 +86,8 @@ class SchemaWriter:
             raise DoesNotFit(f"the value is not JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from None
         if self.ref.kind == "avro":
             return self.prefix + self._avro(doc)
+        if self.ref.kind == "protobuf":
+            return self.prefix + self._protobuf(doc)
         error = jsonschema.exceptions.best_match(self.validator.iter_errors(doc))
         if error is not None:
             path = ".".join(str(p) for p in error.absolute_path)
@@ -93,11 +115,78 @@ class SchemaWriter:
         fastavro.schemaless_writer(buf, self.avro, doc)
         return buf.getvalue()
 
+    def _protobuf(self, doc: object) -> bytes:
+        from google.protobuf import json_format
+
+        msg = self.message()
+        if not isinstance(doc, dict):
+            raise DoesNotFit(
+                f"the value does not fit the {self.describe()}: {_json_kind(doc)}, expected a JSON object "
+                f"(message {msg.DESCRIPTOR.full_name})"
+            )
+        try:
+            json_format.ParseDict(doc, msg)
+        except json_format.ParseError as exc:
+            text = str(exc)
+            path = re.findall(r"Failed to parse (\S+) field", text)
+            unknown = re.search(r'has no field named "([^"]+)"', text)
+            datum, expected = _proto_field(doc, msg.DESCRIPTOR, path)
+            if unknown and isinstance(datum, dict):  # (a string where a message goes: its letters are no fields)
+                field = inert(".".join([*path, unknown[1]]), 80)
+                raise DoesNotFit(f"field {field} is not in the {self.describe()}") from None
+            if not path:
+                raise DoesNotFit(f"the value does not fit the {self.describe()}: {inert(text, 120)}") from None
+            got = inert(json.dumps(datum, default=str), 60)
+            where = inert(".".join(path), 80)
+            raise DoesNotFit(f"field {where} does not fit the {self.describe()}: {got}, expected {expected}") from None
+        data: bytes = msg.SerializeToString()
+        return data
+
     def _field(self, path: str) -> str:
         """fastavro's `ns.Reading.meta.ns.Meta.site` -> `meta.site` (record names dropped)."""
         for name in self.names:
             path = path.replace(name + ".", "\0")
         return ".".join(p for p in path.replace("\0", "").split(".") if p)
+
+
+def _json_kind(value: object) -> str:
+    return {list: "a list", str: "a string", bool: "true or false", type(None): "null"}.get(type(value), "a number")
+
+
+def _proto_field(doc: object, descriptor: Any, path: list[str]) -> tuple[object, str]:
+    """The value at ``path`` in ``doc`` and the Protobuf type its field wants (``double``,
+    ``repeated int32``, a message or enum's full name)."""
+    datum: object = doc
+    expected = "?"
+    for name in path:
+        field = descriptor.fields_by_name.get(name) if descriptor is not None else None
+        if field is None and descriptor is not None:
+            field = next((f for f in descriptor.fields if f.json_name == name), None)
+        if field is None:
+            break
+        datum = datum.get(name, datum.get(field.json_name)) if isinstance(datum, dict) else None
+        entry = field.message_type
+        if entry is not None and entry.GetOptions().map_entry:
+            key, value = (entry.fields_by_name[n] for n in ("key", "value"))
+            named = value.message_type or value.enum_type
+            value_kind = named.full_name if named is not None else _PROTO_TYPES.get(value.type, "?")
+            kind = f"map<{_PROTO_TYPES.get(key.type, '?')}, {value_kind}>"
+        elif field.message_type is not None:
+            kind = field.message_type.full_name
+        elif field.enum_type is not None:
+            kind = field.enum_type.full_name
+        else:
+            kind = _PROTO_TYPES.get(field.type, "?")
+        repeated = field.is_repeated and not (entry is not None and entry.GetOptions().map_entry)
+        expected = f"repeated {kind}" if repeated else kind
+        descriptor = field.message_type
+    return datum, expected
+
+
+_PROTO_TYPES = {
+    1: "double", 2: "float", 3: "int64", 4: "uint64", 5: "int32", 6: "fixed64", 7: "fixed32", 8: "bool",
+    9: "string", 12: "bytes", 13: "uint32", 15: "sfixed32", 16: "sfixed64", 17: "sint32", 18: "sint64",
+}  # fmt: skip
 
 
 def _record_names(schema: object, namespace: str = "") -> set[str]:
@@ -127,4 +216,29 @@ def resolve(client: SchemaRegistryClient, ref: SchemaRef) -> SchemaWriter:
         raise DoesNotFit(
             f"subject {inert(ref.subject, 120)} holds a schema of type {inert(kind, 20)}, not {KIND_NAMES[ref.kind]}"
         )
-    return SchemaWriter(ref, int(registered.schema_id or 0), int(registered.version or 0), schema.schema_str or "null")
+    schema_id, version = int(registered.schema_id or 0), int(registered.version or 0)
+    if kind == "PROTOBUF":
+        return SchemaWriter(ref, schema_id, version, "", message=_first_message(client, schema, ref))
+    avro, named = None, []
+    if kind == "AVRO" and schema.references:  # referenced named types: fetched (cached) and parsed with it
+        try:
+            named = list(avro_named_schemas(client, schema).values())
+            avro = parse_avro(client, schema)
+        except ValueError as exc:
+            raise DoesNotFit(f"the {ref.describe()}: {exc}") from None
+    return SchemaWriter(ref, schema_id, version, schema.schema_str or "null", avro, named)
+
+
+def _first_message(client: SchemaRegistryClient, schema: Any, ref: SchemaRef) -> Any:
+    """The class of the schema's first message (what message indexes [0] name), built at run time."""
+    from google.protobuf import message_factory
+
+    try:
+        main, imports = file_descriptors(client, schema)
+        if not main.message_type:
+            raise ValueError("it defines no message")
+        pool = descriptor_pool_of(main, imports)
+        name = ".".join(p for p in (main.package, main.message_type[0].name) if p)
+        return message_factory.GetMessageClass(pool.FindMessageTypeByName(name))
+    except (ValueError, TypeError) as exc:
+        raise DoesNotFit(f"the {ref.describe()}: {inert(str(exc), 200)}") from None

@@ -62,7 +62,7 @@ from kafkatui.tui.widgets.keyed_table import KeyedTable
 # what a send came to first (a narrow side panel cuts from the right): where it landed, how long it
 # took, with which acks, and whether it failed; when, topic and key after
 # the value typed as JSON, sent as it is or serialized with a registry schema of the subject
-SCHEMA_OPTIONS = (("no schema", "none"), ("Avro", "avro"), ("JSON Schema", "jsonschema"))
+SCHEMA_OPTIONS = (("no schema", "none"), ("Avro", "avro"), ("JSON Schema", "jsonschema"), ("Protobuf", "protobuf"))
 COLUMNS = ("#", "P", "OFFSET", "LATENCY", "ACKS", "ERROR", "UTC", "TOPIC", "KEY")
 TOPIC_WIDTH = 40  # a topic name up to this long is shown whole; the column is as wide as needed
 TABLE_EVERY_DURING_BURST = 1.0  # seconds
