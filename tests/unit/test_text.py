@@ -114,18 +114,18 @@ def test_alert_log_csv_sensor_is_inert_and_json_is_escaped(tmp_path: Path) -> No
 
 def test_alert_log_names_the_cluster_and_keeps_an_older_csv_in_its_columns(tmp_path: Path) -> None:
     event = AlertEvent(AlertKind.TOO_WARM, "sensor1", True, 9.5, 5.0, 1_700_000_000.0, 0, 7)
-    for cluster in ("one:9092", "three:9092"):  # a cluster switch: one file, both clusters, each named
+    for cluster in ("127.0.0.1:19092", "127.0.0.1:29092"):  # a cluster switch: one file, both clusters, each named
         for name in ("alerts.csv", "alerts.jsonl"):
             log = AlertLog(tmp_path / name, cluster)
             log.write(event)
             log.close()
     rows = list(csv.reader((tmp_path / "alerts.csv").open(encoding="utf-8")))
-    assert rows[0][-1] == "cluster" and [r[-1] for r in rows[1:]] == ["one:9092", "three:9092"]
+    assert rows[0][-1] == "cluster" and [r[-1] for r in rows[1:]] == ["127.0.0.1:19092", "127.0.0.1:29092"]
     lines = (tmp_path / "alerts.jsonl").read_text(encoding="utf-8").splitlines()
-    assert [json.loads(line)["cluster"] for line in lines] == ["one:9092", "three:9092"]
+    assert [json.loads(line)["cluster"] for line in lines] == ["127.0.0.1:19092", "127.0.0.1:29092"]
     older = tmp_path / "older.csv"  # begun by an earlier kafkatui, before the cluster column
     older.write_text(",".join(AlertLog.OLD_FIELDS) + "\r\n", encoding="utf-8")
-    log = AlertLog(older, "one:9092")
+    log = AlertLog(older, "127.0.0.1:19092")
     log.write(event)
     log.close()
     rows = list(csv.reader(older.open(encoding="utf-8")))
