@@ -1,0 +1,120 @@
+"""The range export's pure rules (domain/range_export.py): the dialog's FROM, TO and partitions,
+which offsets of each partition go in, and when a partition is done."""
+
+from __future__ import annotations
+
+import pytest
+
+from kafkatui.domain.message_viewer import StartAt, StartMode
+from kafkatui.domain.range_export import (
+    Ends,
+    RangeExportProgress,
+    RangeSpec,
+    RangeState,
+    RangeTracker,
+    expected,
+    parse_partitions,
+    parse_range,
+    resolve,
+)
+
+NOW = 1_764_000_000.0  # 2025-11-24T16:00:00Z
+B, E, O, T = StartMode.BEGINNING, StartMode.END, StartMode.OFFSET, StartMode.TIMESTAMP
+
+
+def test_the_default_is_everything_up_to_the_end_now() -> None:
+    spec = parse_range(B, "", E, "", "all", [0, 1, 2], NOW)
+    assert spec == RangeSpec(StartAt(B), StartAt(E), None)
+    assert spec.describe() == "all partitions, from the earliest to the end"
+
+
+def test_offsets_and_times_are_read_as_the_viewer_reads_its_start() -> None:
+    spec = parse_range(O, " 100 ", T, "10m", "1", [0, 1, 2], NOW)
+    assert spec.start == StartAt(O, 100)
+    assert spec.end == StartAt(T, int((NOW - 600) * 1000))
+    assert spec.partitions == (1,)
+    iso = parse_range(T, "2025-11-24T15:00:00", T, "2025-11-24T17:00:00+01:00", "", [0], NOW)
+    assert (iso.start.value, iso.end.value) == (1_763_996_400_000, 1_764_000_000_000)  # UTC unless it says
+    assert parse_range(T, "1763996400000", E, "", "", [0], NOW).start == StartAt(T, 1_763_996_400_000)
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ((O, "abc", E, "", "all"), "From: 'abc' is not an offset (a whole number ≥ 0)"),
+        ((B, "", O, "-5", "all"), "To: '-5' is not an offset (a whole number ≥ 0)"),
+        (
+            (T, "yesterday", E, "", "all"),
+            "From: 'yesterday' is not a time: use 2026-11-21T08:00:00 (UTC), epoch ms, or 10m (ago)",
+        ),
+        ((B, "", T, "", "all"), "To: give a time: 2026-11-21T08:00:00, epoch ms, or 10m (ago)"),
+        (
+            (O, "500", O, "200", "all"),
+            "From offset 500 is not before To offset 200: nothing in between (To is the first offset left out)",
+        ),
+        (
+            (O, "7", O, "7", "all"),
+            "From offset 7 is not before To offset 7: nothing in between (To is the first offset left out)",
+        ),
+        (
+            (T, "5m", T, "10m", "all"),
+            "From 2025-11-24T15:55:00.000Z is not before To 2025-11-24T15:50:00.000Z: nothing in between",
+        ),
+        ((B, "", E, "", "7"), "Partitions: the topic has no partition 7 (it has 0–2)"),
+        ((B, "", E, "", "0,x"), "Partitions: 'x' is not a partition number (use all, 0 or 0,2)"),
+        ((B, "", E, "", "-1"), "Partitions: '-1' is not a partition number (use all, 0 or 0,2)"),
+    ],
+)
+def test_bad_fields_are_one_sentence(fields: tuple[StartMode, str, StartMode, str, str], message: str) -> None:
+    with pytest.raises(ValueError) as info:
+        parse_range(*fields, [0, 1, 2], NOW)
+    assert str(info.value) == message
+
+
+def test_partitions() -> None:
+    assert parse_partitions("ALL", [0, 1]) is None
+    assert parse_partitions("2, 0,2", [0, 1, 2]) == (0, 2)
+    with pytest.raises(ValueError, match=r"no partition 1 \(it has 0,5\)"):
+        parse_partitions("1", [0, 5])
+
+
+def test_the_range_of_each_partition_is_half_open_and_inside_what_exists() -> None:
+    ends = {0: Ends(0, 1000), 1: Ends(200, 300), 2: Ends(0, 0)}
+    assert resolve(RangeSpec(), ends) == {0: (0, 1000), 1: (200, 300), 2: (0, 0)}
+    by_offset = resolve(RangeSpec(StartAt(O, 100), StartAt(O, 250)), ends)
+    # partition 1 starts at its earliest (100 was deleted), partition 2 is empty
+    assert by_offset == {0: (100, 250), 1: (200, 250), 2: (0, 0)}
+    assert expected(by_offset) == 200
+    past = resolve(RangeSpec(StartAt(O, 5000), StartAt(E)), ends)
+    assert past == {0: (1000, 1000), 1: (300, 300), 2: (0, 0)}
+    assert expected(past) == 0
+
+
+def test_times_use_the_offsets_the_cluster_found_and_none_means_the_end() -> None:
+    spec = RangeSpec(StartAt(T, 1), StartAt(T, 2))
+    ends = {0: Ends(0, 1000, at_from=400, at_to=600), 1: Ends(0, 50, at_from=-1, at_to=-1), 2: Ends(0, 9, 3, -1)}
+    assert resolve(spec, ends) == {0: (400, 600), 1: (50, 50), 2: (3, 9)}
+    mixed = RangeSpec(StartAt(O, 500), StartAt(T, 2))  # a FROM after the TO's offset: nothing, not an error
+    assert resolve(mixed, {0: Ends(0, 1000, at_to=300)}) == {0: (500, 500)}
+
+
+def test_a_partition_is_done_at_its_last_offset_or_at_its_end() -> None:
+    tracker = RangeTracker({0: (10, 13), 1: (0, 5), 2: (4, 4)})
+    assert 2 not in tracker.open  # empty: never read
+    assert [tracker.wanted(0, o) for o in (10, 11)] == [True, True]
+    assert not tracker.finished
+    assert tracker.wanted(0, 12) and 0 not in tracker.open
+    assert not tracker.wanted(0, 13)  # fetched past the stop: left out
+    assert tracker.wanted(1, 3)
+    tracker.reached_end(1, 4)  # an end before the stop: not done (the records come)
+    assert not tracker.finished
+    tracker.reached_end(1, 5)  # offset 4 was a transaction marker: the end is the stop
+    assert tracker.finished
+    assert not tracker.wanted(9, 0)  # a partition not asked for
+
+
+def test_progress_says_how_many_of_about_how_many() -> None:
+    event = RangeExportProgress(NOW, 1, "/d/x.csv", "/d/x.csv.partial", RangeState.READING, 1500, 12000)
+    assert event.progress_text() == "1,500 of ~12,000 records"
+    assert not event.state.finished and RangeState.CANCELLED.finished
+    assert RangeExportProgress(NOW, 1, "p", "q", RangeState.RESOLVING).progress_text() == "0 records"
