@@ -9,17 +9,20 @@ message viewer decodes it (`messages_viewer.to_record` and `decoded`, the worker
 Registry decoder) but never cut; a slice with a record whose schema is still being fetched is
 held (reading pauses) until the decoder has the schema or has given up on it.
 
-The file is written by a writer thread the worker feeds through a bounded queue of slices. Why
-not write on the worker in bounded chunks: a write can stall for as long as the disk or a network
-file system likes, and the worker must never wait (every pane's data would stop with it); the
-writer thread may stall, the worker only finds the queue full and stops reading until there is
-room (librdkafka's own fetch queue is bounded too). Formatting the lines (`domain/export.py`'s
-`records_rows` and `lines`, the same columns as the export of the records loaded) also happens on
-the writer thread, so the worker's share per record is the decoding alone. The writer writes
-`NAME.partial` (opened with "x": an existing file is never touched) and links it to NAME only
-when every record is in (a link fails when NAME exists, so nothing is overwritten even if NAME
-appeared meanwhile). A cancel, a failure or the worker ending (a cluster switch, quitting)
-leaves the `.partial`.
+Who writes: a writer thread, fed by the worker through a bounded queue of text. The worker turns
+each slice into its lines (`domain/export.py`'s `records_rows` and `lines`: the columns of the
+export of the records loaded) and hands one string per slice to the writer, which only writes.
+Why not write on the worker: a write can stall for as long as the disk or a network file system
+likes, and the worker must never wait (every pane's data would stop with it); the writer may
+stall, the worker then finds the queue full and stops reading until there is room (librdkafka's
+own fetch queue is bounded too). Why the lines are made on the worker and not on the writer:
+handing `Record`s to another thread kept hundreds of thousands of objects alive past the young
+garbage collection, and the full collections that followed stopped the worker for 100 ms at a
+time; strings are not tracked by the collector, and formatting on another thread would not run
+in parallel anyway (the GIL). The writer writes `NAME.partial` (opened with "x": an existing file
+is never touched) and links it to NAME only when every record is in (a link fails when NAME
+exists, so nothing is overwritten even if NAME appeared meanwhile). A cancel, a failure or the
+worker ending (a cluster switch, quitting) leaves the `.partial`.
 """
 
 from __future__ import annotations
@@ -60,10 +63,9 @@ from kafkatui.kafka.pending import Pending
 
 log = logging.getLogger("kafkatui.range_export")
 
-BATCH = 2000  # records per consume() call (as the viewer: one call builds every Message holding the GIL)
-POLL_BUDGET = 0.02  # seconds of reading per worker poll at most
-SLICE_BYTES = 8 << 20  # a slice handed to the writer holds at most this many bytes of keys and values
-QUEUE_SLICES = 8  # slices waiting for the writer at most: a full queue pauses reading
+BATCH = 250  # records per consume() call (a slice): each is built, decoded and formatted on the worker
+POLL_BUDGET = 0.01  # seconds of reading per worker poll at most (then one more slice at most: ~10 ms)
+QUEUE_SLICES = 16  # slices of text waiting for the writer at most: a full queue pauses reading
 PROGRESS_EVERY = 0.25  # seconds between progress events
 ROOM_EVERY = 0.02  # seconds between polls while reading (not busy: the fetch queue or the writer's is the limit)
 SCHEMA_PENDING = RejectReason.SCHEMA_PENDING.value
@@ -71,15 +73,15 @@ GRACE = 2.0  # seconds after the ListOffsets timeout before the lookup counts as
 
 
 class Writer:
-    """The writer thread: slices of records in, lines of `fmt` out to `partial`, renamed to
-    `path` at the end. `written`, `error` and `finished` are read by the worker thread."""
+    """The writer thread: text in (one string per slice, with its record count), written to
+    `partial`, renamed to `path` at the end. `written`, `error` and `finished` are read by the
+    worker thread."""
 
-    def __init__(self, path: Path, fmt: Format, wake: Any) -> None:
+    def __init__(self, path: Path, wake: Any) -> None:
         self.path = path
         self.partial = path.with_name(path.name + PARTIAL_SUFFIX)
-        self.fmt = fmt
         self.wake = wake
-        self.slices: queue.Queue[list[Record] | None] = queue.Queue(maxsize=QUEUE_SLICES)
+        self.slices: queue.Queue[tuple[str, int] | None] = queue.Queue(maxsize=QUEUE_SLICES)
         self.cancel = threading.Event()
         self.finished = threading.Event()
         self.written = 0
@@ -90,33 +92,24 @@ class Writer:
     def start(self) -> None:
         self.thread.start()
 
-    def _records(self) -> Any:
-        while not self.cancel.is_set():
-            try:
-                chunk = self.slices.get(timeout=0.1)
-            except queue.Empty:
-                continue
-            if chunk is None:
-                return
-            yield from chunk
-
     def _run(self) -> None:
         try:
             with open(self.partial, "x", encoding="utf-8", newline="") as out:
-                header = self.fmt is Format.CSV
-                for line in lines(self.fmt, RECORD_COLUMNS, records_rows(self._records())):
-                    if self.cancel.is_set():
-                        break
-                    out.write(line)
-                    if header:
-                        header = False
+                while not self.cancel.is_set():
+                    try:
+                        item = self.slices.get(timeout=0.1)
+                    except queue.Empty:
                         continue
-                    self.written += 1
+                    if item is None:
+                        break
+                    text, records = item
+                    out.write(text)
+                    self.written += records
             if not self.cancel.is_set():
                 self._rename()
         except OSError as exc:
             self.error = f"{exc.strerror or type(exc).__name__}: {exc.filename or self.partial}"
-        except Exception as exc:  # a row the formatter refused: the file stays partial
+        except Exception as exc:  # never expected: the file stays partial, the worker says why
             self.error = f"{type(exc).__name__}: {exc}"
         finally:
             self.finished.set()
@@ -160,7 +153,9 @@ class RangeExport:
         self.writer: Writer | None = None
         self.tracker: RangeTracker | None = None
         self.decoder: RecordDecoder | None = shared_decoder(ctx)
-        self.held: list[Record] = []  # a slice waiting for a schema, or for room in the writer's queue
+        self.held: list[Record] = []  # a slice waiting for a schema
+        self.outbox: tuple[str, int] | None = None  # a slice's text waiting for room in the writer's queue
+        self.header = True  # the next text starts the file (CSV: its header line)
         self.closing = False  # every record read: the writer is told the end (None) once there is room
         self.full = False
         self.backlog = False
@@ -244,7 +239,7 @@ class RangeExport:
         ranges = resolve(self.spec, ends)
         self.expected = expected(ranges)
         self.tracker = RangeTracker(ranges)
-        self.writer = Writer(self.path, self.command.fmt, ctx.wake)
+        self.writer = Writer(self.path, ctx.wake)
         self.writer.start()
         self.state = RangeState.READING
         self.message = ""
@@ -281,7 +276,7 @@ class RangeExport:
         assert writer is not None and tracker is not None
         if writer.finished.is_set():  # it stopped on its own: a disk error
             return
-        if self.held and not self._hand_over():
+        if (self.held or self.outbox) and not self._hand_over():
             return
         if self.closing:
             self._close_writer()
@@ -338,11 +333,11 @@ class RangeExport:
         return records
 
     def _hand_over(self) -> bool:
-        """Give the held slice to the writer: False while a schema is being fetched or the
-        writer's queue is full (reading waits)."""
+        """Give the held slice to the writer, as text: False while a schema is being fetched or
+        the writer's queue is full (reading waits)."""
         assert self.writer is not None
         decoder = self.decoder
-        if decoder is not None:
+        if self.held and decoder is not None:
             if any(pending(r, decoder) for r in self.held):
                 self.message = "waiting for a schema from the Schema Registry…"
                 return False
@@ -350,19 +345,36 @@ class RangeExport:
                 self.held = [_again(r, decoder) if SCHEMA_PENDING in r.schema else r for r in self.held]
                 if any(SCHEMA_PENDING in r.schema for r in self.held):
                     return False  # asked again: wait for that answer
-        try:
-            self.writer.slices.put_nowait(self.held)
-        except queue.Full:
-            self.full = True
-            return False
+        if self.held:
+            self.outbox = (self._text(self.held), len(self.held))
+            self.held = []
+        if self.outbox is not None:
+            try:
+                self.writer.slices.put_nowait(self.outbox)
+            except queue.Full:
+                self.full = True
+                return False
         self.full = False
-        self.held = []
+        self.outbox = None
         if self.message.startswith("waiting for a schema"):
             self.message = ""
         return True
 
+    def _text(self, records: list[Record]) -> str:
+        """A slice's lines, as the export of the records loaded writes them (CSV: the header once)."""
+        out = lines(self.command.fmt, RECORD_COLUMNS, records_rows(records))
+        if self.command.fmt is Format.CSV and not self.header:
+            next(out)
+        self.header = False
+        return "".join(out)
+
     def _close_writer(self) -> None:
         assert self.writer is not None
+        if self.header and self.command.fmt is Format.CSV:  # no record at all: the file is its header
+            self.outbox = ("".join(lines(Format.CSV, RECORD_COLUMNS, ())), 0)
+            self.header = False
+            if not self._hand_over():
+                return
         try:
             self.writer.slices.put_nowait(None)
         except queue.Full:
@@ -390,6 +402,7 @@ class RangeExport:
     def cancel(self) -> None:
         self._close_consumer()
         self.held = []
+        self.outbox = None
         if self.writer is None:
             self.state = RangeState.CANCELLED
         else:
