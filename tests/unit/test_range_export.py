@@ -19,7 +19,7 @@ from kafkatui.domain.range_export import (
 )
 
 NOW = 1_764_000_000.0  # 2025-11-24T16:00:00Z
-B, E, O, T = StartMode.BEGINNING, StartMode.END, StartMode.OFFSET, StartMode.TIMESTAMP
+B, E, OFF, T = StartMode.BEGINNING, StartMode.END, StartMode.OFFSET, StartMode.TIMESTAMP
 
 
 def test_the_default_is_everything_up_to_the_end_now() -> None:
@@ -29,8 +29,8 @@ def test_the_default_is_everything_up_to_the_end_now() -> None:
 
 
 def test_offsets_and_times_are_read_as_the_viewer_reads_its_start() -> None:
-    spec = parse_range(O, " 100 ", T, "10m", "1", [0, 1, 2], NOW)
-    assert spec.start == StartAt(O, 100)
+    spec = parse_range(OFF, " 100 ", T, "10m", "1", [0, 1, 2], NOW)
+    assert spec.start == StartAt(OFF, 100)
     assert spec.end == StartAt(T, int((NOW - 600) * 1000))
     assert spec.partitions == (1,)
     iso = parse_range(T, "2025-11-24T15:00:00", T, "2025-11-24T17:00:00+01:00", "", [0], NOW)
@@ -41,19 +41,19 @@ def test_offsets_and_times_are_read_as_the_viewer_reads_its_start() -> None:
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ((O, "abc", E, "", "all"), "From: 'abc' is not an offset (a whole number ≥ 0)"),
-        ((B, "", O, "-5", "all"), "To: '-5' is not an offset (a whole number ≥ 0)"),
+        ((OFF, "abc", E, "", "all"), "From: 'abc' is not an offset (a whole number ≥ 0)"),
+        ((B, "", OFF, "-5", "all"), "To: '-5' is not an offset (a whole number ≥ 0)"),
         (
             (T, "yesterday", E, "", "all"),
             "From: 'yesterday' is not a time: use 2026-11-21T08:00:00 (UTC), epoch ms, or 10m (ago)",
         ),
         ((B, "", T, "", "all"), "To: give a time: 2026-11-21T08:00:00, epoch ms, or 10m (ago)"),
         (
-            (O, "500", O, "200", "all"),
+            (OFF, "500", OFF, "200", "all"),
             "From offset 500 is not before To offset 200: nothing in between (To is the first offset left out)",
         ),
         (
-            (O, "7", O, "7", "all"),
+            (OFF, "7", OFF, "7", "all"),
             "From offset 7 is not before To offset 7: nothing in between (To is the first offset left out)",
         ),
         (
@@ -81,11 +81,11 @@ def test_partitions() -> None:
 def test_the_range_of_each_partition_is_half_open_and_inside_what_exists() -> None:
     ends = {0: Ends(0, 1000), 1: Ends(200, 300), 2: Ends(0, 0)}
     assert resolve(RangeSpec(), ends) == {0: (0, 1000), 1: (200, 300), 2: (0, 0)}
-    by_offset = resolve(RangeSpec(StartAt(O, 100), StartAt(O, 250)), ends)
+    by_offset = resolve(RangeSpec(StartAt(OFF, 100), StartAt(OFF, 250)), ends)
     # partition 1 starts at its earliest (100 was deleted), partition 2 is empty
     assert by_offset == {0: (100, 250), 1: (200, 250), 2: (0, 0)}
     assert expected(by_offset) == 200
-    past = resolve(RangeSpec(StartAt(O, 5000), StartAt(E)), ends)
+    past = resolve(RangeSpec(StartAt(OFF, 5000), StartAt(E)), ends)
     assert past == {0: (1000, 1000), 1: (300, 300), 2: (0, 0)}
     assert expected(past) == 0
 
@@ -94,7 +94,7 @@ def test_times_use_the_offsets_the_cluster_found_and_none_means_the_end() -> Non
     spec = RangeSpec(StartAt(T, 1), StartAt(T, 2))
     ends = {0: Ends(0, 1000, at_from=400, at_to=600), 1: Ends(0, 50, at_from=-1, at_to=-1), 2: Ends(0, 9, 3, -1)}
     assert resolve(spec, ends) == {0: (400, 600), 1: (50, 50), 2: (3, 9)}
-    mixed = RangeSpec(StartAt(O, 500), StartAt(T, 2))  # a FROM after the TO's offset: nothing, not an error
+    mixed = RangeSpec(StartAt(OFF, 500), StartAt(T, 2))  # a FROM after the TO's offset: nothing, not an error
     assert resolve(mixed, {0: Ends(0, 1000, at_to=300)}) == {0: (500, 500)}
 
 
