@@ -3,6 +3,8 @@ which offsets of each partition go in, and when a partition is done."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from kafkatui.domain.message_viewer import StartAt, StartMode
@@ -118,3 +120,51 @@ def test_progress_says_how_many_of_about_how_many() -> None:
     assert event.progress_text() == "1,500 of ~12,000 records"
     assert not event.state.finished and RangeState.CANCELLED.finished
     assert RangeExportProgress(NOW, 1, "p", "q", RangeState.RESOLVING).progress_text() == "0 records"
+
+
+# -- the worker's service, before any Kafka call: what it refuses with a sentence ----------------
+
+
+def _service_ctx(events: list[object]) -> object:
+    from types import SimpleNamespace
+
+    import canned
+
+    def no_admin(*args: object, **kwargs: object) -> object:
+        raise AssertionError("no ListOffsets for a range that cannot start")
+
+    return SimpleNamespace(
+        settings=canned.settings(),
+        snapshot=canned.cluster(),
+        emit=events.append,
+        clock=canned.clock,
+        wake=lambda: None,
+        decoder=None,
+        admin=SimpleNamespace(list_offsets=no_admin),
+        report=lambda where, exc: events.append(exc),
+    )
+
+
+@pytest.mark.parametrize(
+    ("topic", "partitions", "message"),
+    [
+        ("gone", None, "topic 'gone' is not in the cluster's metadata"),
+        ("freezer-temperatura", (7,), "topic 'freezer-temperatura' has no partition 7"),
+    ],
+)
+def test_the_service_refuses_a_topic_or_partition_the_cluster_lacks(
+    tmp_path: object, topic: str, partitions: tuple[int, ...] | None, message: str
+) -> None:
+    from kafkatui.domain.export import Format
+    from kafkatui.domain.range_export import ExportRange
+    from kafkatui.kafka.range_export import RangeExportService
+
+    events: list[object] = []
+    ctx: Any = _service_ctx(events)
+    service = RangeExportService(ctx)
+    service.handle(ctx, ExportRange(1, topic, RangeSpec(partitions=partitions), f"{tmp_path}/x.csv", Format.CSV))
+    service.poll(ctx, NOW)
+    [event] = events
+    assert isinstance(event, RangeExportProgress)
+    assert event.state is RangeState.FAILED and event.message == message
+    assert service.job is None and not service.busy

@@ -174,14 +174,14 @@ class RangeExport:
         self.awaiting_metadata = False
         topic = next((t for t in snap.topics if t.name == self.topic), None)
         if topic is None:
-            self._fail(f"topic '{self.topic}' is not in the cluster's metadata")
+            self.fail(f"topic '{self.topic}' is not in the cluster's metadata")
             return None
         ids = [p.id for p in topic.partitions]
         if self.spec.partitions is None:
             return ids
         missing = [p for p in self.spec.partitions if p not in ids]
         if missing:
-            self._fail(f"topic '{self.topic}' has no partition {missing[0]}")
+            self.fail(f"topic '{self.topic}' has no partition {missing[0]}")
             return None
         return list(self.spec.partitions)
 
@@ -210,7 +210,7 @@ class RangeExport:
                 self.resolving[name] = Pending(futures, deadline, ctx.wake)
         except (KafkaException, ValueError, TypeError) as exc:
             self.resolving = {}
-            self._fail(f"cannot look up offsets: {error_name_text(exc)[1]}")
+            self.fail(f"cannot look up offsets: {error_name_text(exc)[1]}")
             return
         self.message = f"looking up where {self.spec.describe()} is…"
 
@@ -218,7 +218,7 @@ class RangeExport:
         if not all(batch.done() for batch in self.resolving.values()):
             if any(batch.expired(time.monotonic()) for batch in self.resolving.values()):
                 self.resolving = {}
-                self._fail("the cluster did not answer the offset lookup in time")
+                self.fail("the cluster did not answer the offset lookup in time")
             return
         found: dict[str, dict[int, int]] = {}
         for name, batch in self.resolving.items():
@@ -229,7 +229,7 @@ class RangeExport:
                 except KafkaException as exc:
                     code, text = error_name_text(exc)
                     self.resolving = {}
-                    self._fail(f"cannot look up offsets of partition {tp.partition}: {text} ({code})")
+                    self.fail(f"cannot look up offsets of partition {tp.partition}: {text} ({code})")
                     return
         self.resolving = {}
         ends = {
@@ -313,7 +313,7 @@ class RangeExport:
                     tracker.reached_end(msg.partition(), msg.offset())
                     continue
                 if err.code() == KafkaError._AUTO_OFFSET_RESET:
-                    self._fail(
+                    self.fail(
                         f"partition {msg.partition()}: records of the range were deleted (retention) while exporting"
                     )
                     return []
@@ -323,7 +323,7 @@ class RangeExport:
                     KafkaError._UNKNOWN_TOPIC,
                     KafkaError._UNKNOWN_PARTITION,
                 ):
-                    self._fail(f"{err.str()} ({err.name()})")
+                    self.fail(f"{err.str()} ({err.name()})")
                     return []
                 self.message = f"{err.str()} ({err.name()})"  # passing (a broker away): reading goes on
                 self.changed = True
@@ -389,7 +389,7 @@ class RangeExport:
             return
         self._close_consumer()
         if writer.error is not None:
-            self._fail(f"writing {writer.partial} failed: {writer.error}")
+            self.fail(f"writing {writer.partial} failed: {writer.error}")
         elif writer.complete:
             self.state = RangeState.DONE
             self.message = ""
@@ -409,7 +409,7 @@ class RangeExport:
             self.writer.cancel.set()  # the writer stops; its end is reported by the next poll
         self.changed = True
 
-    def _fail(self, sentence: str) -> None:
+    def fail(self, sentence: str) -> None:
         self.state = RangeState.FAILED
         self.message = sentence
         self.changed = True
@@ -503,7 +503,12 @@ class RangeExportService(Service):
         job = self.job
         if job is None:
             return
-        job.poll(ctx, now)
+        try:
+            job.poll(ctx, now)
+        except Exception as exc:  # never expected: the export ends with a sentence, the worker goes on
+            ctx.report("range export", exc)
+            job.fail(f"{type(exc).__name__}: {exc}")
+            ctx.emit(job.progress(ctx.clock()))
         if job.finished:
             self.job = None
 
