@@ -115,6 +115,12 @@ def test_a_partition_is_done_at_its_last_offset_or_at_its_end() -> None:
     assert not tracker.wanted(9, 0)  # a partition not asked for
 
 
+def test_a_range_export_is_a_read_so_read_only_mode_allows_it() -> None:
+    from kafkatui.domain.range_export import CancelRangeExport, ExportRange
+
+    assert not ExportRange.WRITES and not CancelRangeExport.WRITES
+
+
 def test_progress_says_how_many_of_about_how_many() -> None:
     event = RangeExportProgress(NOW, 1, "/d/x.csv", "/d/x.csv.partial", RangeState.READING, 1500, 12000)
     assert event.progress_text() == "1,500 of ~12,000 records"
