@@ -184,3 +184,185 @@ async def test_the_records_exported_equal_what_kcat_reads(
     assert [o[:4] for o in ours] == [t[:4] for t in theirs]
     assert all(o[4] == ("src=kcat" if o[0] == "0" else "") for o in ours)
     assert ("1", "1", "sensor1", "ção", "") in ours  # UTF-8 text stays text
+
+
+# -- a range read straight from Kafka (the viewer's export dialog, "a range read from Kafka") ----
+
+KCAT_FORMAT = "%p\\t%o\\t%k\\t%s\\t%h\\n"
+
+
+def _fill(kcat: Kcat, bootstrap: str, topic: str, start: int, n: int) -> None:
+    """n records a partition: partition 0 with keys and a header, 1 with keys, 2 with no key."""
+    _produce(
+        kcat, bootstrap, topic, 0, [f'k{i}|{{"n": {i}, "s": "a,b"}}' for i in range(start, start + n)], "-H", "src=kcat"
+    )
+    _produce(kcat, bootstrap, topic, 1, [f"key {i}|v{i} ção" for i in range(start, start + n)])
+    r = kcat(
+        "-P",
+        "-b",
+        bootstrap,
+        "-t",
+        topic,
+        "-p",
+        "2",
+        input="\n".join(f"plain {i}" for i in range(start, start + n)) + "\n",
+    )
+    assert r.returncode == 0, r.stderr
+
+
+def _kcat_rows(kcat: Kcat, bootstrap: str, topic: str, partition: int, *args: str) -> list[tuple[str, ...]]:
+    """What kcat reads of one partition: `args` such as -o 1000 -c 1500, or -o s@T1 -o e@T2."""
+    args = ("-C", "-b", bootstrap, "-t", topic, "-p", str(partition), *args)
+    r = kcat(*args, "-e", "-q", "-f", KCAT_FORMAT, timeout=120)
+    assert r.returncode == 0, r.stderr
+    return [tuple(line.split("\t")) for line in r.stdout.splitlines()]
+
+
+def _file_rows(path: Path) -> list[tuple[str, ...]]:
+    if path.suffix == ".csv":
+        with path.open(newline="", encoding="utf-8") as f:
+            rows = list(csv.DictReader(f))
+    else:
+        rows = [
+            {k: "" if v is None else str(v) for k, v in json.loads(line).items()}
+            for line in path.read_text().splitlines()
+        ]
+    return [(r["partition"], r["offset"], r["key"], r["value"], r["headers"]) for r in rows]
+
+
+def _worker(bootstrap: str) -> tuple[Worker, Any]:
+    from worker_probe import EventSink
+
+    sink = EventSink()
+    worker = Worker(
+        probe_settings(bootstrap),
+        sink,
+        extra_services=dashboard_services(DashboardOptions()),
+        commands=dashboard_commands(),
+    )
+    worker.start()
+    return worker, sink
+
+
+def _run_range(sink: Any, worker: Worker, command: Any, timeout: float = 120.0) -> Any:
+    from kafkatui.domain.range_export import RangeExportProgress
+
+    worker.submit(command)
+    return sink.wait_for(RangeExportProgress, lambda e: e.job == command.job and e.state.finished, timeout=timeout)
+
+
+async def test_a_range_by_offset_exported_from_the_dialog_equals_what_kcat_reads(
+    kafka1: tb.Cluster, kafka_tool: ToolRunner, kcat: Kcat, tmp_path: Path
+) -> None:
+    from textual.widgets import Select
+
+    topic = create_topic(kafka_tool, kafka1.bootstrap, 3, 1, prefix="range")
+    _fill(kcat, kafka1.bootstrap, topic, 0, 3000)
+    app = _app(probe_settings(kafka1.bootstrap))
+    out = tmp_path / "range.csv"
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("3")
+        pane = app.query_one(TopicsPane)
+        await _wait(pilot, lambda: pane.view is not None and topic in pane.view.topics, "the topic")
+        await pilot.press("slash")
+        app.query_one("#topics-filter", Input).value = topic
+        await pilot.press("enter")
+        await _wait(pilot, lambda: pane.selected == topic, "the topic selected")
+        await pilot.press("m")
+        await _wait(pilot, lambda: isinstance(app.screen, TopicMessagesScreen), "the viewer")
+        await pilot.press("E")
+        await _wait(pilot, lambda: isinstance(app.screen, ExportScreen), "the export dialog")
+        dialog = app.screen
+        assert isinstance(dialog, ExportScreen)
+        assert dialog.sources == []  # the viewer tails the end: nothing loaded, the range is the one choice
+        assert dialog.is_range
+        dialog.query_one("#range-from-mode", Select).value = "offset"
+        dialog.query_one("#range-to-mode", Select).value = "offset"
+        await pilot.pause()
+        dialog.query_one("#range-from", Input).value = "1000"
+        dialog.query_one("#range-to", Input).value = "2500"
+        dialog.query_one("#range-partitions", Input).value = "all"
+        field = dialog.query_one("#export-path", Input)
+        field.value = str(out)
+        field.focus()
+        await pilot.press("enter")
+        await _wait(pilot, lambda: app.screen is not dialog, "the range export", timeout=120)
+        app.stop_worker()
+    assert out.is_file() and not out.with_name("range.csv.partial").exists()
+    theirs = sorted(
+        row for p in range(3) for row in _kcat_rows(kcat, kafka1.bootstrap, topic, p, "-o", "1000", "-c", "1500")
+    )
+    ours = sorted(_file_rows(out))
+    assert len(ours) == 3 * 1500
+    assert ours == theirs
+    assert ("0", "1000", "k1000", '{"n": 1000, "s": "a,b"}', "src=kcat") in ours
+    assert ("2", "2499", "", "plain 2499", "") in ours  # no key: empty, as kcat prints it
+
+
+def test_a_range_by_time_equals_what_kcat_reads_between_the_same_times(
+    kafka1: tb.Cluster, kafka_tool: ToolRunner, kcat: Kcat, tmp_path: Path
+) -> None:
+    from kafkatui.domain.export import Format
+    from kafkatui.domain.range_export import ExportRange, RangeSpec, RangeState
+
+    topic = create_topic(kafka_tool, kafka1.bootstrap, 3, 1, prefix="range")
+    _fill(kcat, kafka1.bootstrap, topic, 0, 2000)
+    time.sleep(1.5)
+    t1 = int(time.time() * 1000)
+    time.sleep(0.5)
+    _fill(kcat, kafka1.bootstrap, topic, 2000, 2500)
+    time.sleep(1.5)
+    t2 = int(time.time() * 1000)
+    time.sleep(0.5)
+    _fill(kcat, kafka1.bootstrap, topic, 4500, 1000)
+    worker, sink = _worker(kafka1.bootstrap)
+    try:
+        out = tmp_path / "by-time.jsonl"
+        spec = RangeSpec(StartAt(StartMode.TIMESTAMP, t1), StartAt(StartMode.TIMESTAMP, t2))
+        done = _run_range(sink, worker, ExportRange(101, topic, spec, str(out), Format.JSONL))
+        assert done.state is RangeState.DONE, done
+        assert done.written == done.expected == 3 * 2500
+        one = tmp_path / "p1-from-3000.csv"  # one partition, from an offset to the end as it was
+        spec1 = RangeSpec(StartAt(StartMode.OFFSET, 3000), StartAt(StartMode.END), (1,))
+        done1 = _run_range(sink, worker, ExportRange(102, topic, spec1, str(one), Format.CSV))
+        assert done1.state is RangeState.DONE and done1.written == 2500, done1
+    finally:
+        worker.stop(1.0)
+    theirs = sorted(
+        row for p in range(3) for row in _kcat_rows(kcat, kafka1.bootstrap, topic, p, "-o", f"s@{t1}", "-o", f"e@{t2}")
+    )
+    ours = sorted(_file_rows(out))
+    assert len(theirs) == 3 * 2500 and ours == theirs
+    assert sorted(_file_rows(one)) == sorted(_kcat_rows(kcat, kafka1.bootstrap, topic, 1, "-o", "3000"))
+
+
+def test_a_cancelled_range_export_leaves_a_partial_file_and_an_existing_target_is_never_overwritten(
+    kafka1: tb.Cluster, kafka_tool: ToolRunner, kcat: Kcat, tmp_path: Path
+) -> None:
+    from kafkatui.domain.export import Format
+    from kafkatui.domain.range_export import CancelRangeExport, ExportRange, RangeExportProgress, RangeSpec, RangeState
+
+    topic = create_topic(kafka_tool, kafka1.bootstrap, 3, 1, prefix="range")
+    _fill(kcat, kafka1.bootstrap, topic, 0, 100_000)
+    worker, sink = _worker(kafka1.bootstrap)
+    try:
+        out = tmp_path / "big.csv"
+        worker.submit(ExportRange(201, topic, RangeSpec(), str(out), Format.CSV))
+        sink.wait_for(RangeExportProgress, lambda e: e.job == 201 and e.written > 0, timeout=60)
+        worker.submit(CancelRangeExport(201))
+        cancelled = sink.wait_for(RangeExportProgress, lambda e: e.job == 201 and e.state.finished, timeout=60)
+        assert cancelled.state is RangeState.CANCELLED, cancelled
+        assert not out.exists()
+        rows = (tmp_path / "big.csv.partial").read_text().splitlines()
+        assert rows[0].startswith("partition,offset,")
+        assert 1 < len(rows) < 300_001
+
+        precious = tmp_path / "taken.csv"
+        precious.write_text("precious\n")
+        refused = _run_range(
+            sink, worker, ExportRange(202, topic, RangeSpec(partitions=(2,)), str(precious), Format.CSV)
+        )
+        assert refused.state is RangeState.FAILED and "appeared while exporting" in refused.message, refused
+        assert precious.read_text() == "precious\n"
+    finally:
+        worker.stop(1.0)

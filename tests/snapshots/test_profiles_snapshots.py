@@ -70,3 +70,28 @@ def test_export_dialog_on_topics(snap_compare: Any, size: tuple[int, int]) -> No
         await pilot.pause(0.3)
 
     assert snap_compare(app, terminal_size=size, run_before=feed)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "160x48"])
+def test_export_dialog_of_the_viewer_with_a_range(snap_compare: Any, size: tuple[int, int]) -> None:
+    """The message viewer's export: the records loaded, or a range read from Kafka (chosen here)."""
+    from textual.widgets import RadioSet
+
+    from kafkatui.domain.export import ExportSource
+    from kafkatui.tui.screens.export import RangeChoice
+
+    app = make_app()
+    loaded = ExportSource("Records of orders, partition 1 (1,000 records loaded)", "records", "orders", ("a",), list)
+
+    async def feed(pilot: Any) -> None:
+        app.apply(canned.CONNECTED)
+        app.apply(canned.cluster())
+        await pilot.pause(0.3)
+        screen = ExportScreen([loaded], canned.clock, folder=Path("/data"), ranged=RangeChoice("orders", 1, (0, 1, 2)))
+        app.push_screen(screen)
+        await pilot.pause()
+        screen.query_one(RadioSet).focus()
+        await pilot.press("down", "enter")
+        await pilot.pause(0.3)
+
+    assert snap_compare(app, terminal_size=size, run_before=feed)

@@ -454,6 +454,45 @@ def run_export_name(row: Row, g: Given) -> str:
     return problem
 
 
+async def run_range_export(row: Row, g: Given) -> str:
+    """The viewer's export dialog with "a range read from Kafka" chosen: the fields typed, enter."""
+    from textual.app import App
+    from textual.widgets import Input, Select, Static
+
+    from kafkatui.tui.messages import SendCommand
+    from kafkatui.tui.screens.export import ExportScreen, RangeChoice
+
+    fields = {"from_mode": "earliest", "from_value": "", "to_mode": "end", "to_value": "", "partitions": "all"}
+    fields.update(_kwargs(row.input))
+    modes = {"earliest": "beginning", "end": "end", "offset": "offset", "time": "timestamp"}
+    sent: list[object] = []
+    screen = ExportScreen([], lambda: 1_764_000_000.0, folder=g.where, ranged=RangeChoice("t", None, (0, 1, 2)))
+
+    class Host(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(screen)
+
+        def on_send_command(self, message: SendCommand) -> None:
+            sent.append(message.command)
+
+    app = Host()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert screen.is_range
+        screen.query_one("#range-from-mode", Select).value = modes[fields["from_mode"]]
+        screen.query_one("#range-to-mode", Select).value = modes[fields["to_mode"]]
+        await pilot.pause()
+        screen.query_one("#range-from", Input).value = fields["from_value"]
+        screen.query_one("#range-to", Input).value = fields["to_value"]
+        screen.query_one("#range-partitions", Input).value = fields["partitions"]
+        screen.query_one("#export-path", Input).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert sent == [] and screen.range_job is None, f"{row.id}: the export was sent"
+        assert list(g.where.iterdir()) == [], f"{row.id}: a file was written"
+        return str(screen.query_one("#export-status", Static).render())
+
+
 RUNNERS: dict[str, Any] = {
     "Command line, settings files and the environment": run_command_line,
     "Reaching the cluster": run_command_line,
@@ -465,6 +504,7 @@ RUNNERS: dict[str, Any] = {
     "Producer pane (`5`): sending with a schema": run_schema_send,
     "Groups: the offset reset form (`x`)": run_reset_form,
     "Export: the file name (`E`)": run_export_name,
+    "Export: a range read from Kafka (`E` in the message viewer)": run_range_export,
 }
 
 
@@ -487,7 +527,7 @@ async def test_row(
     if runner is run_command_line:
         message, code = runner(row, g, monkeypatch, capsys)
         assert str(code) == row.exit, f"{row.id}: exit {code}, the doc says {row.exit}: {message}"
-    elif runner is run_limits_form:
+    elif runner in (run_limits_form, run_range_export):
         message = await runner(row, g)
     else:
         message = runner(row, g)

@@ -221,3 +221,126 @@ def test_a_schema_registry_record_is_exported_as_the_viewer_decodes_it() -> None
     )
     (row,) = export.records_rows([record])
     assert row[4] == '"sensor0"' and row[5] == '{"temperature": -3.5}' and row[8] == "value: Avro, schema id 3"
+
+
+# -- the dialog's "a range read from Kafka" (the worker is canned: its events are fed by hand) --
+
+
+class RangeHost(App[None]):
+    def __init__(self, screen: ExportScreen) -> None:
+        super().__init__()
+        self.export_screen = screen
+        self.sent: list[object] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static("under")
+
+    def on_mount(self) -> None:
+        self.push_screen(self.export_screen)
+
+    def on_send_command(self, message: object) -> None:
+        self.sent.append(message.command)  # type: ignore[attr-defined]
+
+
+def _ranged(tmp_path: Path, loaded: int = 3) -> ExportScreen:
+    from kafkatui.tui.screens.export import RangeChoice
+
+    sources = [_source(loaded)] if loaded else []
+    return ExportScreen(sources, lambda: NOW, folder=tmp_path, ranged=RangeChoice("orders", 1, (0, 1, 2)))
+
+
+async def test_the_range_choice_sends_one_command_and_shows_the_workers_progress(tmp_path: Path) -> None:
+    from textual.widgets import RadioSet, Select
+
+    from kafkatui.domain.message_viewer import StartAt, StartMode
+    from kafkatui.domain.range_export import ExportRange, RangeExportProgress, RangeSpec, RangeState
+
+    screen = _ranged(tmp_path)
+    app = RangeHost(screen)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert not screen.is_range and not screen.query_one("#export-range").display
+        screen.query_one(RadioSet).focus()
+        await pilot.press("down", "enter")
+        assert screen.is_range and screen.query_one("#export-range").display
+        path = screen.query_one("#export-path", Input)
+        assert path.value == str(tmp_path / "kafkatui-records-orders-20251121-080000.csv")
+        assert screen.query_one("#range-partitions", Input).value == "1"  # the viewer's partition
+        screen.query_one("#range-from-mode", Select).value = StartMode.OFFSET.value
+        await pilot.pause()
+        screen.query_one("#range-from", Input).value = "100"
+        path.value = "r.jsonl"
+        path.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        [command] = app.sent
+        assert isinstance(command, ExportRange)
+        assert command.topic == "orders" and command.fmt is Format.JSONL
+        assert command.spec == RangeSpec(StartAt(StartMode.OFFSET, 100), StartAt(StartMode.END), (1,))
+        assert command.path == str(tmp_path / "r.jsonl")
+        await pilot.press("enter")  # a second enter while it runs sends nothing
+        assert len(app.sent) == 1
+
+        def feed(state: RangeState, written: int, job: int = command.job) -> None:
+            screen.range_progress(
+                RangeExportProgress(NOW, job, command.path, command.path + ".partial", state, written, 900)
+            )
+
+        feed(RangeState.READING, 5, job=command.job + 1000)  # another job's: ignored
+        feed(RangeState.READING, 400)
+        await pilot.pause()
+        assert "400 of ~900 records" in str(screen.query_one("#export-status", Static).render())
+        feed(RangeState.DONE, 880)
+        await pilot.pause()
+        assert app.screen is not screen
+        assert any("Exported 880 records" in str(n.message) for n in app._notifications)
+
+
+async def test_escape_cancels_the_range_export_and_the_dialog_says_what_is_left(tmp_path: Path) -> None:
+    from kafkatui.domain.range_export import CancelRangeExport, ExportRange, RangeExportProgress, RangeState
+
+    screen = _ranged(tmp_path, loaded=0)  # nothing loaded: the range is the one choice
+    app = RangeHost(screen)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert screen.is_range
+        await pilot.press("enter")
+        await pilot.pause()
+        [command] = app.sent
+        assert isinstance(command, ExportRange)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.sent[1:] == [CancelRangeExport(command.job)] and app.screen is screen
+        Path(command.path + ".partial").write_text("partition,offset\n0,1\n")  # what the writer left
+        screen.range_progress(
+            RangeExportProgress(NOW, command.job, command.path, command.path + ".partial", RangeState.CANCELLED, 1, 9)
+        )
+        await pilot.pause()
+        status = str(screen.query_one("#export-status", Static).render())
+        assert "Export cancelled after 1 record:" in status and ".partial holds only those" in status
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is not screen
+
+
+async def test_a_range_export_whose_dialog_was_closed_says_so_in_a_toast(tmp_path: Path) -> None:
+    """A cluster switch pops every dialog and stops the worker that reads the range."""
+    screen = _ranged(tmp_path, loaded=0)
+    app = RangeHost(screen)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        app.pop_screen()
+        await pilot.pause(0.6)
+        assert any(
+            "Range export stopped" in str(n.message) and ".partial" in str(n.message) for n in app._notifications
+        )
+
+
+async def test_bad_range_fields_send_nothing(tmp_path: Path) -> None:
+    screen = _ranged(tmp_path, loaded=0)
+    app = RangeHost(screen)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen.query_one("#range-partitions", Input).value = "5"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.sent == []
+        assert "no partition 5" in str(screen.query_one("#export-status", Static).render())

@@ -119,10 +119,15 @@ def lines(fmt: Format, columns: Sequence[str], rows: Iterable[Row]) -> Iterator[
     """The file's lines: CSV with a header line, or one JSON object per row."""
     if fmt is Format.CSV:
         yield csv_header(columns)
+        buffer = io.StringIO()  # one writer for the whole file: a row costs its cells, not a writer
+        writer = csv.writer(buffer, lineterminator="\n")
         for row in rows:
             if len(row) != len(columns):
                 raise ValueError(f"a row of {len(row)} cells for {len(columns)} columns")
-            yield csv_row(row)
+            buffer.seek(0)
+            buffer.truncate()
+            writer.writerow([_csv_cell(c) for c in row])
+            yield buffer.getvalue()
         return
     for row in rows:
         yield jsonl_row(columns, row)

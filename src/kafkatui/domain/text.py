@@ -90,5 +90,13 @@ def escape_raw(raw: bytes | None, limit: int = 120) -> str:
     if limit < 1:
         raise ValueError("limit must be at least 1")
     head = raw[: limit * 4 + 4]  # a character is at most 4 bytes; enough to fill `limit`
+    if len(head) == len(raw):  # the common case (exports call this for every key and value): plain text
+        try:
+            text = head.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            if len(text) <= limit and text.isprintable() and "\\" not in text:
+                return text
     pieces = [_escape_char(c) for c in head.decode("utf-8", errors="surrogateescape")]
     return _cut(pieces, limit, len(head) == len(raw))

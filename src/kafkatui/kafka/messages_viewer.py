@@ -35,11 +35,12 @@ VIEW_EVERY = 0.25  # seconds between views sent to the UI
 BUFFER_ROWS = 1000
 
 
-def to_record(msg: Any, decoder: RecordDecoder | None = None) -> Record:
+def to_record(msg: Any, decoder: RecordDecoder | None = None, keep: int | None = MAX_VALUE) -> Record:
+    """A consumed message as the viewer holds it; its value cut to `keep` bytes (None: whole)."""
     value = msg.value()
     size = len(value) if value is not None else 0
-    if value is not None and size > MAX_VALUE:
-        value = value[:MAX_VALUE]
+    if value is not None and keep is not None and size > keep:
+        value = value[:keep]
     headers = msg.headers()
     _, ts = msg.timestamp()
     record = Record(
@@ -85,7 +86,8 @@ def decoded(record: Record, decoder: RecordDecoder) -> Record:
     return dataclasses.replace(record, schema="; ".join(notes), **changes)
 
 
-def _pending(record: Record, decoder: RecordDecoder) -> bool:
+def pending(record: Record, decoder: RecordDecoder) -> bool:
+    """The record's key or value waits for its schema (being fetched from the registry)."""
     return any(framed(raw) and decoder.waiting(schema_id_of(raw)) for raw in (record.key, record.value) if raw)
 
 
@@ -264,10 +266,10 @@ class MessageViewer:
         """Rows read while their schema was being fetched: decoded again once it has come."""
         assert self.decoder is not None
         decoder = self.decoder
-        ready = [r for r in self.undecoded if not _pending(r, decoder)]
+        ready = [r for r in self.undecoded if not pending(r, decoder)]
         if not ready:
             return
-        self.undecoded = [r for r in self.undecoded if _pending(r, decoder)]
+        self.undecoded = [r for r in self.undecoded if pending(r, decoder)]
         plain = [dataclasses.replace(r, key_decoded=None, value_decoded=None, schema="") for r in ready]
         self.buffer.replace([decoded(r, decoder) for r in plain])
         self.changed = True

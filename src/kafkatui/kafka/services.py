@@ -1,4 +1,5 @@
-"""The services the dashboard's worker runs besides metadata (one line per pane's data)."""
+"""The services the dashboard's worker runs besides metadata (one line per pane's data, and the
+range export of the message viewer)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from kafkatui.kafka.freezer import FreezerFeed
 from kafkatui.kafka.groups import GroupsService
 from kafkatui.kafka.metadata import MetadataService
 from kafkatui.kafka.producer import ProducerService
+from kafkatui.kafka.range_export import RangeExportService
 from kafkatui.kafka.topics import TopicsService
 from kafkatui.kafka.worker import ServiceFactory
 
@@ -40,7 +42,7 @@ def dashboard_services(options: DashboardOptions) -> tuple[ServiceFactory, ...]:
         # the group client process starts with the first refresh: not while the first frame is drawn
         return GroupsService(ctx, first_refresh_after=GROUPS_FIRST_REFRESH_AFTER, limits=options.limits)
 
-    return (freezer, TopicsService, groups, ProducerService)
+    return (freezer, TopicsService, groups, ProducerService, RangeExportService)
 
 
 # The services the dashboard runs, by class (the worker always adds MetadataService first).
@@ -50,6 +52,7 @@ DASHBOARD_SERVICES: tuple[type[Service], ...] = (
     TopicsService,
     GroupsService,
     ProducerService,
+    RangeExportService,
 )
 
 

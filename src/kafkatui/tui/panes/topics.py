@@ -30,6 +30,7 @@ from kafkatui.domain.message_viewer import MessagesView
 from kafkatui.domain.partitioner import DEFAULT as DEFAULT_PARTITIONER
 from kafkatui.domain.partitioner import PARTITIONERS
 from kafkatui.domain.partitions import LEGEND, Flag, PartitionRow, ids, partition_rows
+from kafkatui.domain.range_export import RangeExportProgress
 from kafkatui.domain.text import NAME_LIMIT, inert
 from kafkatui.domain.topic_actions import ActionResult, AddPartitions, CreateTopic, DeleteTopic
 from kafkatui.domain.topic_configs import TopicConfigs
@@ -38,7 +39,7 @@ from kafkatui.domain.topics_view import SelectTopic, ShowTopics, TopicsActive, T
 from kafkatui.domain.wording import count
 from kafkatui.tui.messages import SendCommand
 from kafkatui.tui.panes.base import PaneMixin
-from kafkatui.tui.screens.export import open_export
+from kafkatui.tui.screens.export import ExportScreen, open_export
 from kafkatui.tui.widgets.header import age_text
 from kafkatui.tui.widgets.keyed_table import KeyedTable
 from kafkatui.tui.widgets.virtual_table import VirtualTable
@@ -93,7 +94,7 @@ def legend_text() -> Text:
 class TopicsPane(PaneMixin, Vertical):
     """Shows TopicsView; create/delete/add partitions and the viewer go through the worker."""
 
-    EVENTS = (TopicsView, ActionResult, MessagesView)
+    EVENTS = (TopicsView, ActionResult, MessagesView, RangeExportProgress)
     BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
         Binding("slash", "focus_filter", "Filter", key_display="/"),
         Binding("i", "toggle_internal", "Internal topics"),
@@ -205,6 +206,10 @@ class TopicsPane(PaneMixin, Vertical):
             self.announce(event)
         elif isinstance(event, MessagesView) and self.viewer is not None:
             self.viewer.show(event)
+        elif isinstance(event, RangeExportProgress):  # to the viewer's export dialog that started it
+            for screen in self.app.screen_stack:
+                if isinstance(screen, ExportScreen):
+                    screen.range_progress(event)
 
     def show(self, view: TopicsView) -> None:
         self.view = view

@@ -38,7 +38,7 @@ from kafkatui.domain.text import NAME_LIMIT, inert
 from kafkatui.domain.wording import count
 from kafkatui.tui.guard import GuardedHandlers
 from kafkatui.tui.messages import SendCommand
-from kafkatui.tui.screens.export import open_export
+from kafkatui.tui.screens.export import RangeChoice, open_export
 from kafkatui.tui.widgets.virtual_table import VirtualTable
 
 RECORD_COLUMNS = (
@@ -70,7 +70,7 @@ class TopicMessagesScreen(GuardedHandlers, Screen[None]):
         Binding("escape", "close", "Back to topics"),
         Binding("slash", "focus_filter", "Filter", key_display="/"),
         Binding("f", "follow", "Follow the tail"),
-        Binding("E", "export", "Export the records loaded", key_display="E"),
+        Binding("E", "export", "Export: the records loaded, or a range from Kafka", key_display="E"),
     ]
     DEFAULT_CSS = """
     TopicMessagesScreen #viewer-title { height: 1; padding: 0 1; background: $panel; }
@@ -248,8 +248,10 @@ class TopicMessagesScreen(GuardedHandlers, Screen[None]):
         ]
 
     def action_export(self) -> None:
+        """The records loaded (when there are), or a range read from Kafka into the file."""
         sources = self.export_sources() if self.records else []
-        open_export(self, sources, self.clock, "Nothing to export yet: no records are loaded.")
+        ranged = RangeChoice(self.topic, self.partition, tuple(self.partitions))
+        open_export(self, sources, self.clock, "Nothing to export yet: no records are loaded.", ranged)
 
 
 def record_text(topic: str, record: Record) -> Text:
