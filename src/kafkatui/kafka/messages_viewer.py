@@ -16,15 +16,14 @@ import logging
 import time
 from typing import Any
 
-from confluent_kafka import OFFSET_BEGINNING, OFFSET_END, Consumer, KafkaError, KafkaException, TopicPartition
+from confluent_kafka import OFFSET_BEGINNING, OFFSET_END, Consumer, KafkaError, TopicPartition
 from confluent_kafka.admin import OffsetSpec  # type: ignore[attr-defined]
 
 from kafkatui.domain.message_viewer import MAX_VALUE, MessageBuffer, MessagesView, Record, StartMode, ViewMessages
 from kafkatui.kafka import clients
 from kafkatui.kafka.context import Context
 from kafkatui.kafka.decoder import Decoded, RecordDecoder, framed, schema_id_of, shared_decoder
-from kafkatui.kafka.errors import error_name_text
-from kafkatui.kafka.pending import Pending
+from kafkatui.kafka.offset_lookup import LookupFailed, OffsetLookup
 
 log = logging.getLogger("kafkatui.viewer")
 
@@ -104,7 +103,7 @@ class MessageViewer:
         self.state = "starting"
         self.error = False
         self.assigned = False
-        self.resolving: dict[str, Pending[TopicPartition]] = {}  # low/high/at: ListOffsets under way
+        self.lookup: OffsetLookup | None = None  # low/high/at: ListOffsets under way
         self.next_view = 0.0
         self.changed = True
         self.backlog = False  # the last drain stopped with records still queued
@@ -151,39 +150,24 @@ class MessageViewer:
         }
         if mode is StartMode.TIMESTAMP:
             specs["at"] = OffsetSpec.for_timestamp(self.start.value)
-        timeout = ctx.settings.timeout
-        deadline = time.monotonic() + timeout + 2.0
         try:
-            for name, spec in specs.items():
-                futures = ctx.admin.list_offsets(
-                    {TopicPartition(self.topic, p): spec for p in parts},
-                    request_timeout=timeout,
-                )
-                self.resolving[name] = Pending(futures, deadline, ctx.wake)
-        except (KafkaException, ValueError, TypeError) as exc:
-            self.resolving = {}
-            self._fail(f"cannot look up offsets: {error_name_text(exc)[1]}")
+            self.lookup = OffsetLookup(ctx, self.topic, parts, specs)
+        except LookupFailed as exc:
+            self._fail(str(exc))
             return
         self.state = f"looking up where {self.start.describe()} is…"
 
     def _collect_start(self) -> None:
-        if not all(batch.done() for batch in self.resolving.values()):
-            if any(batch.expired(time.monotonic()) for batch in self.resolving.values()):
-                self.resolving = {}
-                self._fail("the cluster did not answer the offset lookup in time")
+        assert self.lookup is not None
+        try:
+            found = self.lookup.offsets()
+        except LookupFailed as exc:
+            self.lookup = None
+            self._fail(str(exc))
             return
-        found: dict[str, dict[int, int]] = {}
-        for name, batch in self.resolving.items():
-            found[name] = {}
-            for tp, future in batch.items:
-                try:
-                    found[name][tp.partition] = future.result().offset
-                except KafkaException as exc:
-                    code, text = error_name_text(exc)
-                    self.resolving = {}
-                    self._fail(f"cannot look up offsets of partition {tp.partition}: {text} ({code})")
-                    return
-        self.resolving = {}
+        if found is None:
+            return
+        self.lookup = None
         tps = []
         for p, low in sorted(found["low"].items()):
             high = found["high"][p]
@@ -218,7 +202,7 @@ class MessageViewer:
     def poll(self, ctx: Context, now: float) -> None:
         if self.awaiting_metadata and ctx.snapshot is not None:
             self._begin(ctx)
-        if self.resolving:
+        if self.lookup is not None:
             self._collect_start()
         if self.assigned:
             self._drain()

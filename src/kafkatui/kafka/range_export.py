@@ -1,7 +1,7 @@
 """Export a range of a topic straight from Kafka to a file (`ExportRange`), on the worker.
 
 The worker thread does the Kafka part, as every service does: the range's ends are asked with
-the AdminClient's ListOffsets (futures kept in a `Pending`: earliest, the last stable offset as
+the AdminClient's ListOffsets (`offset_lookup.OffsetLookup`: earliest, the last stable offset as
 the end, and the offsets at the FROM/TO times), then a consumer of its own is assigned the
 range's first offsets (never a group, never a commit) and read with `consume(timeout=0)` in
 slices of BATCH records within POLL_BUDGET per poll. Each record is decoded exactly as the
@@ -57,9 +57,8 @@ from kafkatui.domain.readings import RejectReason
 from kafkatui.kafka import clients
 from kafkatui.kafka.context import IDLE_DUE, Context, Service
 from kafkatui.kafka.decoder import RecordDecoder, shared_decoder
-from kafkatui.kafka.errors import error_name_text
 from kafkatui.kafka.messages_viewer import decoded, pending, to_record
-from kafkatui.kafka.pending import Pending
+from kafkatui.kafka.offset_lookup import LookupFailed, OffsetLookup
 
 log = logging.getLogger("kafkatui.range_export")
 
@@ -69,7 +68,6 @@ QUEUE_SLICES = 16  # slices of text waiting for the writer at most: a full queue
 PROGRESS_EVERY = 0.25  # seconds between progress events
 ROOM_EVERY = 0.02  # seconds between polls while reading (not busy: the fetch queue or the writer's is the limit)
 SCHEMA_PENDING = RejectReason.SCHEMA_PENDING.value
-GRACE = 2.0  # seconds after the ListOffsets timeout before the lookup counts as unanswered
 
 
 class Writer:
@@ -147,7 +145,7 @@ class RangeExport:
         self.state = RangeState.RESOLVING
         self.message = ""
         self.expected: int | None = None
-        self.resolving: dict[str, Pending[TopicPartition]] = {}
+        self.lookup: OffsetLookup | None = None  # the range's ends, being looked up
         self.awaiting_metadata = False
         self.consumer: Any = None
         self.writer: Writer | None = None
@@ -197,41 +195,25 @@ class RangeExport:
             specs["at_from"] = OffsetSpec.for_timestamp(self.spec.start.value)
         if self.spec.end.mode is StartMode.TIMESTAMP:
             specs["at_to"] = OffsetSpec.for_timestamp(self.spec.end.value)
-        timeout = ctx.settings.timeout
-        deadline = time.monotonic() + timeout + GRACE
         try:
-            for name, spec in specs.items():
-                futures = ctx.admin.list_offsets(
-                    {TopicPartition(self.topic, p): spec for p in parts},
-                    # the end a read_committed consumer (as the viewer's) can reach: the last stable offset
-                    isolation_level=IsolationLevel.READ_COMMITTED,
-                    request_timeout=timeout,
-                )
-                self.resolving[name] = Pending(futures, deadline, ctx.wake)
-        except (KafkaException, ValueError, TypeError) as exc:
-            self.resolving = {}
-            self.fail(f"cannot look up offsets: {error_name_text(exc)[1]}")
+            # the end a read_committed consumer (as the viewer's) can reach: the last stable offset
+            self.lookup = OffsetLookup(ctx, self.topic, parts, specs, IsolationLevel.READ_COMMITTED)
+        except LookupFailed as exc:
+            self.fail(str(exc))
             return
         self.message = f"looking up where {self.spec.describe()} is…"
 
     def _collect_ends(self, ctx: Context) -> None:
-        if not all(batch.done() for batch in self.resolving.values()):
-            if any(batch.expired(time.monotonic()) for batch in self.resolving.values()):
-                self.resolving = {}
-                self.fail("the cluster did not answer the offset lookup in time")
+        assert self.lookup is not None
+        try:
+            found = self.lookup.offsets()
+        except LookupFailed as exc:
+            self.lookup = None
+            self.fail(str(exc))
             return
-        found: dict[str, dict[int, int]] = {}
-        for name, batch in self.resolving.items():
-            found[name] = {}
-            for tp, future in batch.items:
-                try:
-                    found[name][tp.partition] = future.result().offset
-                except KafkaException as exc:
-                    code, text = error_name_text(exc)
-                    self.resolving = {}
-                    self.fail(f"cannot look up offsets of partition {tp.partition}: {text} ({code})")
-                    return
-        self.resolving = {}
+        if found is None:
+            return
+        self.lookup = None
         ends = {
             p: Ends(low, found["high"][p], found.get("at_from", {}).get(p, -1), found.get("at_to", {}).get(p, -1))
             for p, low in found["low"].items()
@@ -261,7 +243,7 @@ class RangeExport:
         if self.state is RangeState.RESOLVING:
             if self.awaiting_metadata and ctx.snapshot is not None:
                 self._begin(ctx)
-            if self.resolving:
+            if self.lookup is not None:
                 self._collect_ends(ctx)
         if self.state is RangeState.READING:
             self._read()
