@@ -32,12 +32,6 @@ def _isr(live: Live, topic: str) -> int | None:
     return None if t is None or not t.partitions else len(t.partitions[0].isr)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="known defect: in the full suite (after the fault tests on the same 3-broker bed) the ISR "
-    "notice failed to come in 2 of 4 CI runs, while it passes alone; the producer's min.insync.replicas "
-    "lookup is not retried when it fails — open, see README known issues",
-)
 def test_acks_all_below_min_isr_is_named_before_and_after_the_wait(
     kafka3_faults: tb.Cluster, kafka_tool: ToolRunner
 ) -> None:

@@ -10,6 +10,7 @@ column width). Nothing of the settings goes in: only the rows.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import math
@@ -106,7 +107,10 @@ def jsonl_row(columns: Sequence[str], row: Row) -> str:
     if len(columns) != len(row):
         raise ValueError(f"a row of {len(row)} cells for {len(columns)} columns")
     data = {name: _json_cell(c) for name, c in zip(columns, row, strict=True)}
-    return json.dumps(data, ensure_ascii=False) + "\n"
+    return _json_encode(data) + "\n"
+
+
+_json_encode = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps with options builds one per call
 
 
 def _json_cell(cell: Cell) -> Cell:
@@ -140,6 +144,8 @@ def _plain(value: object) -> str:
     """A cell as one line of text: a control character (a newline in a group name, an ESC)
     is shown escaped, as on screen."""
     text = str(value)
+    if text.isprintable():  # the common case, checked in C: no control character, no line separator
+        return text
     return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
@@ -207,7 +213,14 @@ def _ids(values: Sequence[int]) -> str:
 
 
 def _iso(ts: float) -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ts)) + f".{int(ts * 1000) % 1000:03d}Z"
+    return _iso_second(math.floor(ts)) + f".{int(ts * 1000) % 1000:03d}Z"
+
+
+@functools.lru_cache(maxsize=4096)
+def _iso_second(second: int) -> str:
+    """The records of one second share their date and time to the second (an export's rows come
+    by the thousand from the same seconds): formatted once."""
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second))
 
 
 TOPIC_COLUMNS = (
