@@ -128,8 +128,9 @@ def avro_named_schemas(client: SchemaRegistryClient, schema: Schema, depth: int 
     return named
 
 
-def parse_avro(client: SchemaRegistryClient, schema: Schema) -> Any:
-    """The parsed Avro schema, its references followed; a schema that does not parse is a ValueError."""
+def parse_avro(client: SchemaRegistryClient, schema: Schema, named: dict[str, Any] | None = None) -> Any:
+    """The parsed Avro schema, its references followed (``named``: `avro_named_schemas`, when the
+    caller has them already); a schema that does not parse is a ValueError."""
     try:
         raw = json.loads(schema.schema_str or "null")
     except ValueError:
@@ -142,7 +143,8 @@ def parse_avro(client: SchemaRegistryClient, schema: Schema) -> Any:
             raise ValueError(f"the Avro schema does not parse: {detail}") from None
     from confluent_kafka.schema_registry.common.avro import parse_schema_with_repo
 
-    named = avro_named_schemas(client, schema)
+    if named is None:
+        named = avro_named_schemas(client, schema)
     try:
         return parse_schema_with_repo(schema.schema_str or "null", named)
     except Exception as exc:

@@ -222,8 +222,9 @@ def resolve(client: SchemaRegistryClient, ref: SchemaRef) -> SchemaWriter:
     avro, named = None, []
     if kind == "AVRO" and schema.references:  # referenced named types: fetched (cached) and parsed with it
         try:
-            named = list(avro_named_schemas(client, schema).values())
-            avro = parse_avro(client, schema)
+            by_name = avro_named_schemas(client, schema)  # fetched once, for the parse and the field names
+            avro = parse_avro(client, schema, by_name)
+            named = list(by_name.values())
         except ValueError as exc:
             raise DoesNotFit(f"the {ref.describe()}: {exc}") from None
     return SchemaWriter(ref, schema_id, version, schema.schema_str or "null", avro, named)
