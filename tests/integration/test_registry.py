@@ -20,6 +20,7 @@ from confluent_kafka.schema_registry.json_schema import JSONSerializer
 from confluent_kafka.schema_registry.protobuf import ProtobufSerializer
 from confluent_kafka.serialization import MessageField, SerializationContext
 from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
+from test_producer import _wait as pilot_wait
 
 import kafka_testbed as tb
 from kafkatui.domain.freezer import FreezerView
@@ -223,19 +224,11 @@ def test_avro_from_the_pane_is_read_back_by_an_independent_avro_consumer(
     good = {"device": "freezer-9", "temperature": -19.25, "meta": {"site": "lab"}}
     refused: list[str] = []
 
-    async def wait(pilot: Any, pred: Callable[[], bool], timeout: float = 30.0) -> None:
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            if pred():
-                return
-            await pilot.pause(0.1)
-        raise AssertionError("timed out waiting in the pilot")
-
     async def scenario() -> None:
         async with app.run_test(size=(120, 40)) as pilot:
             app.action_pane("producer")
             pane = app.query_one(ProducerPane)
-            await wait(pilot, lambda: pane.snapshot is not None and topic in pane.topic_names)
+            await pilot_wait(pilot, lambda: pane.snapshot is not None and topic in pane.topic_names)
             app.query_one("#p-schema", Select).value = "avro"
             app.query_one("#p-key", Input).value = "freezer-9"
 
@@ -244,15 +237,17 @@ def test_avro_from_the_pane_is_read_back_by_an_independent_avro_consumer(
             await pilot.pause()
             app.query_one("#p-value", TextArea).focus()
             await pilot.press("ctrl+s")
-            await wait(pilot, lambda: "temperature" in str(app.query_one("#p-message").render()))
+            await pilot_wait(pilot, lambda: "temperature" in str(app.query_one("#p-message").render()))
             refused.append(str(app.query_one("#p-message").render()))
 
             app.query_one("#p-value", TextArea).text = json.dumps(good)
             await pilot.pause()
             await pilot.press("ctrl+s")
-            await wait(pilot, lambda: pane.view is not None and any(r.key == "freezer-9" for r in pane.view.reports))
+            await pilot_wait(
+                pilot, lambda: pane.view is not None and any(r.key == "freezer-9" for r in pane.view.reports)
+            )
             # the registry's subjects complete the subject field
-            await wait(pilot, lambda: pane.view is not None and f"{topic}-value" in pane.view.subjects)
+            await pilot_wait(pilot, lambda: pane.view is not None and f"{topic}-value" in pane.view.subjects)
             suggester = app.query_one("#p-subject", Input).suggester
             assert suggester is not None and await suggester.get_suggestion(topic[:6]) is not None
             await pilot.press("q")

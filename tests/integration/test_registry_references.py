@@ -24,6 +24,7 @@ from confluent_kafka.schema_registry import Schema, SchemaReference, SchemaRegis
 from confluent_kafka.schema_registry.avro import AvroSerializer
 from confluent_kafka.serialization import MessageField, SerializationContext
 from google.protobuf import json_format
+from test_producer import _wait as pilot_wait
 
 import kafka_testbed as tb
 from kafkatui.domain.freezer import FreezerView
@@ -244,19 +245,11 @@ def test_protobuf_from_the_pane_is_read_back_by_an_independent_protobuf_consumer
     good = {"sensor_id": "pb-9", "temperature": -19.25, "site": {"name": "lab", "floor": 3}, "tags": ["x", "y"]}
     refused: list[str] = []
 
-    async def wait(pilot: Any, pred: Any, timeout: float = 30.0) -> None:
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            if pred():
-                return
-            await pilot.pause(0.1)
-        raise AssertionError("timed out waiting in the pilot")
-
     async def scenario() -> None:
         async with app.run_test(size=(120, 40)) as pilot:
             app.action_pane("producer")
             pane = app.query_one(ProducerPane)
-            await wait(pilot, lambda: pane.snapshot is not None and topic in pane.topic_names)
+            await pilot_wait(pilot, lambda: pane.snapshot is not None and topic in pane.topic_names)
             app.query_one("#p-schema", Select).value = "protobuf"
             app.query_one("#p-key", Input).value = "pb-9"
             # a value that does not fit: the field is named and nothing is sent
@@ -264,12 +257,12 @@ def test_protobuf_from_the_pane_is_read_back_by_an_independent_protobuf_consumer
             await pilot.pause()
             app.query_one("#p-value", TextArea).focus()
             await pilot.press("ctrl+s")
-            await wait(pilot, lambda: "site.floor" in str(app.query_one("#p-message").render()))
+            await pilot_wait(pilot, lambda: "site.floor" in str(app.query_one("#p-message").render()))
             refused.append(str(app.query_one("#p-message").render()))
             app.query_one("#p-value", TextArea).text = json.dumps(good)
             await pilot.pause()
             await pilot.press("ctrl+s")
-            await wait(pilot, lambda: pane.view is not None and any(r.key == "pb-9" for r in pane.view.reports))
+            await pilot_wait(pilot, lambda: pane.view is not None and any(r.key == "pb-9" for r in pane.view.reports))
             await pilot.press("q")
 
     asyncio.run(scenario())
